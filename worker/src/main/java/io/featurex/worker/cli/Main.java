@@ -1,0 +1,38 @@
+package io.featurex.worker.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** featurex: image refs from Kafka in, VGG16 feature vectors out. */
+@Command(
+        name = "featurex",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Streaming image feature extraction: ImageRef records from Kafka, VGG16 (DJL/PyTorch), "
+                + "FeatureVector records back to Kafka.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.addSubcommand("run", RunCommand.commandLine());
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"featurex " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.featurex.worker.cli;
+
+import io.featurex.worker.config.ConfigException;
+import io.featurex.worker.config.ConfigSources;
+import io.featurex.worker.config.Setting;
+import io.featurex.worker.config.WorkerConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The production worker. Every {@link Setting} is a flag here, generated from the catalogue so
+ * the command line, the environment and the properties file can never drift apart.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Run a worker: consume ImageRefs, publish FeatureVectors and DeadLetters. Every option can "
+                + "also be given as an environment variable (FEATUREX_ + the key, e.g. FEATUREX_BOOTSTRAP_SERVERS) "
+                + "or in a properties file (--config), keyed as shown in the README.")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (keys as in the README).")
+    Path configFile;
+
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE",
+            description = "Kafka client property passed through (TLS, SASL, ...); repeatable. Same as kafka.KEY in the file.")
+    Map<String, String> kafka = new LinkedHashMap<>();
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new RunCommand());
+        for (Setting s : Setting.values()) {
+            String fallback = s.defaultValue() == null ? " (required)" : s.defaultValue().isEmpty() ? "" : " Default: " + s.defaultValue() + ".";
+            cli.getCommandSpec().addOption(OptionSpec.builder(s.flag())
+                    .paramLabel("VALUE")
+                    .type(String.class)
+                    .description(s.description() + fallback + " Env: " + s.envName() + ".")
+                    .build());
+        }
+        return cli;
+    }
+
+    @Override
+    public Integer call() {
+        WorkerConfig config;
+        try {
+            config = configure();
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        return WorkerProcess.runUntilStopped(config);
+    }
+
+    private WorkerConfig configure() {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (Setting s : Setting.values()) {
+            OptionSpec option = spec.findOption(s.flag());
+            if (option != null && option.getValue() != null) {
+                flags.put(s.key(), option.getValue());
+            }
+        }
+        kafka.forEach((k, v) -> flags.put(Setting.KAFKA_PREFIX + k, v));
+        ConfigSources sources = new ConfigSources();
+        if (configFile != null) {
+            sources.file(configFile);
+        }
+        sources.environment(System.getenv()).flags(flags);
+        if (!sources.problems().isEmpty()) {
+            // Report the layers' problems together with the values' problems, all at once.
+            try {
+                WorkerConfig.from(sources.values());
+            } catch (ConfigException e) {
+                java.util.List<String> all = new java.util.ArrayList<>(sources.problems());
+                all.addAll(e.problems());
+                throw new ConfigException(all);
+            }
+            throw new ConfigException(sources.problems());
+        }
+        return WorkerConfig.from(sources.values());
+    }
+}

@@ -1,0 +1,103 @@
+package io.featurex.worker.cli;
+
+import io.featurex.worker.config.WorkerConfig;
+import io.featurex.worker.infer.FeatureExtractor;
+import io.featurex.worker.infer.ModelLoadException;
+import io.featurex.worker.infer.ModelLoader;
+import io.featurex.worker.kafka.KafkaClients;
+import io.featurex.worker.kafka.TopicSetup;
+import io.featurex.worker.metrics.Health;
+import io.featurex.worker.metrics.MetricsServer;
+import io.featurex.worker.metrics.WorkerMetrics;
+import io.featurex.worker.pipeline.Worker;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Start-up and shutdown of a worker process: topics, model, metrics, then the loop until SIGTERM. */
+final class WorkerProcess {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+
+    private WorkerProcess() {}
+
+    /** @return the process exit code: 0 after a clean stop, 1 after a fatal error */
+    static int runUntilStopped(WorkerConfig config) {
+        Health health = new Health();
+        PrometheusRegistry registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
+        WorkerMetrics metrics = new WorkerMetrics(registry);
+        MetricsServer server = null;
+        try {
+            if (config.metricsPort() >= 0) {
+                server = MetricsServer.start(config.metricsPort(), metrics, health);
+                log.info("metrics on :{}/metrics, health on /healthz and /readyz", server.port());
+            }
+            prepareTopics(config);
+            try (FeatureExtractor extractor = ModelLoader.load(config.model());
+                    Worker worker = new Worker(config, extractor, metrics, health)) {
+                CountDownLatch finished = new CountDownLatch(1);
+                Thread hook = new Thread(() -> {
+                    log.info("stopping: finishing the batch in flight (up to {})", config.shutdownTimeout());
+                    worker.stop();
+                    awaitQuietly(finished, config.shutdownTimeout().plusSeconds(5));
+                }, "featurex-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    worker.run();
+                } finally {
+                    finished.countDown();
+                }
+            }
+            return 0;
+        } catch (ModelLoadException e) {
+            health.set(Health.State.FAILED, e.getMessage());
+            log.error("cannot start: {}", e.getMessage(), e);
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            health.set(Health.State.FAILED, e.toString());
+            log.error("worker failed: {}", e.toString(), e);
+            return 1;
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /** The worker never produces into a topic whose partitions are not all ready (KAFKA-15591). */
+    static void prepareTopics(WorkerConfig config) {
+        List<String> names = List.of(config.inputTopic(), config.outputTopic(), config.deadLetterTopic());
+        try (Admin admin = Admin.create(KafkaClients.admin(config))) {
+            if (config.createTopics()) {
+                Optional<Short> replication = config.topicReplicationFactor() < 0
+                        ? Optional.empty()
+                        : Optional.of(config.topicReplicationFactor());
+                List<NewTopic> topics = names.stream()
+                        .map(name -> new NewTopic(name, Optional.of(config.topicPartitions()), replication))
+                        .toList();
+                TopicSetup.ensureTopics(admin, topics, TOPIC_TIMEOUT);
+            } else {
+                TopicSetup.awaitReady(admin, names, TOPIC_TIMEOUT);
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+        try {
+            latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

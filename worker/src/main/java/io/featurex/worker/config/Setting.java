@@ -1,0 +1,84 @@
+package io.featurex.worker.config;
+
+import java.util.Locale;
+
+/**
+ * Every configuration key, in one place. Each is settable as a property (in a file given with
+ * {@code --config}), as an environment variable ({@code FEATUREX_} + the key in upper case,
+ * dots and dashes as underscores) and as a command-line flag ({@code --} + the key, dots as
+ * dashes). Precedence: flag, then environment, then file, then default. Kafka client properties
+ * pass through with the {@code kafka.} prefix (e.g. {@code kafka.security.protocol}).
+ */
+public enum Setting {
+    BOOTSTRAP_SERVERS("bootstrap.servers", null, "Kafka bootstrap servers, host:port[,host:port...]."),
+    INPUT_TOPIC("input.topic", "featurex.images", "Topic of ImageRef records."),
+    OUTPUT_TOPIC("output.topic", "featurex.features", "Topic FeatureVector records are published to, keyed by image id."),
+    DEAD_LETTER_TOPIC("dead-letter.topic", "featurex.dead-letters", "Topic DeadLetter records are published to."),
+    GROUP_ID("group.id", "featurex", "Consumer group: workers with the same group share the input partitions."),
+    WORKER_ID("worker.id", "", "This worker's id (client id and transactional id); default: host name + random suffix."),
+    DELIVERY("delivery", "exactly-once", "exactly-once (Kafka transactions) or at-least-once."),
+    MODEL_WEIGHTS("model.weights", "", "Weights file (DJL .params); empty: seeded random weights, for demos only."),
+    MODEL_SEED("model.seed", "42", "Seed of the random weights when no weights file is given."),
+    MODEL_WIDTH_DIVISOR("model.width-divisor", "1", "Divide every layer's channels by this (1 = VGG16; 8 = tiny, tests/load tests)."),
+    MODEL_PREPROCESSING("model.preprocessing", "caffe", "caffe (Keras VGG16) or torch (torchvision)."),
+    MODEL_DEVICE("model.device", "auto", "auto, cpu, gpu or gpu:N."),
+    BATCH_MAX_SIZE("batch.max-size", "8", "Largest micro-batch handed to the model."),
+    BATCH_MAX_DELAY_MS("batch.max-delay-ms", "0", "How long a ready image may wait for a fuller batch while the model is idle."),
+    PIPELINE_MAX_IN_FLIGHT("pipeline.max-in-flight", "64", "Records between poll and commit; above it the input partitions pause."),
+    PIPELINE_DECODE_THREADS("pipeline.decode-threads", "2", "Threads fetching and decoding images."),
+    FETCH_MAX_BYTES("fetch.max-bytes", "33554432", "Largest image file or HTTP body accepted, in bytes."),
+    FETCH_INLINE_MAX_BYTES("fetch.inline-max-bytes", "8388608", "Largest inline image accepted, in bytes."),
+    FETCH_TIMEOUT_MS("fetch.timeout-ms", "10000", "Time limit of one fetch, connection to last byte."),
+    FETCH_FILE_ROOTS("fetch.file-roots", "", "Comma-separated directories file: URIs may read from; empty refuses file:."),
+    FETCH_ALLOWED_HOSTS("fetch.allowed-hosts", "", "Comma-separated hosts http(s) may fetch from; empty: any public host."),
+    FETCH_ALLOW_PRIVATE_ADDRESSES("fetch.allow-private-addresses", "false", "Allow loopback, private and link-local hosts (SSRF guard off)."),
+    DECODE_MAX_PIXELS("decode.max-pixels", "100000000", "Images with more pixels are refused from their header (decompression bombs)."),
+    METRICS_PORT("metrics.port", "9400", "Port of /metrics, /healthz and /readyz; -1 disables."),
+    SHUTDOWN_TIMEOUT_MS("shutdown.timeout-ms", "30000", "On SIGTERM, time to finish the in-flight batch and commit."),
+    TOPICS_CREATE("topics.create", "false", "Create missing topics at start-up."),
+    TOPICS_PARTITIONS("topics.partitions", "6", "Partitions of topics created at start-up."),
+    TOPICS_REPLICATION("topics.replication-factor", "-1", "Replication factor of topics created at start-up; -1: broker default.");
+
+    public static final String KAFKA_PREFIX = "kafka.";
+    public static final String ENV_PREFIX = "FEATUREX_";
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** Null when the setting is required. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public String envName() {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public String flag() {
+        return "--" + key.replace('.', '-');
+    }
+
+    public static Setting byKey(String key) {
+        for (Setting s : values()) {
+            if (s.key.equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,221 @@
+package io.featurex.worker.config;
+
+import io.featurex.worker.decode.Preprocessing;
+import io.featurex.worker.fetch.FetchLimits;
+import io.featurex.worker.infer.ModelSpec;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The worker's whole configuration: immutable, and validated at construction, where every
+ * problem is collected and reported at once. Values are never silently adjusted.
+ */
+public record WorkerConfig(
+        String bootstrapServers,
+        String inputTopic,
+        String outputTopic,
+        String deadLetterTopic,
+        String groupId,
+        String workerId,
+        Delivery delivery,
+        ModelSpec model,
+        int batchMaxSize,
+        Duration batchMaxDelay,
+        int maxInFlight,
+        int decodeThreads,
+        FetchLimits fetchLimits,
+        long maxPixels,
+        int metricsPort,
+        Duration shutdownTimeout,
+        boolean createTopics,
+        int topicPartitions,
+        short topicReplicationFactor,
+        Map<String, String> kafka) {
+
+    public WorkerConfig {
+        kafka = Map.copyOf(kafka);
+    }
+
+    /** Validates raw values (by key; {@code kafka.*} pass through) into a configuration. */
+    public static WorkerConfig from(Map<String, String> raw) {
+        Parser p = new Parser(raw);
+        String bootstrap = p.text(Setting.BOOTSTRAP_SERVERS);
+        String input = p.topic(Setting.INPUT_TOPIC);
+        String output = p.topic(Setting.OUTPUT_TOPIC);
+        String deadLetters = p.topic(Setting.DEAD_LETTER_TOPIC);
+        if (input != null && (input.equals(output) || input.equals(deadLetters))) {
+            p.problem(Setting.INPUT_TOPIC, "must differ from the output and dead-letter topics");
+        }
+        if (output != null && output.equals(deadLetters)) {
+            p.problem(Setting.DEAD_LETTER_TOPIC, "must differ from the output topic");
+        }
+        String group = p.text(Setting.GROUP_ID);
+        String workerId = p.raw(Setting.WORKER_ID);
+        if (workerId == null || workerId.isBlank()) {
+            workerId = defaultWorkerId();
+        }
+        Delivery delivery = p.choice(Setting.DELIVERY, Delivery.values(), Delivery::key);
+        String weights = p.raw(Setting.MODEL_WEIGHTS);
+        int seed = p.integer(Setting.MODEL_SEED, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        int divisor = p.integer(Setting.MODEL_WIDTH_DIVISOR, 1, 64);
+        if (divisor > 0 && 64 % divisor != 0) {
+            p.problem(Setting.MODEL_WIDTH_DIVISOR, "must divide 64 (1, 2, 4, 8, 16, 32, 64), got " + divisor);
+        }
+        Preprocessing preprocessing = p.choice(Setting.MODEL_PREPROCESSING, Preprocessing.values(), Preprocessing::key);
+        String device = p.text(Setting.MODEL_DEVICE);
+        if (device != null && !device.matches("auto|cpu|gpu|gpu:\\d+")) {
+            p.problem(Setting.MODEL_DEVICE, "must be auto, cpu, gpu or gpu:N, got '" + device + "'");
+        }
+        int batchSize = p.integer(Setting.BATCH_MAX_SIZE, 1, 4096);
+        long delayMs = p.longValue(Setting.BATCH_MAX_DELAY_MS, 0, 60_000);
+        int maxInFlight = p.integer(Setting.PIPELINE_MAX_IN_FLIGHT, 1, 100_000);
+        if (batchSize > 0 && maxInFlight > 0 && maxInFlight < batchSize) {
+            p.problem(Setting.PIPELINE_MAX_IN_FLIGHT, "must be at least batch.max-size (" + batchSize + ") or batches never fill");
+        }
+        int decodeThreads = p.integer(Setting.PIPELINE_DECODE_THREADS, 1, 1024);
+        long maxBytes = p.longValue(Setting.FETCH_MAX_BYTES, 1, Long.MAX_VALUE);
+        long inlineMax = p.longValue(Setting.FETCH_INLINE_MAX_BYTES, 1, Long.MAX_VALUE);
+        long timeoutMs = p.longValue(Setting.FETCH_TIMEOUT_MS, 1, 3_600_000);
+        List<Path> roots = new ArrayList<>();
+        for (String root : p.list(Setting.FETCH_FILE_ROOTS)) {
+            Path path = Path.of(root);
+            if (!path.isAbsolute()) {
+                p.problem(Setting.FETCH_FILE_ROOTS, "'" + root + "' is not an absolute path");
+            }
+            roots.add(path);
+        }
+        Set<String> hosts = new LinkedHashSet<>();
+        for (String host : p.list(Setting.FETCH_ALLOWED_HOSTS)) {
+            hosts.add(host.toLowerCase(Locale.ROOT));
+        }
+        boolean allowPrivate = p.bool(Setting.FETCH_ALLOW_PRIVATE_ADDRESSES);
+        long maxPixels = p.longValue(Setting.DECODE_MAX_PIXELS, 1, Long.MAX_VALUE);
+        int metricsPort = p.integer(Setting.METRICS_PORT, -1, 65535);
+        long shutdownMs = p.longValue(Setting.SHUTDOWN_TIMEOUT_MS, 0, 3_600_000);
+        boolean create = p.bool(Setting.TOPICS_CREATE);
+        int partitions = p.integer(Setting.TOPICS_PARTITIONS, 1, 100_000);
+        int replication = p.integer(Setting.TOPICS_REPLICATION, -1, Short.MAX_VALUE);
+        if (replication == 0) {
+            p.problem(Setting.TOPICS_REPLICATION, "must be -1 (broker default) or at least 1");
+        }
+        Map<String, String> kafka = new TreeMap<>();
+        raw.forEach((k, v) -> {
+            if (k.startsWith(Setting.KAFKA_PREFIX)) {
+                kafka.put(k.substring(Setting.KAFKA_PREFIX.length()), v);
+            }
+        });
+        p.failIfProblems();
+        return new WorkerConfig(
+                bootstrap, input, output, deadLetters, group, workerId, delivery,
+                new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), seed, divisor, preprocessing, device),
+                batchSize, Duration.ofMillis(delayMs), maxInFlight, decodeThreads,
+                new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate),
+                maxPixels, metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
+    }
+
+    private static String defaultWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "worker";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Reads raw values by setting, recording every problem instead of stopping at the first. */
+    private static final class Parser {
+        private final Map<String, String> raw;
+        private final List<String> problems = new ArrayList<>();
+
+        Parser(Map<String, String> raw) {
+            this.raw = raw;
+        }
+
+        void problem(Setting s, String message) {
+            problems.add(s.key() + " (" + s.flag() + ", " + s.envName() + "): " + message);
+        }
+
+        void failIfProblems() {
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+        }
+
+        String raw(Setting s) {
+            String v = raw.get(s.key());
+            return v != null ? v.trim() : s.defaultValue();
+        }
+
+        String text(Setting s) {
+            String v = raw(s);
+            if (v == null || v.isBlank()) {
+                problem(s, "is required");
+                return null;
+            }
+            return v;
+        }
+
+        String topic(Setting s) {
+            String v = text(s);
+            if (v != null && !v.matches("[a-zA-Z0-9._-]{1,249}")) {
+                problem(s, "'" + v + "' is not a valid topic name (letters, digits, '.', '_', '-')");
+            }
+            return v;
+        }
+
+        long longValue(Setting s, long min, long max) {
+            String v = raw(s);
+            try {
+                long n = Long.parseLong(v);
+                if (n < min || n > max) {
+                    problem(s, "must be between " + min + " and " + max + ", got " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                problem(s, "'" + v + "' is not a whole number");
+                return 0;
+            }
+        }
+
+        int integer(Setting s, int min, int max) {
+            return (int) longValue(s, min, max);
+        }
+
+        boolean bool(Setting s) {
+            String v = raw(s).toLowerCase(Locale.ROOT);
+            if (!v.equals("true") && !v.equals("false")) {
+                problem(s, "must be true or false, got '" + v + "'");
+            }
+            return v.equals("true");
+        }
+
+        List<String> list(Setting s) {
+            return Arrays.stream(raw(s).split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        }
+
+        <E> E choice(Setting s, E[] options, Function<E, String> key) {
+            String v = raw(s);
+            for (E option : options) {
+                if (key.apply(option).equals(v)) {
+                    return option;
+                }
+            }
+            problem(s, "must be one of " + Arrays.stream(options).map(key).toList() + ", got '" + v + "'");
+            return options[0];
+        }
+    }
+}

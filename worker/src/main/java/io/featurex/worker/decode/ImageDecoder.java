@@ -1,0 +1,130 @@
+package io.featurex.worker.decode;
+
+import io.featurex.v1.ErrorCode;
+import io.featurex.worker.BadInputException;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Encoded bytes to network input: decode (first frame), convert to RGB the way PIL's
+ * {@code convert('RGB')} does, resize per the policy, and preprocess. Thread-safe; one instance
+ * serves the whole decode pool.
+ */
+public final class ImageDecoder {
+
+    private final Preprocessing preprocessing;
+    private final ResizePolicy resize;
+    private final int size;
+    private final long maxPixels;
+
+    public ImageDecoder(Preprocessing preprocessing, ResizePolicy resize, int size, long maxPixels) {
+        this.preprocessing = preprocessing;
+        this.resize = resize;
+        this.size = size;
+        this.maxPixels = maxPixels;
+        ImageIO.setUseCache(false); // decode in memory, never through temp files
+    }
+
+    /** @return {@code size x size x 3} floats, channels-last, preprocessed */
+    public float[] decode(byte[] bytes) throws BadInputException {
+        BufferedImage image = read(bytes);
+        int[] rgb = toRgb(image);
+        int[] square = resize(rgb, image.getWidth(), image.getHeight());
+        return preprocessing.toTensor(square);
+    }
+
+    private BufferedImage read(byte[] bytes) throws BadInputException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE,
+                        "not an image in any known format (" + bytes.length + " bytes, starting " + magic(bytes) + ")");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                // Refused from the header alone, before a single pixel is allocated.
+                if (width * height > maxPixels) {
+                    throw new BadInputException(ErrorCode.TOO_MANY_PIXELS,
+                            width + "x" + height + " = " + width * height + " pixels, limit " + maxPixels);
+                }
+                return reader.read(0);
+            } catch (IOException | RuntimeException e) {
+                throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE,
+                        reader.getFormatName() + " image could not be decoded: " + e.getMessage(), e);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE, "image could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private int[] resize(int[] rgb, int width, int height) {
+        return switch (resize) {
+            case STRETCH_NEAREST -> Resampler.nearest(rgb, width, height, size, size);
+            case SHORTER_256_CENTER_CROP_BILINEAR -> {
+                int shorter = Math.min(width, height);
+                // torchvision: the shorter side becomes 256, the longer one keeps the aspect (truncated).
+                int resizedWidth = width <= height ? 256 : (int) (256L * width / height);
+                int resizedHeight = width <= height ? (int) (256L * height / width) : 256;
+                int[] scaled = shorter == 256 && resizedWidth == width && resizedHeight == height
+                        ? rgb
+                        : Resampler.bilinear(rgb, width, height, resizedWidth, resizedHeight);
+                yield centerCrop(scaled, resizedWidth, resizedHeight);
+            }
+        };
+    }
+
+    private int[] centerCrop(int[] rgb, int width, int height) {
+        int top = (int) Math.round((height - size) / 2.0);
+        int left = (int) Math.round((width - size) / 2.0);
+        int[] out = new int[size * size];
+        for (int y = 0; y < size; y++) {
+            System.arraycopy(rgb, (top + y) * width + left, out, y * size, size);
+        }
+        return out;
+    }
+
+    /**
+     * Packed 0xRRGGBB, alpha dropped (not composited), as PIL does. Gray images take their raw
+     * sample: Java2D's {@code getRGB} would push gray through a linear-to-sRGB conversion that
+     * PIL never applies.
+     */
+    static int[] toRgb(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        Raster raster = image.getRaster();
+        boolean gray = raster.getNumBands() == 1 && image.getColorModel().getNumComponents() == 1;
+        if (gray) {
+            int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);
+            int[] samples = raster.getSamples(0, 0, width, height, 0, (int[]) null);
+            for (int i = 0; i < samples.length; i++) {
+                int v = samples[i] >>> shift;
+                samples[i] = (v << 16) | (v << 8) | v;
+            }
+            return samples;
+        }
+        int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
+        for (int i = 0; i < argb.length; i++) {
+            argb[i] &= 0xFFFFFF;
+        }
+        return argb;
+    }
+
+    private static String magic(byte[] bytes) {
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < Math.min(8, bytes.length); i++) {
+            hex.append(String.format("%02x", bytes[i]));
+        }
+        return hex.length() == 0 ? "<empty>" : hex.toString();
+    }
+}

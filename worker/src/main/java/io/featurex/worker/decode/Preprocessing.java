@@ -1,0 +1,69 @@
+package io.featurex.worker.decode;
+
+import java.util.Locale;
+
+/**
+ * How pixels become network input. Each set of weights was trained with one of these; the
+ * weights decide the mode, and a vector computed with the other mode is meaningless.
+ */
+public enum Preprocessing {
+    /**
+     * Keras {@code preprocess_input} for VGG16 ("caffe"): RGB to BGR, minus the ImageNet channel
+     * means in BGR order, 0-255 scale. The image is stretched to the input size (Keras'
+     * {@code load_img(target_size=...)}).
+     */
+    CAFFE(new float[] {103.939f, 116.779f, 123.68f}, new float[] {1f, 1f, 1f}, true, 1f),
+    /**
+     * torchvision's ImageNet normalisation: 0-1 scale, minus mean, divided by std, RGB order.
+     * The image's shorter side goes to 256 and the centre 224 square is kept.
+     */
+    TORCH(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, false, 1f / 255f);
+
+    private final float[] mean;
+    private final float[] std;
+    private final boolean bgr;
+    private final float scale;
+
+    Preprocessing(float[] mean, float[] std, boolean bgr, float scale) {
+        this.mean = mean;
+        this.std = std;
+        this.bgr = bgr;
+        this.scale = scale;
+    }
+
+    /** The default resize for this mode, as the framework that trained the weights does it. */
+    public ResizePolicy defaultResize() {
+        return this == CAFFE ? ResizePolicy.STRETCH_NEAREST : ResizePolicy.SHORTER_256_CENTER_CROP_BILINEAR;
+    }
+
+    /** Configuration spelling: "caffe" or "torch". */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Preprocessing fromKey(String key) {
+        for (Preprocessing p : values()) {
+            if (p.key().equals(key)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown preprocessing '" + key + "' (expected caffe or torch)");
+    }
+
+    /**
+     * Turns packed 0xRRGGBB pixels into interleaved channels (height x width x 3, channels-last,
+     * as the batch is built), in this mode's channel order and scale.
+     */
+    public float[] toTensor(int[] rgb) {
+        float[] out = new float[rgb.length * 3];
+        int c0 = bgr ? 0 : 16;
+        int c2 = bgr ? 16 : 0;
+        for (int i = 0, o = 0; i < rgb.length; i++, o += 3) {
+            int p = rgb[i];
+            out[o] = (((p >>> c0) & 0xFF) * scale - mean[0]) / std[0];
+            out[o + 1] = (((p >>> 8) & 0xFF) * scale - mean[1]) / std[1];
+            out[o + 2] = (((p >>> c2) & 0xFF) * scale - mean[2]) / std[2];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,31 @@
+package io.featurex.worker.fetch;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the worker may fetch, and how much. The defaults are safe: no file roots (file: refused),
+ * no private, loopback or link-local hosts.
+ *
+ * @param maxBytes              largest body or file accepted
+ * @param inlineMaxBytes        largest inline payload accepted
+ * @param timeout               whole fetch, connection to last byte
+ * @param fileRoots             directories file: URIs may point into; empty refuses file:
+ * @param allowedHosts          hosts http(s) may reach; empty means any public host
+ * @param allowPrivateAddresses allow loopback, private and link-local addresses (tests, on-prem)
+ */
+public record FetchLimits(
+        long maxBytes,
+        long inlineMaxBytes,
+        Duration timeout,
+        List<Path> fileRoots,
+        Set<String> allowedHosts,
+        boolean allowPrivateAddresses) {
+
+    public FetchLimits {
+        fileRoots = List.copyOf(fileRoots);
+        allowedHosts = Set.copyOf(allowedHosts);
+    }
+}

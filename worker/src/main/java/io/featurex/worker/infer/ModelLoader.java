@@ -1,0 +1,162 @@
+package io.featurex.worker.infer;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
+import io.featurex.worker.batch.PixelBatch;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the network, puts weights in it and proves it runs, all before the first image: a bad
+ * weights file or a broken device fails start-up with a message naming what is wrong.
+ */
+public final class ModelLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
+    private static final String ENGINE = "PyTorch";
+
+    private ModelLoader() {}
+
+    public static FeatureExtractor load(ModelSpec spec) {
+        Device device = resolveDevice(spec.device());
+        String architecture = Vgg16.architecture(spec.widthDivisor());
+        Model model = spec.weights().isPresent()
+                ? loadParams(spec, device, architecture)
+                : seeded(spec, device, architecture);
+        WeightsSource source = spec.weights().isPresent() ? WeightsSource.DJL_PARAMS : WeightsSource.RANDOM;
+        String digest = spec.weights().map(ModelLoader::sha256).orElse("random:seed=" + spec.seed());
+        ModelInfo info = new ModelInfo(
+                architecture,
+                source,
+                digest,
+                spec.preprocessing(),
+                "fp32",
+                ModelSpec.INPUT_SIZE,
+                Vgg16.dimension(spec.widthDivisor()),
+                device.toString());
+        DjlFeatureExtractor extractor = new DjlFeatureExtractor(model, info);
+        try {
+            selfTest(extractor);
+        } catch (RuntimeException e) {
+            extractor.close();
+            throw e;
+        }
+        if (info.randomWeights()) {
+            log.warn("RANDOM WEIGHTS (seed {}): vectors have no ImageNet meaning; fine for demos and load "
+                    + "tests only. Give a weights file for real features.", spec.seed());
+        }
+        log.info("model ready: {}", info.summary());
+        return extractor;
+    }
+
+    /**
+     * Seeded weights are always drawn on the CPU, so that a seed means the same weights on every
+     * device, then copied to the target device.
+     */
+    private static Model seeded(ModelSpec spec, Device device, String architecture) {
+        Model cpu = Model.newInstance(architecture, Device.cpu(), ENGINE);
+        Block block = Vgg16.build(spec.widthDivisor());
+        cpu.setBlock(block);
+        Engine.getEngine(ENGINE).setRandomSeed(spec.seed());
+        // He initialisation (as torchvision's VGG): activations neither vanish nor explode
+        // through 13 ReLU layers, so random features still separate different images.
+        block.setInitializer(
+                new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2f),
+                Parameter.Type.WEIGHT);
+        block.initialize(cpu.getNDManager(), DataType.FLOAT32, new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
+        if (device.equals(Device.cpu())) {
+            return cpu;
+        }
+        try (cpu) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            block.saveParameters(new DataOutputStream(bytes));
+            Model target = Model.newInstance(architecture, device, ENGINE);
+            Block onDevice = Vgg16.build(spec.widthDivisor());
+            target.setBlock(onDevice);
+            onDevice.loadParameters(target.getNDManager(), new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+            return target;
+        } catch (IOException | MalformedModelException e) {
+            throw new ModelLoadException("cannot move seeded weights to " + device, e);
+        }
+    }
+
+    private static Model loadParams(ModelSpec spec, Device device, String architecture) {
+        Path file = spec.weights().orElseThrow();
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException("weights file " + file + " does not exist or is not a regular file");
+        }
+        Model model = Model.newInstance(architecture, device, ENGINE);
+        model.setBlock(Vgg16.build(spec.widthDivisor()));
+        try (InputStream in = Files.newInputStream(file)) {
+            model.load(in);
+            return model;
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new ModelLoadException("weights file " + file + " is not DJL .params for " + architecture + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One blank image through the network: shape and finiteness, before any real input. */
+    private static void selfTest(FeatureExtractor extractor) {
+        int size = extractor.info().inputSize();
+        float[][] out = extractor.extract(new PixelBatch(List.of(new float[size * size * 3]), size));
+        if (out.length != 1 || out[0].length != extractor.info().dimension()) {
+            throw new ModelLoadException("self-test: network returned the wrong shape");
+        }
+        for (float v : out[0]) {
+            if (!Float.isFinite(v)) {
+                throw new ModelLoadException("self-test: network returned a non-finite value (" + v + ")");
+            }
+        }
+    }
+
+    static Device resolveDevice(String name) {
+        if (name.equals("auto")) {
+            return Engine.getEngine(ENGINE).getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        }
+        if (name.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (name.equals("gpu")) {
+            return Device.gpu();
+        }
+        if (name.startsWith("gpu:")) {
+            return Device.gpu(Integer.parseInt(name.substring(4)));
+        }
+        throw new IllegalArgumentException("unknown device '" + name + "' (auto, cpu, gpu or gpu:N)");
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return "sha256:" + HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read weights file " + file, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}

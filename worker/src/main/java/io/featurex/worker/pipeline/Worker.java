@@ -1,0 +1,340 @@
+package io.featurex.worker.pipeline;
+
+import io.featurex.worker.batch.BatchPolicy;
+import io.featurex.worker.batch.PixelBatch;
+import io.featurex.worker.config.Delivery;
+import io.featurex.worker.config.WorkerConfig;
+import io.featurex.worker.decode.ImageDecoder;
+import io.featurex.worker.fetch.Fetcher;
+import io.featurex.worker.infer.FeatureExtractor;
+import io.featurex.worker.infer.InferenceException;
+import io.featurex.worker.kafka.KafkaClients;
+import io.featurex.worker.metrics.Health;
+import io.featurex.worker.metrics.WorkerMetrics;
+import io.featurex.worker.sink.AtLeastOncePublisher;
+import io.featurex.worker.sink.FatalPublishException;
+import io.featurex.worker.sink.OutputRecords;
+import io.featurex.worker.sink.Publisher;
+import io.featurex.worker.sink.RetriablePublishException;
+import io.featurex.worker.sink.TransactionalPublisher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker: a loop thread that owns the Kafka clients, a decode pool, and one inference
+ * thread. The loop reads as its phases: poll, collect the model's result, dispatch the next
+ * batch, publish the previous one, apply backpressure. While batch N is in the model, batch N+1
+ * is being decoded and batch N-1 published.
+ *
+ * <p>The loop never blocks on the model or the decoders: they wake it ({@link
+ * KafkaConsumer#wakeup()}) when they finish, and when too much is in flight it pauses the input
+ * partitions and keeps polling, so a slow model never causes a rebalance.
+ */
+public final class Worker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final long MAX_POLL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final int MAX_CONSECUTIVE_PUBLISH_FAILURES = 10;
+
+    private final WorkerConfig config;
+    private final FeatureExtractor extractor;
+    private final WorkerMetrics metrics;
+    private final Health health;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Publisher publisher;
+    private final OutputRecords outputs;
+    private final BatchPolicy policy;
+    private final InFlight inFlight = new InFlight();
+    private final ExecutorService decodePool;
+    private final ExecutorService inferenceThread;
+    private final Preparer preparer;
+
+    private volatile boolean stopRequested;
+    private boolean paused;
+    private Inference inference;
+    private int consecutivePublishFailures;
+
+    /** A batch in the model: its items, and the vectors to come. */
+    private record Inference(List<WorkItem> items, CompletableFuture<float[][]> vectors, long startedNanos, int images) {}
+
+    public Worker(WorkerConfig config, FeatureExtractor extractor, WorkerMetrics metrics, Health health) {
+        this.config = config;
+        this.extractor = extractor;
+        this.metrics = metrics;
+        this.health = health;
+        this.policy = new BatchPolicy(config.batchMaxSize(), config.batchMaxDelay().toNanos());
+        this.outputs = new OutputRecords(config.outputTopic(), config.deadLetterTopic(), config.workerId(), extractor.info());
+        this.consumer = new KafkaConsumer<>(KafkaClients.consumer(config));
+        try {
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
+            this.publisher = config.delivery() == Delivery.EXACTLY_ONCE
+                    ? new TransactionalPublisher(producer, consumer::groupMetadata)
+                    : new AtLeastOncePublisher(producer, this::commitSync);
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
+        this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), named("featurex-decode"));
+        this.inferenceThread = Executors.newSingleThreadExecutor(named("featurex-infer"));
+        this.preparer = new Preparer(
+                new Fetcher(config.fetchLimits()),
+                new ImageDecoder(
+                        extractor.info().preprocessing(),
+                        extractor.info().preprocessing().defaultResize(),
+                        extractor.info().inputSize(),
+                        config.maxPixels()),
+                decodePool);
+        metrics.model(extractor.info());
+    }
+
+    /** Runs until {@link #stop()} (then drains) or a fatal error (then throws). */
+    public void run() {
+        consumer.subscribe(List.of(config.inputTopic()), new Rebalance());
+        health.set(Health.State.RUNNING, "consuming " + config.inputTopic());
+        log.info("worker {} consuming {} in group {} ({}), model {}", config.workerId(), config.inputTopic(),
+                config.groupId(), config.delivery().key(), extractor.info().summary());
+        try {
+            long waitNanos = MAX_POLL_WAIT_NANOS;
+            while (!stopRequested) {
+                pollPhase(waitNanos);
+                Inference finished = collectPhase();
+                waitNanos = dispatchPhase();
+                if (finished != null) {
+                    publishPhase(finished);
+                }
+                backpressurePhase();
+            }
+            drain();
+            health.set(Health.State.STOPPED, "stopped");
+        } catch (RuntimeException | Error e) {
+            health.set(Health.State.FAILED, e.toString());
+            throw e;
+        }
+    }
+
+    /** Asks the loop to stop; it finishes the batch in the model, commits it and returns. */
+    public void stop() {
+        stopRequested = true;
+        wakeLoop();
+    }
+
+    /** Called from other threads when a stage has news: the loop's poll returns at once. */
+    private void wakeLoop() {
+        try {
+            consumer.wakeup();
+        } catch (RuntimeException e) {
+            // The consumer is already closed: there is no loop left to wake.
+        }
+    }
+
+    private void pollPhase(long waitNanos) {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(Duration.ofNanos(Math.max(0, Math.min(waitNanos, MAX_POLL_WAIT_NANOS))));
+        } catch (WakeupException e) {
+            return; // a stage finished, or stop(): look again
+        }
+        long now = System.nanoTime();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            CompletableFuture<Prepared> prepared = preparer.submit(record);
+            inFlight.add(new WorkItem(record, inFlight.epoch(partition), now, prepared));
+            prepared.whenComplete((result, error) -> wakeLoop());
+        }
+    }
+
+    private Inference collectPhase() {
+        if (inference == null || !inference.vectors().isDone()) {
+            return null;
+        }
+        Inference finished = inference;
+        inference = null;
+        return finished;
+    }
+
+    /** @return how long the loop may wait before the batch policy wants to be asked again */
+    private long dispatchPhase() {
+        if (inference != null) {
+            return MAX_POLL_WAIT_NANOS;
+        }
+        InFlight.Ready ready = inFlight.ready(policy.maxSize());
+        long now = System.nanoTime();
+        BatchPolicy.Decision decision = policy.decide(ready.images(), now - ready.oldestArrivedNanos(), true);
+        boolean onlyRejects = ready.items() > 0 && ready.images() == 0;
+        if (!decision.send() && !onlyRejects) {
+            return decision.waitNanos();
+        }
+        List<WorkItem> items = inFlight.take(ready.items());
+        List<float[]> pixels = new ArrayList<>(ready.images());
+        for (WorkItem item : items) {
+            if (item.prepared.join() instanceof Prepared.Image image) {
+                pixels.add(image.pixels());
+            }
+        }
+        PixelBatch batch = new PixelBatch(pixels, extractor.info().inputSize());
+        CompletableFuture<float[][]> vectors = pixels.isEmpty()
+                ? CompletableFuture.completedFuture(new float[0][])
+                : CompletableFuture.supplyAsync(() -> extractor.extract(batch), inferenceThread);
+        vectors.whenComplete((result, error) -> wakeLoop());
+        inference = new Inference(items, vectors, now, pixels.size());
+        return 0;
+    }
+
+    private void publishPhase(Inference done) {
+        float[][] vectors;
+        try {
+            vectors = done.vectors().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof InferenceException ie ? ie : new InferenceException("inference failed", cause);
+        }
+        if (done.images() > 0) {
+            metrics.batch(done.images(), (System.nanoTime() - done.startedNanos()) / 1e9);
+        }
+        BatchOutputs batch = BatchOutputs.of(done.items(), vectors, outputs, inFlight::isCurrent);
+        long started = System.nanoTime();
+        try {
+            publisher.publish(batch.records(), batch.offsets());
+            consecutivePublishFailures = 0;
+            metrics.published((System.nanoTime() - started) / 1e9);
+            metrics.features(batch.features());
+            batch.deadLetterCodes().forEach(metrics::deadLetter);
+        } catch (RetriablePublishException e) {
+            consecutivePublishFailures++;
+            if (consecutivePublishFailures >= MAX_CONSECUTIVE_PUBLISH_FAILURES) {
+                throw new FatalPublishException(consecutivePublishFailures + " publish attempts in a row failed", e);
+            }
+            log.warn("publish failed, rewinding {} to redo the batch: {}", batch.firstOffsets().keySet(), e.getMessage());
+            rewind(batch);
+        } finally {
+            inFlight.finished(done.items().size());
+        }
+    }
+
+    /** After an aborted publish: read the batch's partitions again from the batch's first offsets. */
+    private void rewind(BatchOutputs batch) {
+        inFlight.drop(batch.firstOffsets().keySet());
+        Set<TopicPartition> assigned = consumer.assignment();
+        batch.firstOffsets().forEach((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
+    }
+
+    private void backpressurePhase() {
+        int size = inFlight.size();
+        metrics.inFlight(size);
+        if (!paused && size >= config.maxInFlight()) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+        } else if (paused && size <= config.maxInFlight() / 2) {
+            consumer.resume(consumer.paused());
+            paused = false;
+        }
+        metrics.paused(paused ? consumer.paused().size() : 0);
+    }
+
+    /** Finishes the batch in the model and publishes it; queued records are left to be redone. */
+    private void drain() {
+        health.set(Health.State.DRAINING, "finishing the batch in the model");
+        if (inference == null) {
+            return;
+        }
+        try {
+            inference.vectors().get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            publishPhase(collectPhase());
+        } catch (TimeoutException e) {
+            log.warn("in-flight batch did not finish within {}; it will be redone by the next owner", config.shutdownTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warn("in-flight batch failed while draining: {}", e.getCause().toString());
+        }
+    }
+
+    private void commitSync(java.util.Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets) {
+        while (true) {
+            try {
+                consumer.commitSync(offsets);
+                return;
+            } catch (WakeupException e) {
+                // A stage finished while we were committing; that news is not lost, the loop looks anyway.
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        decodePool.shutdownNow();
+        inferenceThread.shutdownNow();
+        try {
+            publisher.close();
+        } finally {
+            CloseOptions closing = CloseOptions.timeout(Duration.ofSeconds(5));
+            try {
+                consumer.close(closing);
+            } catch (WakeupException e) {
+                consumer.close(closing); // a stage's late wake-up call; the second close goes through
+            }
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("partitions revoked: {}", partitions);
+            }
+            inFlight.revoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            log.warn("partitions lost: {}", partitions);
+            inFlight.revoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("partitions assigned: {}", partitions);
+            }
+            inFlight.assigned(partitions);
+            if (paused) {
+                consumer.pause(new HashSet<>(partitions));
+            }
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

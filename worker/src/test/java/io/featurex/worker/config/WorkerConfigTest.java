@@ -1,0 +1,96 @@
+package io.featurex.worker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerConfigTest {
+
+    @Test
+    void defaultsNeedOnlyTheBootstrapServers() {
+        WorkerConfig config = WorkerConfig.from(Map.of("bootstrap.servers", "localhost:9092"));
+        assertThat(config.inputTopic()).isEqualTo("featurex.images");
+        assertThat(config.delivery()).isEqualTo(Delivery.EXACTLY_ONCE);
+        assertThat(config.model().weights()).isEmpty();
+        assertThat(config.batchMaxDelay()).isEqualTo(Duration.ZERO);
+        assertThat(config.fetchLimits().fileRoots()).isEmpty();
+        assertThat(config.fetchLimits().allowPrivateAddresses()).isFalse();
+        assertThat(config.workerId()).isNotBlank();
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        Map<String, String> raw = new HashMap<>();
+        raw.put("batch.max-size", "0");
+        raw.put("delivery", "maybe-once");
+        raw.put("model.preprocessing", "tensorflow");
+        raw.put("fetch.timeout-ms", "soon");
+        raw.put("model.width-divisor", "3");
+        raw.put("fetch.file-roots", "relative/dir");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(raw));
+        assertThat(e.problems()).hasSize(7);
+        assertThat(e.getMessage())
+                .contains("bootstrap.servers", "is required")
+                .contains("batch.max-size", "between 1 and 4096")
+                .contains("delivery", "maybe-once")
+                .contains("model.preprocessing", "tensorflow")
+                .contains("fetch.timeout-ms", "'soon' is not a whole number")
+                .contains("model.width-divisor", "must divide 64")
+                .contains("relative/dir", "not an absolute path");
+    }
+
+    @Test
+    void kafkaPropertiesPassThroughWithoutPrefix() {
+        WorkerConfig config = WorkerConfig.from(Map.of(
+                "bootstrap.servers", "b:9092", "kafka.security.protocol", "SASL_SSL"));
+        assertThat(config.kafka()).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("featurex.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\ngroup.id=from-file\ninput.topic=file-topic\n");
+        ConfigSources sources = new ConfigSources()
+                .file(file)
+                .environment(Map.of("FEATUREX_GROUP_ID", "from-env", "FEATUREX_INPUT_TOPIC", "env-topic", "PATH", "/bin"))
+                .flags(Map.of("input.topic", "flag-topic"));
+        assertThat(sources.problems()).isEmpty();
+        WorkerConfig config = WorkerConfig.from(sources.values());
+        assertThat(config.bootstrapServers()).isEqualTo("file:9092");
+        assertThat(config.groupId()).isEqualTo("from-env");
+        assertThat(config.inputTopic()).isEqualTo("flag-topic");
+    }
+
+    @Test
+    void unknownKeysAreReportedAsTyposWithASuggestion(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("featurex.properties");
+        Files.writeString(file, "bootstrap.server=x:9092\n");
+        ConfigSources sources = new ConfigSources()
+                .file(file)
+                .environment(Map.of("FEATUREX_BATCH_MAX_SIZ", "4"));
+        assertThat(sources.problems()).hasSize(2);
+        assertThat(sources.problems().get(0)).contains("bootstrap.server", "did you mean bootstrap.servers?");
+        assertThat(sources.problems().get(1)).contains("FEATUREX_BATCH_MAX_SIZ", "did you mean FEATUREX_BATCH_MAX_SIZE?");
+    }
+
+    @Test
+    void everySettingHasADefaultThatValidatesExceptTheRequiredOne() {
+        Map<String, String> raw = new HashMap<>();
+        for (Setting s : Setting.values()) {
+            if (s.defaultValue() == null) {
+                raw.put(s.key(), "host:1");
+            }
+        }
+        WorkerConfig.from(raw);
+        assertThat(Setting.byKey("bootstrap.servers")).isEqualTo(Setting.BOOTSTRAP_SERVERS);
+        assertThat(Setting.BATCH_MAX_SIZE.envName()).isEqualTo("FEATUREX_BATCH_MAX_SIZE");
+        assertThat(Setting.BATCH_MAX_SIZE.flag()).isEqualTo("--batch-max-size");
+    }
+}
