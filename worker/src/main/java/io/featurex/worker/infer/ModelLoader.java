@@ -58,7 +58,8 @@ public final class ModelLoader {
             selfTest(extractor);
         } catch (RuntimeException e) {
             extractor.close();
-            throw e;
+            String weights = spec.weights().map(f -> "weights file " + f).orElse("seeded weights");
+            throw new ModelLoadException(architecture + " with " + weights + " failed its self-test on " + device + ": " + e.getMessage(), e);
         }
         if (info.randomWeights()) {
             log.warn("RANDOM WEIGHTS (seed {}): vectors have no ImageNet meaning; fine for demos and load "
@@ -104,6 +105,7 @@ public final class ModelLoader {
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException("weights file " + file + " does not exist or is not a regular file");
         }
+        requireParamsHeader(file);
         Model model = Model.newInstance(architecture, device, ENGINE);
         model.setBlock(Vgg16.build(spec.widthDivisor()));
         try (InputStream in = Files.newInputStream(file)) {
@@ -112,6 +114,45 @@ public final class ModelLoader {
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw new ModelLoadException("weights file " + file + " is not DJL .params for " + architecture + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the seeded weights of {@code spec} as a DJL {@code .params} file, loadable with
+     * {@code model.weights}: the same weights then travel as a file with a digest.
+     */
+    public static void writeSeededParams(ModelSpec spec, Path file) {
+        try (Model model = seeded(spec, Device.cpu(), Vgg16.architecture(spec.widthDivisor()))) {
+            Path dir = Files.createTempDirectory(file.toAbsolutePath().getParent(), ".featurex-params-");
+            try {
+                model.save(dir, "weights");
+                try (var written = Files.list(dir)) {
+                    Path params = written.filter(p -> p.toString().endsWith(".params")).findFirst()
+                            .orElseThrow(() -> new IOException("DJL wrote no .params file"));
+                    Files.move(params, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                try (var leftovers = Files.list(dir)) {
+                    for (Path p : leftovers.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot write weights to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** DJL accepts some non-model streams silently; its files start with "DJL@", so check that first. */
+    private static void requireParamsHeader(Path file) {
+        byte[] magic = new byte[4];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(magic, 0, 4) != 4 || !new String(magic, java.nio.charset.StandardCharsets.US_ASCII).equals("DJL@")) {
+                throw new ModelLoadException("weights file " + file + " is not a DJL .params file (it does not start with DJL@)");
+            }
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read weights file " + file + ": " + e.getMessage(), e);
         }
     }
 

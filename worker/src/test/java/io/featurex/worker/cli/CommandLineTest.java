@@ -1,0 +1,45 @@
+package io.featurex.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CommandLineTest {
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void runListsEveryConfigurationProblemAtOnceAndExitsTwo() {
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.commandLine().execute("run", "--batch-max-size", "0", "--delivery", "twice", "--metrics-port", "99999");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("bootstrap.servers", "is required")
+                .contains("batch.max-size")
+                .contains("delivery", "twice")
+                .contains("metrics.port");
+    }
+
+    @Test
+    void everySettingIsAFlagOfRun() {
+        CommandLine cli = Main.commandLine();
+        CommandLine run = cli.getSubcommands().get("run");
+        for (io.featurex.worker.config.Setting s : io.featurex.worker.config.Setting.values()) {
+            assertThat(run.getCommandSpec().findOption(s.flag())).as(s.flag()).isNotNull();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        run.usage(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--bootstrap-servers", "FEATUREX_BOOTSTRAP_SERVERS");
+    }
+}

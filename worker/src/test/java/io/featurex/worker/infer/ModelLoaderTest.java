@@ -1,0 +1,97 @@
+package io.featurex.worker.infer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.featurex.worker.batch.PixelBatch;
+import io.featurex.worker.decode.Preprocessing;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real network on the real engine, at reduced width so it runs in a unit-test budget. */
+class ModelLoaderTest {
+
+    private static final int WIDTH = 8;
+
+    private static ModelSpec seeded(int seed) {
+        return ModelSpec.seeded(seed, WIDTH, Preprocessing.CAFFE);
+    }
+
+    private static float[] image(long seed) {
+        Random random = new Random(seed);
+        float[] pixels = new float[224 * 224 * 3];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat() * 255 - 120;
+        }
+        return pixels;
+    }
+
+    @Test
+    void reducedWidthKeepsTheTopologyAndShrinksTheOutput() {
+        try (FeatureExtractor model = ModelLoader.load(seeded(1))) {
+            assertThat(model.info().dimension()).isEqualTo(64);
+            assertThat(model.info().architecture()).isEqualTo("vgg16-width/8-notop-avgpool");
+            float[][] out = model.extract(new PixelBatch(List.of(image(1), image(2), image(3)), 224));
+            assertThat(out).hasNumberOfRows(3);
+            assertThat(out[0]).hasSize(64);
+        }
+    }
+
+    @Test
+    void aSeedMeansTheSameWeightsEveryTime() {
+        float[] a;
+        float[] b;
+        float[] c;
+        try (FeatureExtractor model = ModelLoader.load(seeded(7))) {
+            a = model.extract(new PixelBatch(List.of(image(1)), 224))[0];
+        }
+        try (FeatureExtractor model = ModelLoader.load(seeded(7))) {
+            b = model.extract(new PixelBatch(List.of(image(1)), 224))[0];
+        }
+        try (FeatureExtractor model = ModelLoader.load(seeded(8))) {
+            c = model.extract(new PixelBatch(List.of(image(1)), 224))[0];
+        }
+        assertThat(b).containsExactly(a);
+        assertThat(c).isNotEqualTo(a);
+    }
+
+    @Test
+    void savedParamsLoadBackToTheSameVectorsWithAFileDigest(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("vgg16-w8.params");
+        ModelLoader.writeSeededParams(seeded(3), file);
+        float[] expected;
+        try (FeatureExtractor model = ModelLoader.load(seeded(3))) {
+            expected = model.extract(new PixelBatch(List.of(image(5)), 224))[0];
+        }
+        ModelSpec fromFile = new ModelSpec(Optional.of(file), 0, WIDTH, Preprocessing.CAFFE, "cpu");
+        try (FeatureExtractor model = ModelLoader.load(fromFile)) {
+            assertThat(model.info().weightsSource()).isEqualTo(WeightsSource.DJL_PARAMS);
+            assertThat(model.info().weightsDigest()).startsWith("sha256:").hasSize(7 + 64);
+            assertThat(model.extract(new PixelBatch(List.of(image(5)), 224))[0]).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void aBadWeightsFileFailsAtLoadNamingTheFile(@TempDir Path dir) throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk.params"), "not a model");
+        ModelLoadException e = catchThrowableOfType(ModelLoadException.class,
+                () -> ModelLoader.load(new ModelSpec(Optional.of(junk), 0, WIDTH, Preprocessing.CAFFE, "cpu")));
+        assertThat(e.getMessage()).contains(junk.toString());
+
+        Path wrongWidth = dir.resolve("w4.params");
+        ModelLoader.writeSeededParams(ModelSpec.seeded(1, 4, Preprocessing.CAFFE), wrongWidth);
+        e = catchThrowableOfType(ModelLoadException.class,
+                () -> ModelLoader.load(new ModelSpec(Optional.of(wrongWidth), 0, WIDTH, Preprocessing.CAFFE, "cpu")));
+        assertThat(e.getMessage()).contains(wrongWidth.toString());
+
+        Path absent = dir.resolve("absent.params");
+        e = catchThrowableOfType(ModelLoadException.class,
+                () -> ModelLoader.load(new ModelSpec(Optional.of(absent), 0, WIDTH, Preprocessing.CAFFE, "cpu")));
+        assertThat(e.getMessage()).contains(absent.toString(), "does not exist");
+    }
+}
