@@ -33,7 +33,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 @Testcontainers(disabledWithoutDocker = true)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class TestcontainersKafkaIT {
+class ContainerKafkaIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
