@@ -1,8 +1,11 @@
 package io.featurex.worker.config;
 
+import io.featurex.worker.decode.DecodeSpec;
 import io.featurex.worker.decode.Preprocessing;
+import io.featurex.worker.decode.ResizePolicy;
 import io.featurex.worker.fetch.FetchLimits;
 import io.featurex.worker.infer.ModelSpec;
+import io.featurex.worker.infer.WeightsSource;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -37,7 +40,7 @@ public record WorkerConfig(
         int maxInFlight,
         int decodeThreads,
         FetchLimits fetchLimits,
-        long maxPixels,
+        DecodeSpec decode,
         int metricsPort,
         Duration shutdownTimeout,
         boolean createTopics,
@@ -74,7 +77,16 @@ public record WorkerConfig(
         if (divisor > 0 && 64 % divisor != 0) {
             p.problem(Setting.MODEL_WIDTH_DIVISOR, "must divide 64 (1, 2, 4, 8, 16, 32, 64), got " + divisor);
         }
-        Preprocessing preprocessing = p.choice(Setting.MODEL_PREPROCESSING, Preprocessing.values(), Preprocessing::key);
+        Optional<WeightsSource> format = p.auto(Setting.MODEL_WEIGHTS_FORMAT,
+                new WeightsSource[] {WeightsSource.KERAS_H5, WeightsSource.TORCHSCRIPT, WeightsSource.DJL_PARAMS}, WeightsSource::key);
+        if (format.isPresent() && weights.isBlank()) {
+            p.problem(Setting.MODEL_WEIGHTS_FORMAT, "is set but model.weights is empty");
+        }
+        Optional<Preprocessing> preprocessing = p.auto(Setting.MODEL_PREPROCESSING, Preprocessing.values(), Preprocessing::key);
+        Optional<ResizePolicy.Fit> fit = p.auto(Setting.DECODE_RESIZE, ResizePolicy.Fit.values(), ResizePolicy.Fit::key);
+        Optional<ResizePolicy.Interpolation> interpolation =
+                p.auto(Setting.DECODE_INTERPOLATION, ResizePolicy.Interpolation.values(), ResizePolicy.Interpolation::key);
+        boolean exif = p.bool(Setting.DECODE_EXIF_ORIENTATION);
         String device = p.text(Setting.MODEL_DEVICE);
         if (device != null && !device.matches("auto|cpu|gpu|gpu:\\d+")) {
             p.problem(Setting.MODEL_DEVICE, "must be auto, cpu, gpu or gpu:N, got '" + device + "'");
@@ -120,10 +132,10 @@ public record WorkerConfig(
         p.failIfProblems();
         return new WorkerConfig(
                 bootstrap, input, output, deadLetters, group, workerId, delivery,
-                new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), seed, divisor, preprocessing, device),
+                new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), format, seed, divisor, preprocessing, device),
                 batchSize, Duration.ofMillis(delayMs), maxInFlight, decodeThreads,
                 new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate),
-                maxPixels, metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
+                new DecodeSpec(fit, interpolation, exif, maxPixels), metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
     }
 
     private static String defaultWorkerId() {
@@ -205,6 +217,23 @@ public record WorkerConfig(
 
         List<String> list(Setting s) {
             return Arrays.stream(raw(s).split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        }
+
+        /** A choice where "auto" (empty) leaves the decision to what is loaded. */
+        <E> Optional<E> auto(Setting s, E[] options, Function<E, String> key) {
+            String v = raw(s);
+            if (v.equals("auto")) {
+                return Optional.empty();
+            }
+            for (E option : options) {
+                if (key.apply(option).equals(v)) {
+                    return Optional.of(option);
+                }
+            }
+            List<String> valid = new ArrayList<>(List.of("auto"));
+            Arrays.stream(options).map(key).forEach(valid::add);
+            problem(s, "must be one of " + valid + ", got '" + v + "'");
+            return Optional.empty();
         }
 
         <E> E choice(Setting s, E[] options, Function<E, String> key) {

@@ -22,12 +22,14 @@ public final class ImageDecoder {
     private final ResizePolicy resize;
     private final int size;
     private final long maxPixels;
+    private final boolean honourExifOrientation;
 
-    public ImageDecoder(Preprocessing preprocessing, ResizePolicy resize, int size, long maxPixels) {
+    public ImageDecoder(Preprocessing preprocessing, ResizePolicy resize, int size, long maxPixels, boolean honourExifOrientation) {
         this.preprocessing = preprocessing;
         this.resize = resize;
         this.size = size;
         this.maxPixels = maxPixels;
+        this.honourExifOrientation = honourExifOrientation;
         ImageIO.setUseCache(false); // decode in memory, never through temp files
     }
 
@@ -35,8 +37,17 @@ public final class ImageDecoder {
     public float[] decode(byte[] bytes) throws BadInputException {
         BufferedImage image = read(bytes);
         int[] rgb = toRgb(image);
-        int[] square = resize(rgb, image.getWidth(), image.getHeight());
-        return preprocessing.toTensor(square);
+        int width = image.getWidth();
+        int height = image.getHeight();
+        int orientation = honourExifOrientation ? ExifOrientation.read(bytes) : 1;
+        if (orientation > 1) {
+            rgb = ExifOrientation.apply(rgb, width, height, orientation);
+            if (orientation >= 5) {
+                width = image.getHeight();
+                height = image.getWidth();
+            }
+        }
+        return preprocessing.toTensor(resize(rgb, width, height));
     }
 
     private BufferedImage read(byte[] bytes) throws BadInputException {
@@ -69,19 +80,24 @@ public final class ImageDecoder {
     }
 
     private int[] resize(int[] rgb, int width, int height) {
-        return switch (resize) {
-            case STRETCH_NEAREST -> Resampler.nearest(rgb, width, height, size, size);
-            case SHORTER_256_CENTER_CROP_BILINEAR -> {
-                int shorter = Math.min(width, height);
-                // torchvision: the shorter side becomes 256, the longer one keeps the aspect (truncated).
-                int resizedWidth = width <= height ? 256 : (int) (256L * width / height);
-                int resizedHeight = width <= height ? (int) (256L * height / width) : 256;
-                int[] scaled = shorter == 256 && resizedWidth == width && resizedHeight == height
-                        ? rgb
-                        : Resampler.bilinear(rgb, width, height, resizedWidth, resizedHeight);
-                yield centerCrop(scaled, resizedWidth, resizedHeight);
-            }
-        };
+        if (resize.fit() == ResizePolicy.Fit.STRETCH) {
+            return resample(rgb, width, height, size, size);
+        }
+        // torchvision: the shorter side becomes 256 (for 224), the longer keeps the aspect, truncated.
+        int shorterTarget = size * 256 / 224;
+        int resizedWidth = width <= height ? shorterTarget : (int) ((long) shorterTarget * width / height);
+        int resizedHeight = width <= height ? (int) ((long) shorterTarget * height / width) : shorterTarget;
+        int[] scaled = resample(rgb, width, height, resizedWidth, resizedHeight);
+        return centerCrop(scaled, resizedWidth, resizedHeight);
+    }
+
+    private int[] resample(int[] rgb, int width, int height, int outWidth, int outHeight) {
+        if (width == outWidth && height == outHeight) {
+            return rgb;
+        }
+        return resize.interpolation() == ResizePolicy.Interpolation.NEAREST
+                ? Resampler.nearest(rgb, width, height, outWidth, outHeight)
+                : Resampler.bilinear(rgb, width, height, outWidth, outHeight);
     }
 
     private int[] centerCrop(int[] rgb, int width, int height) {

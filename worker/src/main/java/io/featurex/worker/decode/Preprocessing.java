@@ -33,7 +33,7 @@ public enum Preprocessing {
 
     /** The default resize for this mode, as the framework that trained the weights does it. */
     public ResizePolicy defaultResize() {
-        return this == CAFFE ? ResizePolicy.STRETCH_NEAREST : ResizePolicy.SHORTER_256_CENTER_CROP_BILINEAR;
+        return this == CAFFE ? ResizePolicy.KERAS : ResizePolicy.TORCHVISION;
     }
 
     /** Configuration spelling: "caffe" or "torch". */

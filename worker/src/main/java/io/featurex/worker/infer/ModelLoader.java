@@ -22,6 +22,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import io.featurex.worker.decode.Preprocessing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +41,27 @@ public final class ModelLoader {
     public static FeatureExtractor load(ModelSpec spec) {
         Device device = resolveDevice(spec.device());
         String architecture = Vgg16.architecture(spec.widthDivisor());
-        Model model = spec.weights().isPresent()
-                ? loadParams(spec, device, architecture)
-                : seeded(spec, device, architecture);
-        WeightsSource source = spec.weights().isPresent() ? WeightsSource.DJL_PARAMS : WeightsSource.RANDOM;
+        spec.weights().ifPresent(file -> {
+            if (!Files.isRegularFile(file)) {
+                throw new ModelLoadException("weights file " + file + " does not exist or is not a regular file");
+            }
+        });
+        WeightsSource source = spec.weights().isEmpty()
+                ? WeightsSource.RANDOM
+                : spec.format().orElseGet(() -> WeightsSource.detect(spec.weights().get()));
+        Preprocessing preprocessing = preprocessing(spec, source);
+        Model model = switch (source) {
+            case RANDOM -> seeded(spec, device, architecture);
+            case DJL_PARAMS -> loadParams(spec, device, architecture);
+            case KERAS_H5 -> loadKeras(spec, device, architecture);
+            case TORCHSCRIPT -> loadTorchScript(spec, device, architecture);
+        };
         String digest = spec.weights().map(ModelLoader::sha256).orElse("random:seed=" + spec.seed());
         ModelInfo info = new ModelInfo(
                 architecture,
                 source,
                 digest,
-                spec.preprocessing(),
+                preprocessing,
                 "fp32",
                 ModelSpec.INPUT_SIZE,
                 Vgg16.dimension(spec.widthDivisor()),
@@ -67,6 +80,30 @@ public final class ModelLoader {
         }
         log.info("model ready: {}", info.summary());
         return extractor;
+    }
+
+    /**
+     * The mode the weights were trained with, unless configured. A Keras file is certainly caffe,
+     * so another mode is refused; a TorchScript file is torchvision's by convention only, so a
+     * different mode is allowed with a warning (it may be a converted Keras model).
+     */
+    private static Preprocessing preprocessing(ModelSpec spec, WeightsSource source) {
+        Optional<Preprocessing> trained = source.trainedWith();
+        if (spec.preprocessing().isEmpty()) {
+            return trained.orElse(Preprocessing.CAFFE);
+        }
+        Preprocessing chosen = spec.preprocessing().get();
+        if (trained.isPresent() && trained.get() != chosen) {
+            String file = spec.weights().map(Path::toString).orElse("");
+            if (source == WeightsSource.KERAS_H5) {
+                throw new ModelLoadException("weights file " + file + " holds Keras VGG16 weights, trained with "
+                        + trained.get().key() + " preprocessing; model.preprocessing=" + chosen.key()
+                        + " would give meaningless vectors");
+            }
+            log.warn("weights file {} is {}, usually trained with {} preprocessing, but model.preprocessing={}",
+                    file, source.key(), trained.get().key(), chosen.key());
+        }
+        return chosen;
     }
 
     /**
@@ -141,6 +178,34 @@ public final class ModelLoader {
             }
         } catch (IOException e) {
             throw new ModelLoadException("cannot write weights to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Model loadKeras(ModelSpec spec, Device device, String architecture) {
+        Path file = spec.weights().orElseThrow();
+        List<KerasH5Weights.Conv> convs = KerasH5Weights.read(file, spec.widthDivisor());
+        Model model = Model.newInstance(architecture, device, ENGINE);
+        try {
+            Block block = Vgg16.build(spec.widthDivisor());
+            KerasH5Weights.apply(convs, block, model.getNDManager());
+            model.setBlock(block);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw new ModelLoadException("weights file " + file + " could not be put into " + architecture + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A traced module; what it computes is checked by the self-test (shape) and the golden tests. */
+    private static Model loadTorchScript(ModelSpec spec, Device device, String architecture) {
+        Path file = spec.weights().orElseThrow();
+        Model model = Model.newInstance(architecture, device, ENGINE);
+        try {
+            model.load(file);
+            return model;
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new ModelLoadException("weights file " + file + " is not a loadable TorchScript module: " + e.getMessage(), e);
         }
     }
 

@@ -8,17 +8,32 @@ import java.util.Optional;
  * What to load: the network's width, its weights (a file, or seeded random weights when absent),
  * the preprocessing those weights were trained with, and where to run.
  *
- * @param weights      a weights file; empty for seeded random weights
- * @param seed         seed of the random weights (ignored with a file)
- * @param widthDivisor 1 for VGG16; larger values shrink every layer (tests, load tests)
- * @param device       "auto", "cpu", "gpu" or "gpu:N"
+ * @param weights       a weights file; empty for seeded random weights
+ * @param format        the file's kind; empty to tell it from the file's first bytes
+ * @param seed          seed of the random weights (ignored with a file)
+ * @param widthDivisor  1 for VGG16; larger values shrink every layer (tests, load tests)
+ * @param preprocessing empty to take the one the weights were trained with (caffe when unknown)
+ * @param device        "auto", "cpu", "gpu" or "gpu:N"
  */
 public record ModelSpec(
-        Optional<Path> weights, int seed, int widthDivisor, Preprocessing preprocessing, String device) {
+        Optional<Path> weights,
+        Optional<WeightsSource> format,
+        int seed,
+        int widthDivisor,
+        Optional<Preprocessing> preprocessing,
+        String device) {
 
     public static final int INPUT_SIZE = 224;
 
     public static ModelSpec seeded(int seed, int widthDivisor, Preprocessing preprocessing) {
-        return new ModelSpec(Optional.empty(), seed, widthDivisor, preprocessing, "cpu");
+        return new ModelSpec(Optional.empty(), Optional.empty(), seed, widthDivisor, Optional.of(preprocessing), "cpu");
+    }
+
+    public static ModelSpec file(Path weights, int widthDivisor) {
+        return new ModelSpec(Optional.of(weights), Optional.empty(), 0, widthDivisor, Optional.empty(), "cpu");
+    }
+
+    public ModelSpec withPreprocessing(Preprocessing mode) {
+        return new ModelSpec(weights, format, seed, widthDivisor, Optional.of(mode), device);
     }
 }

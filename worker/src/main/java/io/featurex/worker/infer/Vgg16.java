@@ -37,6 +37,11 @@ public final class Vgg16 {
         return widthDivisor == 1 ? "vgg16-notop-avgpool" : "vgg16-width/" + widthDivisor + "-notop-avgpool";
     }
 
+    /** Output channels of the 13 convolutions, in order. */
+    static int[] convChannels(int widthDivisor) {
+        return java.util.Arrays.stream(LAYERS).filter(c -> c != 0).map(c -> c / widthDivisor).toArray();
+    }
+
     /**
      * Builds the network. Input: NCHW float32 (N, 3, H, W); output: (N, 512 / widthDivisor).
      *

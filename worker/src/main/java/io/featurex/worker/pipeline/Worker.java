@@ -4,7 +4,6 @@ import io.featurex.worker.batch.BatchPolicy;
 import io.featurex.worker.batch.PixelBatch;
 import io.featurex.worker.config.Delivery;
 import io.featurex.worker.config.WorkerConfig;
-import io.featurex.worker.decode.ImageDecoder;
 import io.featurex.worker.fetch.Fetcher;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.InferenceException;
@@ -100,11 +99,7 @@ public final class Worker implements AutoCloseable {
         this.inferenceThread = Executors.newSingleThreadExecutor(named("featurex-infer"));
         this.preparer = new Preparer(
                 new Fetcher(config.fetchLimits()),
-                new ImageDecoder(
-                        extractor.info().preprocessing(),
-                        extractor.info().preprocessing().defaultResize(),
-                        extractor.info().inputSize(),
-                        config.maxPixels()),
+                config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize()),
                 decodePool);
         metrics.model(extractor.info());
     }

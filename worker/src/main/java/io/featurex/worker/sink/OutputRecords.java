@@ -80,6 +80,8 @@ public final class OutputRecords {
                 .setWeightsSource(switch (info.weightsSource()) {
                     case RANDOM -> ModelIdentity.WeightsSource.RANDOM;
                     case DJL_PARAMS -> ModelIdentity.WeightsSource.DJL_PARAMS;
+                    case KERAS_H5 -> ModelIdentity.WeightsSource.KERAS_H5;
+                    case TORCHSCRIPT -> ModelIdentity.WeightsSource.TORCHSCRIPT;
                 })
                 .setWeightsDigest(info.weightsDigest())
                 .setPreprocessing(info.preprocessing() == Preprocessing.CAFFE

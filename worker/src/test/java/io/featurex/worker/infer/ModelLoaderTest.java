@@ -68,7 +68,7 @@ class ModelLoaderTest {
         try (FeatureExtractor model = ModelLoader.load(seeded(3))) {
             expected = model.extract(new PixelBatch(List.of(image(5)), 224))[0];
         }
-        ModelSpec fromFile = new ModelSpec(Optional.of(file), 0, WIDTH, Preprocessing.CAFFE, "cpu");
+        ModelSpec fromFile = ModelSpec.file(file, WIDTH);
         try (FeatureExtractor model = ModelLoader.load(fromFile)) {
             assertThat(model.info().weightsSource()).isEqualTo(WeightsSource.DJL_PARAMS);
             assertThat(model.info().weightsDigest()).startsWith("sha256:").hasSize(7 + 64);
@@ -80,18 +80,18 @@ class ModelLoaderTest {
     void aBadWeightsFileFailsAtLoadNamingTheFile(@TempDir Path dir) throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.params"), "not a model");
         ModelLoadException e = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(new ModelSpec(Optional.of(junk), 0, WIDTH, Preprocessing.CAFFE, "cpu")));
+                () -> ModelLoader.load(ModelSpec.file(junk, WIDTH)));
         assertThat(e.getMessage()).contains(junk.toString());
 
         Path wrongWidth = dir.resolve("w4.params");
         ModelLoader.writeSeededParams(ModelSpec.seeded(1, 4, Preprocessing.CAFFE), wrongWidth);
         e = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(new ModelSpec(Optional.of(wrongWidth), 0, WIDTH, Preprocessing.CAFFE, "cpu")));
+                () -> ModelLoader.load(ModelSpec.file(wrongWidth, WIDTH)));
         assertThat(e.getMessage()).contains(wrongWidth.toString());
 
         Path absent = dir.resolve("absent.params");
         e = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(new ModelSpec(Optional.of(absent), 0, WIDTH, Preprocessing.CAFFE, "cpu")));
+                () -> ModelLoader.load(ModelSpec.file(absent, WIDTH)));
         assertThat(e.getMessage()).contains(absent.toString(), "does not exist");
     }
 }

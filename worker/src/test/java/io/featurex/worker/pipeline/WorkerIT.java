@@ -50,7 +50,7 @@ class WorkerIT {
         for (String name : SAMPLES) {
             Files.write(images.resolve(name), sample(name));
         }
-        model = ModelLoader.load(new ModelSpec(java.util.Optional.empty(), 42, 1, Preprocessing.CAFFE, "cpu"));
+        model = ModelLoader.load(ModelSpec.seeded(42, 1, Preprocessing.CAFFE));
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.createContext("/images/", exchange -> {
             Path file = images.resolve(exchange.getRequestURI().getPath().substring("/images/".length()));
@@ -188,7 +188,7 @@ class WorkerIT {
             assertThat(one.counter("featurex_batches")).isEqualTo(SAMPLES.size());
         }
         // A second run with its own, freshly loaded model, holding batches until they are full.
-        try (FeatureExtractor reloaded = ModelLoader.load(new ModelSpec(java.util.Optional.empty(), 42, 1, Preprocessing.CAFFE, "cpu"));
+        try (FeatureExtractor reloaded = ModelLoader.load(ModelSpec.seeded(42, 1, Preprocessing.CAFFE));
                 WorkerHarness batched = new WorkerHarness(reloaded, 1,
                         settings("batch.max-size", "8", "batch.max-delay-ms", "30000"))) {
             batched.send(refs);
