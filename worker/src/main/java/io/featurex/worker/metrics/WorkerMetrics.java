@@ -6,53 +6,65 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 
-/**
- * The worker's metrics, all in one catalogue. Images and batches are counted separately so the
- * mean batch size is {@code images / batches}.
- */
+/** The instruments of {@link Metric}, registered in one registry. Thread-safe. */
 public final class WorkerMetrics {
 
-    private static final double[] SECONDS = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+    private static final double[] SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+    private static final double[] BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+
+    public enum Stage { FETCH, DECODE, QUEUE, INFERENCE, PUBLISH }
 
     private final PrometheusRegistry registry;
     private final Counter images;
     private final Counter deadLetters;
     private final Counter batches;
     private final Histogram batchSize;
-    private final Histogram inferenceSeconds;
-    private final Histogram publishSeconds;
+    private final Histogram stageSeconds;
+    private final Histogram endToEnd;
+    private final Gauge lag;
+    private final Gauge lagSum;
+    private final Gauge assigned;
+    private final Gauge paused;
     private final Gauge inFlight;
-    private final Gauge pausedPartitions;
     private final Info model;
 
     public WorkerMetrics(PrometheusRegistry registry) {
         this.registry = registry;
-        images = Counter.builder().name("featurex_images_total")
-                .help("Input records finished, by outcome (feature or dead_letter).")
-                .labelNames("outcome").register(registry);
-        deadLetters = Counter.builder().name("featurex_dead_letters_total")
-                .help("Dead letters published, by error code.")
-                .labelNames("code").register(registry);
-        batches = Counter.builder().name("featurex_batches_total")
-                .help("Micro-batches run through the model.").register(registry);
-        batchSize = Histogram.builder().name("featurex_batch_size")
-                .help("Images per micro-batch.")
-                .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256).register(registry);
-        inferenceSeconds = Histogram.builder().name("featurex_inference_seconds")
-                .help("Time of one micro-batch in the model.")
-                .classicUpperBounds(SECONDS).register(registry);
-        publishSeconds = Histogram.builder().name("featurex_publish_seconds")
-                .help("Time to publish one micro-batch and commit its offsets.")
-                .classicUpperBounds(SECONDS).register(registry);
-        inFlight = Gauge.builder().name("featurex_images_in_flight")
-                .help("Records read and not yet committed.").register(registry);
-        pausedPartitions = Gauge.builder().name("featurex_paused_partitions")
-                .help("Input partitions paused for backpressure.").register(registry);
-        model = Info.builder().name("featurex_model_info")
-                .help("The model producing the vectors.")
-                .labelNames("architecture", "weights_digest", "preprocessing", "precision", "device")
-                .register(registry);
+        images = counter(Metric.IMAGES);
+        deadLetters = counter(Metric.DEAD_LETTERS);
+        batches = counter(Metric.BATCHES);
+        batchSize = histogram(Metric.BATCH_SIZE, BATCH_SIZES);
+        stageSeconds = histogram(Metric.STAGE_SECONDS, SECONDS);
+        endToEnd = histogram(Metric.END_TO_END_SECONDS, SECONDS);
+        lag = gauge(Metric.CONSUMER_LAG);
+        lagSum = gauge(Metric.CONSUMER_LAG_SUM);
+        assigned = gauge(Metric.ASSIGNED_PARTITIONS);
+        paused = gauge(Metric.PAUSED_PARTITIONS);
+        inFlight = gauge(Metric.IN_FLIGHT);
+        model = Info.builder().name(Metric.MODEL.baseName()).help(Metric.MODEL.help())
+                .labelNames(Metric.MODEL.labelArray()).register(registry);
+        // Zero series from the start, so rate() and absent() work before the first event.
+        images.initLabelValues("feature");
+        images.initLabelValues("dead_letter");
+        for (Stage stage : Stage.values()) {
+            stageSeconds.initLabelValues(stage.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    private Counter counter(Metric m) {
+        return Counter.builder().name(m.baseName()).help(m.help()).labelNames(m.labelArray()).register(registry);
+    }
+
+    private Gauge gauge(Metric m) {
+        return Gauge.builder().name(m.baseName()).help(m.help()).labelNames(m.labelArray()).register(registry);
+    }
+
+    private Histogram histogram(Metric m, double[] bounds) {
+        return Histogram.builder().name(m.baseName()).help(m.help()).labelNames(m.labelArray())
+                .classicUpperBounds(bounds).classicOnly().register(registry);
     }
 
     public PrometheusRegistry registry() {
@@ -72,14 +84,33 @@ public final class WorkerMetrics {
         deadLetters.labelValues(code).inc();
     }
 
-    public void batch(int size, double inferenceSecondsTaken) {
+    public void batch(int size, double inferenceSeconds) {
         batches.inc();
         batchSize.observe(size);
-        inferenceSeconds.observe(inferenceSecondsTaken);
+        stage(Stage.INFERENCE, inferenceSeconds);
     }
 
-    public void published(double seconds) {
-        publishSeconds.observe(seconds);
+    public void stage(Stage stage, double seconds) {
+        stageSeconds.labelValues(stage.name().toLowerCase(java.util.Locale.ROOT)).observe(seconds);
+    }
+
+    public void endToEnd(double seconds) {
+        endToEnd.observe(seconds);
+    }
+
+    /** Replaces the lag series: partitions no longer assigned disappear. */
+    public void lag(Map<TopicPartition, Long> perPartition) {
+        lag.clear();
+        long sum = 0;
+        for (var e : perPartition.entrySet()) {
+            lag.labelValues(e.getKey().topic(), Integer.toString(e.getKey().partition())).set(e.getValue());
+            sum += e.getValue();
+        }
+        lagSum.set(sum);
+    }
+
+    public void assigned(int partitions) {
+        assigned.set(partitions);
     }
 
     public void inFlight(int count) {
@@ -87,6 +118,6 @@ public final class WorkerMetrics {
     }
 
     public void paused(int partitions) {
-        pausedPartitions.set(partitions);
+        paused.set(partitions);
     }
 }

@@ -22,13 +22,15 @@ record BatchOutputs(
         Map<TopicPartition, OffsetAndMetadata> offsets,
         Map<TopicPartition, Long> firstOffsets,
         int features,
-        List<String> deadLetterCodes) {
+        List<String> deadLetterCodes,
+        long[] recordTimestamps) {
 
     static BatchOutputs of(List<WorkItem> items, float[][] vectors, OutputRecords outputs, Predicate<WorkItem> owned) {
         List<Output> records = new ArrayList<>(items.size());
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         Map<TopicPartition, Long> first = new HashMap<>();
         List<String> codes = new ArrayList<>();
+        List<Long> timestamps = new ArrayList<>();
         int features = 0;
         int vector = 0;
         Instant now = Instant.now();
@@ -51,7 +53,9 @@ record BatchOutputs(
             offsets.merge(item.partition, new OffsetAndMetadata(item.record.offset() + 1),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
             first.merge(item.partition, item.record.offset(), Math::min);
+            timestamps.add(item.record.timestamp());
         }
-        return new BatchOutputs(records, offsets, first, features, codes);
+        return new BatchOutputs(records, offsets, first, features, codes,
+                timestamps.stream().mapToLong(Long::longValue).toArray());
     }
 }

@@ -5,6 +5,7 @@ import io.featurex.v1.ImageRef;
 import io.featurex.worker.BadInputException;
 import io.featurex.worker.decode.ImageDecoder;
 import io.featurex.worker.fetch.Fetcher;
+import io.featurex.worker.metrics.WorkerMetrics;
 import io.featurex.worker.source.ImageRefs;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -16,11 +17,13 @@ final class Preparer {
     private final Fetcher fetcher;
     private final ImageDecoder decoder;
     private final Executor pool;
+    private final WorkerMetrics metrics;
 
-    Preparer(Fetcher fetcher, ImageDecoder decoder, Executor pool) {
+    Preparer(Fetcher fetcher, ImageDecoder decoder, Executor pool, WorkerMetrics metrics) {
         this.fetcher = fetcher;
         this.decoder = decoder;
         this.pool = pool;
+        this.metrics = metrics;
     }
 
     CompletableFuture<Prepared> submit(ConsumerRecord<byte[], byte[]> record) {
@@ -35,9 +38,14 @@ final class Preparer {
             ref = ImageRefs.parse(record.value());
             id = ImageRefs.idOf(ref, record.topic(), record.partition(), record.offset());
             stage = ErrorCode.FETCH_FAILED;
+            long started = System.nanoTime();
             byte[] bytes = fetcher.fetch(ref);
+            long fetched = System.nanoTime();
+            metrics.stage(WorkerMetrics.Stage.FETCH, (fetched - started) / 1e9);
             stage = ErrorCode.UNDECODABLE_IMAGE;
-            return new Prepared.Image(id, ref, decoder.decode(bytes));
+            float[] pixels = decoder.decode(bytes);
+            metrics.stage(WorkerMetrics.Stage.DECODE, (System.nanoTime() - fetched) / 1e9);
+            return new Prepared.Image(id, ref, pixels);
         } catch (BadInputException e) {
             return new Prepared.Rejected(id, ref, e);
         } catch (RuntimeException e) {

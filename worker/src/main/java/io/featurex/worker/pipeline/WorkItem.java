@@ -16,6 +16,8 @@ final class WorkItem {
     final long epoch;
     final long arrivedNanos;
     final CompletableFuture<Prepared> prepared;
+    /** When fetch and decode finished (set by the decode pool), for the queue-wait metric. */
+    volatile long readyNanos;
 
     WorkItem(ConsumerRecord<byte[], byte[]> record, long epoch, long arrivedNanos, CompletableFuture<Prepared> prepared) {
         this.record = record;

@@ -69,6 +69,7 @@ public final class Worker implements AutoCloseable {
     private final ExecutorService decodePool;
     private final ExecutorService inferenceThread;
     private final Preparer preparer;
+    private final LagTracker lag;
 
     private volatile boolean stopRequested;
     private boolean paused;
@@ -100,7 +101,9 @@ public final class Worker implements AutoCloseable {
         this.preparer = new Preparer(
                 new Fetcher(config.fetchLimits()),
                 config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize()),
-                decodePool);
+                decodePool,
+                metrics);
+        this.lag = new LagTracker(consumer, metrics);
         metrics.model(extractor.info());
     }
 
@@ -120,6 +123,7 @@ public final class Worker implements AutoCloseable {
                     publishPhase(finished);
                 }
                 backpressurePhase();
+                lag.maybeReport();
             }
             drain();
             health.set(Health.State.STOPPED, "stopped");
@@ -154,9 +158,14 @@ public final class Worker implements AutoCloseable {
         long now = System.nanoTime();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            lag.read(partition, record.offset());
             CompletableFuture<Prepared> prepared = preparer.submit(record);
-            inFlight.add(new WorkItem(record, inFlight.epoch(partition), now, prepared));
-            prepared.whenComplete((result, error) -> wakeLoop());
+            WorkItem item = new WorkItem(record, inFlight.epoch(partition), now, prepared);
+            inFlight.add(item);
+            prepared.whenComplete((result, error) -> {
+                item.readyNanos = System.nanoTime();
+                wakeLoop();
+            });
         }
     }
 
@@ -184,6 +193,9 @@ public final class Worker implements AutoCloseable {
         List<WorkItem> items = inFlight.take(ready.items());
         List<float[]> pixels = new ArrayList<>(ready.images());
         for (WorkItem item : items) {
+            if (item.readyNanos != 0) {
+                metrics.stage(WorkerMetrics.Stage.QUEUE, (now - item.readyNanos) / 1e9);
+            }
             if (item.prepared.join() instanceof Prepared.Image image) {
                 pixels.add(image.pixels());
             }
@@ -213,9 +225,14 @@ public final class Worker implements AutoCloseable {
         try {
             publisher.publish(batch.records(), batch.offsets());
             consecutivePublishFailures = 0;
-            metrics.published((System.nanoTime() - started) / 1e9);
+            lag.committed(batch.offsets());
+            metrics.stage(WorkerMetrics.Stage.PUBLISH, (System.nanoTime() - started) / 1e9);
             metrics.features(batch.features());
             batch.deadLetterCodes().forEach(metrics::deadLetter);
+            long nowMillis = System.currentTimeMillis();
+            for (long timestamp : batch.recordTimestamps()) {
+                metrics.endToEnd(Math.max(0, nowMillis - timestamp) / 1e3);
+            }
         } catch (RetriablePublishException e) {
             consecutivePublishFailures++;
             if (consecutivePublishFailures >= MAX_CONSECUTIVE_PUBLISH_FAILURES) {
@@ -304,12 +321,14 @@ public final class Worker implements AutoCloseable {
                 log.info("partitions revoked: {}", partitions);
             }
             inFlight.revoked(partitions);
+            lag.revoked(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("partitions lost: {}", partitions);
             inFlight.revoked(partitions);
+            lag.revoked(partitions);
         }
 
         @Override
@@ -318,6 +337,7 @@ public final class Worker implements AutoCloseable {
                 log.info("partitions assigned: {}", partitions);
             }
             inFlight.assigned(partitions);
+            lag.assigned(partitions);
             if (paused) {
                 consumer.pause(new HashSet<>(partitions));
             }

@@ -140,6 +140,42 @@ class WorkerIT {
             assertThat(maxAbsDiff(worker.features.get("file/cat.jpg"), worker.features.get("http/cat-crop.jpg")))
                     .as("different pictures differ").isGreaterThan(1e-3);
             assertThat(worker.committedOffsets()).as("every input's offset committed").isEqualTo(refs.size());
+
+            assertThat(worker.counter("featurex_images")).isEqualTo(refs.size());
+            double batches = worker.counter("featurex_batches");
+            assertThat(batches).isBetween(2.0, (double) refs.size()); // at most 4 per batch
+            assertThat(worker.histogramCount("featurex_batch_size_images", null, null)).isEqualTo((long) batches);
+            for (String stage : List.of("fetch", "decode", "queue")) {
+                assertThat(worker.histogramCount("featurex_stage_duration_seconds", "stage", stage)).as(stage).isEqualTo(refs.size());
+            }
+            assertThat(worker.histogramCount("featurex_stage_duration_seconds", "stage", "inference")).isEqualTo((long) batches);
+            assertThat(worker.histogramCount("featurex_end_to_end_latency_seconds", null, null)).isEqualTo(refs.size());
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (!(worker.gauge("featurex_consumer_lag_sum_records") == 0.0) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(worker.gauge("featurex_consumer_lag_sum_records")).as("lag once all is committed").isZero();
+            assertThat(worker.gauge("featurex_assigned_partitions")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void lagCountsWhatIsNotYetCommitted() throws Exception {
+        List<byte[]> refs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            refs.add(fileRef(SAMPLES.get(i)).toByteArray());
+        }
+        // Batches held back for a minute: nothing can be committed, so the lag is everything sent.
+        try (WorkerHarness worker = new WorkerHarness(model, 2,
+                settings("batch.max-size", "64", "pipeline.max-in-flight", "64", "batch.max-delay-ms", "60000"))) {
+            worker.send(refs);
+            worker.start();
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (!(worker.gauge("featurex_consumer_lag_sum_records") == refs.size()) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(worker.gauge("featurex_consumer_lag_sum_records")).isEqualTo(refs.size());
+            assertThat(worker.gauge("featurex_images_in_flight")).isEqualTo(refs.size());
         }
     }
 

@@ -10,6 +10,8 @@ import io.featurex.worker.metrics.WorkerMetrics;
 import io.featurex.worker.pipeline.Worker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Duration;
 import java.util.HashMap;
@@ -132,6 +134,31 @@ public final class WorkerHarness implements AutoCloseable {
             }
         }
         throw new AssertionError("no counter " + name);
+    }
+
+    /** A gauge's value summed over its series; NaN when it has none yet. */
+    public double gauge(String name) {
+        for (MetricSnapshot snapshot : metrics.registry().scrape()) {
+            if (snapshot.getMetadata().getPrometheusName().equals(name) && snapshot instanceof GaugeSnapshot gauge) {
+                return gauge.getDataPoints().isEmpty()
+                        ? Double.NaN
+                        : gauge.getDataPoints().stream().mapToDouble(GaugeSnapshot.GaugeDataPointSnapshot::getValue).sum();
+            }
+        }
+        throw new AssertionError("no gauge " + name);
+    }
+
+    /** Histogram observations summed over its series (e.g. all stages). */
+    public long histogramCount(String name, String label, String value) {
+        for (MetricSnapshot snapshot : metrics.registry().scrape()) {
+            if (snapshot.getMetadata().getPrometheusName().equals(name) && snapshot instanceof HistogramSnapshot histogram) {
+                return histogram.getDataPoints().stream()
+                        .filter(d -> label == null || value.equals(d.getLabels().get(label)))
+                        .mapToLong(HistogramSnapshot.HistogramDataPointSnapshot::getCount)
+                        .sum();
+            }
+        }
+        throw new AssertionError("no histogram " + name);
     }
 
     public Throwable failure() {
