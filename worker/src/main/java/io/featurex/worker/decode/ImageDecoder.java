@@ -3,6 +3,8 @@ package io.featurex.worker.decode;
 import io.featurex.v1.ErrorCode;
 import io.featurex.worker.BadInputException;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -101,8 +103,9 @@ public final class ImageDecoder {
     }
 
     private int[] centerCrop(int[] rgb, int width, int height) {
-        int top = (int) Math.round((height - size) / 2.0);
-        int left = (int) Math.round((width - size) / 2.0);
+        // Python's round(): half to even (torchvision's CenterCrop), hence rint, not Math.round.
+        int top = (int) Math.rint((height - size) / 2.0);
+        int left = (int) Math.rint((width - size) / 2.0);
         int[] out = new int[size * size];
         for (int y = 0; y < size; y++) {
             System.arraycopy(rgb, (top + y) * width + left, out, y * size, size);
@@ -111,23 +114,37 @@ public final class ImageDecoder {
     }
 
     /**
-     * Packed 0xRRGGBB, alpha dropped (not composited), as PIL does. Gray images take their raw
-     * sample: Java2D's {@code getRGB} would push gray through a linear-to-sRGB conversion that
-     * PIL never applies.
+     * Packed 0xRRGGBB as PIL's {@code convert('RGB')} makes it: alpha dropped (not composited),
+     * palettes looked up (a transparent index keeps its colour), gray copied to R, G and B.
+     * Gray samples are taken raw: Java2D's {@code getRGB} would push them through a
+     * linear-to-sRGB conversion PIL never applies. 16-bit gray is clipped to 255, not scaled:
+     * PIL opens it as 32-bit mode "I", whose conversion clips.
      */
     static int[] toRgb(BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
         Raster raster = image.getRaster();
-        boolean gray = raster.getNumBands() == 1 && image.getColorModel().getNumComponents() == 1;
+        ColorModel model = image.getColorModel();
+        boolean gray = !(model instanceof IndexColorModel) && model.getNumColorComponents() == 1;
         if (gray) {
-            int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);
+            int bits = raster.getSampleModel().getSampleSize(0);
             int[] samples = raster.getSamples(0, 0, width, height, 0, (int[]) null);
             for (int i = 0; i < samples.length; i++) {
-                int v = samples[i] >>> shift;
+                int v = bits == 8 ? samples[i] : bits < 8 ? samples[i] * 255 / ((1 << bits) - 1) : Math.min(255, samples[i]);
                 samples[i] = (v << 16) | (v << 8) | v;
             }
             return samples;
+        }
+        if (!(model instanceof IndexColorModel) && raster.getSampleModel().getSampleSize(0) == 16 && raster.getNumBands() >= 3) {
+            // 48/64-bit RGB(A): PIL keeps the most significant byte of each sample.
+            int[] out = new int[width * height];
+            int[] r = raster.getSamples(0, 0, width, height, 0, (int[]) null);
+            int[] g = raster.getSamples(0, 0, width, height, 1, (int[]) null);
+            int[] b = raster.getSamples(0, 0, width, height, 2, (int[]) null);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = ((r[i] >>> 8) << 16) | ((g[i] >>> 8) << 8) | (b[i] >>> 8);
+            }
+            return out;
         }
         int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
         for (int i = 0; i < argb.length; i++) {

@@ -17,18 +17,19 @@ public enum Preprocessing {
      * torchvision's ImageNet normalisation: 0-1 scale, minus mean, divided by std, RGB order.
      * The image's shorter side goes to 256 and the centre 224 square is kept.
      */
-    TORCH(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, false, 1f / 255f);
+    TORCH(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, false, 255f);
 
     private final float[] mean;
     private final float[] std;
     private final boolean bgr;
-    private final float scale;
+    /** Pixel values are divided by this first (torchvision's ToTensor divides by 255). */
+    private final float divisor;
 
-    Preprocessing(float[] mean, float[] std, boolean bgr, float scale) {
+    Preprocessing(float[] mean, float[] std, boolean bgr, float divisor) {
         this.mean = mean;
         this.std = std;
         this.bgr = bgr;
-        this.scale = scale;
+        this.divisor = divisor;
     }
 
     /** The default resize for this mode, as the framework that trained the weights does it. */
@@ -52,7 +53,9 @@ public enum Preprocessing {
 
     /**
      * Turns packed 0xRRGGBB pixels into interleaved channels (height x width x 3, channels-last,
-     * as the batch is built), in this mode's channel order and scale.
+     * as the batch is built), in this mode's channel order and scale. The arithmetic is float32
+     * in the frameworks' order ({@code v / 255f}, then {@code (x - mean) / std}), so the tensor
+     * is bit-identical to theirs.
      */
     public float[] toTensor(int[] rgb) {
         float[] out = new float[rgb.length * 3];
@@ -60,9 +63,9 @@ public enum Preprocessing {
         int c2 = bgr ? 16 : 0;
         for (int i = 0, o = 0; i < rgb.length; i++, o += 3) {
             int p = rgb[i];
-            out[o] = (((p >>> c0) & 0xFF) * scale - mean[0]) / std[0];
-            out[o + 1] = (((p >>> 8) & 0xFF) * scale - mean[1]) / std[1];
-            out[o + 2] = (((p >>> c2) & 0xFF) * scale - mean[2]) / std[2];
+            out[o] = (((p >>> c0) & 0xFF) / divisor - mean[0]) / std[0];
+            out[o + 1] = (((p >>> 8) & 0xFF) / divisor - mean[1]) / std[1];
+            out[o + 2] = (((p >>> c2) & 0xFF) / divisor - mean[2]) / std[2];
         }
         return out;
     }

@@ -34,8 +34,17 @@ final class DjlFeatureExtractor implements FeatureExtractor {
         try {
             return predictor.predict(batch);
         } catch (TranslateException | RuntimeException e) {
-            throw new InferenceException("inference failed on a batch of " + batch.count() + " on " + info.device(), e);
+            throw new InferenceException("inference failed on a batch of " + batch.count() + " on " + info.device()
+                    + ": " + rootMessage(e), e);
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     @Override

@@ -155,11 +155,24 @@ public final class ModelLoader {
     }
 
     /**
-     * Writes the seeded weights of {@code spec} as a DJL {@code .params} file, loadable with
-     * {@code model.weights}: the same weights then travel as a file with a digest.
+     * Writes the weights of {@code spec} (seeded, Keras HDF5 or DJL) as a DJL {@code .params}
+     * file, loadable with {@code model.weights}: seeded weights then travel as a file with a
+     * digest, and Keras weights load without HDF5 parsing. TorchScript holds a graph, not DJL
+     * blocks, and cannot be written this way.
      */
-    public static void writeSeededParams(ModelSpec spec, Path file) {
-        try (Model model = seeded(spec, Device.cpu(), Vgg16.architecture(spec.widthDivisor()))) {
+    public static void writeParams(ModelSpec spec, Path file) {
+        String architecture = Vgg16.architecture(spec.widthDivisor());
+        WeightsSource source = spec.weights().isEmpty()
+                ? WeightsSource.RANDOM
+                : spec.format().orElseGet(() -> WeightsSource.detect(spec.weights().get()));
+        Model loaded = switch (source) {
+            case RANDOM -> seeded(spec, Device.cpu(), architecture);
+            case KERAS_H5 -> loadKeras(spec, Device.cpu(), architecture);
+            case DJL_PARAMS -> loadParams(spec, Device.cpu(), architecture);
+            case TORCHSCRIPT -> throw new ModelLoadException("TorchScript " + spec.weights().get()
+                    + " cannot be written as DJL .params; use it directly");
+        };
+        try (Model model = loaded) {
             Path dir = Files.createTempDirectory(file.toAbsolutePath().getParent(), ".featurex-params-");
             try {
                 model.save(dir, "weights");
@@ -188,6 +201,9 @@ public final class ModelLoader {
         try {
             Block block = Vgg16.build(spec.widthDivisor());
             KerasH5Weights.apply(convs, block, model.getNDManager());
+            // Marks the block initialised (input shapes known) without touching the weights set
+            // above, so the model can also be saved as .params.
+            block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
             model.setBlock(block);
             return model;
         } catch (RuntimeException e) {

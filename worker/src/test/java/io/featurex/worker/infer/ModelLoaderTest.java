@@ -63,7 +63,7 @@ class ModelLoaderTest {
     @Test
     void savedParamsLoadBackToTheSameVectorsWithAFileDigest(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("vgg16-w8.params");
-        ModelLoader.writeSeededParams(seeded(3), file);
+        ModelLoader.writeParams(seeded(3), file);
         float[] expected;
         try (FeatureExtractor model = ModelLoader.load(seeded(3))) {
             expected = model.extract(new PixelBatch(List.of(image(5)), 224))[0];
@@ -84,7 +84,7 @@ class ModelLoaderTest {
         assertThat(e.getMessage()).contains(junk.toString());
 
         Path wrongWidth = dir.resolve("w4.params");
-        ModelLoader.writeSeededParams(ModelSpec.seeded(1, 4, Preprocessing.CAFFE), wrongWidth);
+        ModelLoader.writeParams(ModelSpec.seeded(1, 4, Preprocessing.CAFFE), wrongWidth);
         e = catchThrowableOfType(ModelLoadException.class,
                 () -> ModelLoader.load(ModelSpec.file(wrongWidth, WIDTH)));
         assertThat(e.getMessage()).contains(wrongWidth.toString());
