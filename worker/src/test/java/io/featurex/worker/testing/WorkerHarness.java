@@ -40,6 +40,7 @@ public final class WorkerHarness implements AutoCloseable {
     public final String deadLetters;
     public final String group;
     public final WorkerMetrics metrics = new WorkerMetrics(new PrometheusRegistry());
+    public final Health health = new Health();
     private final Worker worker;
     private final Thread loop;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -61,7 +62,7 @@ public final class WorkerHarness implements AutoCloseable {
         raw.put(Setting.DEAD_LETTER_TOPIC.key(), deadLetters);
         raw.put(Setting.GROUP_ID.key(), group);
         raw.put(Setting.METRICS_PORT.key(), "-1");
-        worker = new Worker(WorkerConfig.from(raw), extractor, metrics, new Health());
+        worker = new Worker(WorkerConfig.from(raw), extractor, metrics, health);
         loop = new Thread(() -> {
             try {
                 worker.run();

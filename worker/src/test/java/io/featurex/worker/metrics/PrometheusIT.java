@@ -1,0 +1,83 @@
+package io.featurex.worker.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.featurex.v1.ImageRef;
+import io.featurex.worker.decode.Preprocessing;
+import io.featurex.worker.infer.FeatureExtractor;
+import io.featurex.worker.infer.ModelLoader;
+import io.featurex.worker.infer.ModelSpec;
+import io.featurex.worker.testing.PrometheusServer;
+import io.featurex.worker.testing.WorkerHarness;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Prometheus scrapes a running worker; PromQL through its HTTP API must give back the
+ * lag and the throughput this test produced. Needs Debian's prometheus package (.ci/run installs it).
+ */
+class PrometheusIT {
+
+    private static final int IMAGES = 10;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void promqlSeesTheLagAndThenTheThroughputTheTestProduced() throws Exception {
+        assumeTrue(PrometheusServer.installed(), "needs /usr/bin/prometheus: apt-get install prometheus");
+        Path images = Files.createDirectories(dir.resolve("images"));
+        try (InputStream in = getClass().getResourceAsStream("/io/featurex/worker/demo/samples/cat.jpg")) {
+            Files.copy(in, images.resolve("cat.jpg"));
+        }
+        List<byte[]> refs = new ArrayList<>();
+        for (int i = 0; i < IMAGES; i++) {
+            refs.add(ImageRef.newBuilder().setId("img-" + i).setUri(images.resolve("cat.jpg").toUri().toString()).build().toByteArray());
+        }
+        // Batches are held for 8 s: long enough for Prometheus to see all ten uncommitted, then committed.
+        Map<String, String> settings = Map.of(
+                "fetch.file-roots", images.toString(),
+                "batch.max-size", "64",
+                "batch.max-delay-ms", "8000");
+        try (FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, 8, Preprocessing.CAFFE));
+                WorkerHarness worker = new WorkerHarness(model, 2, settings);
+                MetricsServer endpoint = MetricsServer.start(0, worker.metrics, worker.health);
+                PrometheusServer prometheus = PrometheusServer.scraping("127.0.0.1:" + endpoint.port(), dir)) {
+            worker.send(refs);
+            worker.start();
+
+            OptionalDouble lag = prometheus.awaitValue("featurex_consumer_lag_sum_records", IMAGES, WAIT);
+            System.out.println("PromQL featurex_consumer_lag_sum_records (held batch) = " + lag);
+            assertThat(lag).hasValue(IMAGES);
+            assertThat(prometheus.query("sum(featurex_consumer_lag_records)")).hasValue(IMAGES);
+
+            worker.awaitOutputs(IMAGES);
+            assertThat(worker.features).hasSize(IMAGES);
+
+            assertThat(prometheus.awaitValue("featurex_images_total{outcome=\"feature\"}", IMAGES, WAIT)).hasValue(IMAGES);
+            assertThat(prometheus.awaitValue("featurex_consumer_lag_sum_records", 0, WAIT)).hasValue(0);
+            String window = "featurex_images_total{outcome=\"feature\"}[2m]";
+            OptionalDouble produced = prometheus.query("max_over_time(" + window + ") - min_over_time(" + window + ")");
+            OptionalDouble rate = prometheus.query("rate(" + window + ")");
+            OptionalDouble batches = prometheus.query("featurex_batches_total");
+            OptionalDouble modelInfo = prometheus.query("featurex_model_info{weights_digest=\"random:seed=42\"}");
+            System.out.printf("PromQL: images in window = %s, rate(%s) = %s /s, batches = %s%n", produced, window, rate, batches);
+            assertThat(produced).hasValue(IMAGES);
+            assertThat(rate).isPresent();
+            // rate() over the window is the images divided by the time the samples span (at most 2 min).
+            assertThat(rate.getAsDouble()).isGreaterThanOrEqualTo(IMAGES / 120.0);
+            assertThat(batches).hasValue(1);
+            assertThat(modelInfo).hasValue(1);
+        }
+    }
+}
