@@ -89,6 +89,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return launch(dataDir, false);
     }
 
+    /**
+     * Starts a broker on fixed ports over a data directory that outlives it: formatted on first
+     * use, reused on every later start, so a stopped or killed broker comes back with its topics,
+     * offsets and transactions. For tests that restart the broker, and the {@code broker} command.
+     */
+    public static EmbeddedKafkaBroker startPersistent(Path dataDir, int port, int controllerPort) throws IOException {
+        Files.createDirectories(dataDir);
+        Path logDir = dataDir.resolve(LOG_DIR_NAME);
+        Properties props = serverProperties(port, controllerPort, logDir);
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            format(props, dataDir.resolve("server.properties"));
+        }
+        long started = System.nanoTime();
+        KafkaRaftServer server = startServer(props, new int[] {port, controllerPort});
+        String bootstrap = HOST + ":" + port;
+        try {
+            awaitAnswering(bootstrap);
+        } catch (IOException | RuntimeException e) {
+            stopQuietly(server);
+            throw e;
+        }
+        log.info("Kafka broker on {} (data {}) started in {} ms", bootstrap, dataDir, elapsedMillis(started));
+        return new EmbeddedKafkaBroker(server, bootstrap, dataDir, false);
+    }
+
     /** {@code 127.0.0.1:<port>} of the PLAINTEXT listener. */
     public String bootstrapServers() {
         return bootstrapServers;
@@ -204,6 +229,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 // The default 128 MiB cleaner buffer is heap the worker would rather keep.
                 Map.entry("log.cleaner.dedupe.buffer.size", "2097152"),
+                // A restarted node waits out its previous session before it is unfenced: keep it short.
+                Map.entry("broker.heartbeat.interval.ms", "500"),
+                Map.entry("broker.session.timeout.ms", "3000"),
                 Map.entry("num.network.threads", "2"),
                 Map.entry("num.io.threads", "4"),
                 Map.entry("num.recovery.threads.per.data.dir", "1"),
