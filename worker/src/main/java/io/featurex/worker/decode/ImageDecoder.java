@@ -8,7 +8,11 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Iterator;
+import java.io.EOFException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -37,6 +41,14 @@ public final class ImageDecoder {
 
     /** @return {@code size x size x 3} floats, channels-last, preprocessed */
     public float[] decode(byte[] bytes) throws BadInputException {
+        Rgb image = readRgb(bytes);
+        return preprocessing.toTensor(resize(image.pixels(), image.width(), image.height()));
+    }
+
+    /** Decoded pixels, upright if so configured, before any resizing. */
+    record Rgb(int[] pixels, int width, int height) {}
+
+    Rgb readRgb(byte[] bytes) throws BadInputException {
         BufferedImage image = read(bytes);
         int[] rgb = toRgb(image);
         int width = image.getWidth();
@@ -45,40 +57,108 @@ public final class ImageDecoder {
         if (orientation > 1) {
             rgb = ExifOrientation.apply(rgb, width, height, orientation);
             if (orientation >= 5) {
-                width = image.getHeight();
-                height = image.getWidth();
+                return new Rgb(rgb, height, width);
             }
         }
-        return preprocessing.toTensor(resize(rgb, width, height));
+        return new Rgb(rgb, width, height);
     }
 
+    /**
+     * The first image (frame) in the bytes. The JDK's own readers go first: they decode JPEG
+     * exactly as PIL's libjpeg does (proven by the golden tests) and ignore ICC profiles as PIL
+     * does. Plugins (TwelveMonkeys) take what the JDK cannot: CMYK and YCCK JPEG, WebP.
+     */
     private BufferedImage read(byte[] bytes) throws BadInputException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
+            List<ImageReader> readers = new ArrayList<>();
+            ImageIO.getImageReaders(in).forEachRemaining(readers::add);
+            if (readers.isEmpty()) {
                 throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE,
                         "not an image in any known format (" + bytes.length + " bytes, starting " + magic(bytes) + ")");
             }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long width = reader.getWidth(0);
-                long height = reader.getHeight(0);
-                // Refused from the header alone, before a single pixel is allocated.
-                if (width * height > maxPixels) {
-                    throw new BadInputException(ErrorCode.TOO_MANY_PIXELS,
-                            width + "x" + height + " = " + width * height + " pixels, limit " + maxPixels);
+            readers.sort(Comparator.comparing((ImageReader r) -> !r.getClass().getName().startsWith("com.sun.imageio")));
+            BadInputException failure = null;
+            for (ImageReader reader : readers) {
+                in.seek(0);
+                try {
+                    return read(reader, in);
+                } catch (BadInputException e) {
+                    if (e.code() == ErrorCode.TOO_MANY_PIXELS || e.code() == ErrorCode.TRUNCATED_IMAGE) {
+                        throw e;
+                    }
+                    failure = failure == null ? e : failure;
+                } finally {
+                    reader.dispose();
                 }
-                return reader.read(0);
-            } catch (IOException | RuntimeException e) {
-                throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE,
-                        reader.getFormatName() + " image could not be decoded: " + e.getMessage(), e);
-            } finally {
-                reader.dispose();
             }
+            if (endsEarly(bytes)) {
+                throw new BadInputException(ErrorCode.TRUNCATED_IMAGE, failure.getMessage() + " (the file lacks its end marker: cut short)", failure);
+            }
+            throw failure;
         } catch (IOException e) {
             throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE, "image could not be read: " + e.getMessage(), e);
         }
+    }
+
+    private BufferedImage read(ImageReader reader, ImageInputStream in) throws BadInputException {
+        String format = reader.getOriginatingProvider() == null
+                ? "image"
+                : reader.getOriginatingProvider().getFormatNames()[0].toUpperCase(Locale.ROOT);
+        List<String> warnings = new ArrayList<>();
+        try {
+            reader.setInput(in, true, true);
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            long width = reader.getWidth(0);
+            long height = reader.getHeight(0);
+            // Refused from the header alone, before a single pixel is allocated.
+            if (width * height > maxPixels) {
+                throw new BadInputException(ErrorCode.TOO_MANY_PIXELS,
+                        format + " of " + width + "x" + height + " = " + width * height + " pixels, limit " + maxPixels);
+            }
+            BufferedImage image = reader.read(0);
+            // The JDK's JPEG reader fills a cut-off image with gray and only warns; PIL refuses it.
+            for (String warning : warnings) {
+                if (mentionsTruncation(warning)) {
+                    throw new BadInputException(ErrorCode.TRUNCATED_IMAGE, format + " data ends early: " + warning);
+                }
+            }
+            return image;
+        } catch (IOException | RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof EOFException || mentionsTruncation(t.getMessage())) {
+                    throw new BadInputException(ErrorCode.TRUNCATED_IMAGE, format + " data ends early: " + t, e);
+                }
+            }
+            if (e.getMessage() != null && e.getMessage().startsWith("Unsupported")) {
+                throw new BadInputException(ErrorCode.UNSUPPORTED_FORMAT, format + ": " + e.getMessage(), e);
+            }
+            throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE, format + " image could not be decoded: " + e.getMessage(), e);
+        }
+    }
+
+    /** A PNG without its IEND chunk or a JPEG without its EOI marker near the end was cut short. */
+    static boolean endsEarly(byte[] b) {
+        int n = b.length;
+        if (n >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            return !(n >= 12 && b[n - 8] == 'I' && b[n - 7] == 'E' && b[n - 6] == 'N' && b[n - 5] == 'D');
+        }
+        if (n >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8) {
+            for (int i = n - 2; i >= Math.max(2, n - 1024); i--) {
+                if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xD9) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean mentionsTruncation(String message) {
+        if (message == null) {
+            return false;
+        }
+        String m = message.toLowerCase(Locale.ROOT);
+        return m.contains("premature end") || m.contains("truncated") || m.contains("end of zlib");
     }
 
     private int[] resize(int[] rgb, int width, int height) {

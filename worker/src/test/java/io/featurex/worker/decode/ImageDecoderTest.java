@@ -126,11 +126,19 @@ class ImageDecoderTest {
     }
 
     @Test
-    void aTruncatedPngIsUndecodable() throws Exception {
+    void aTruncatedPngIsTruncated() throws Exception {
         byte[] whole = sample("astronaut.png");
         byte[] cut = Arrays.copyOf(whole, whole.length / 3);
         BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder(Preprocessing.CAFFE).decode(cut));
-        assertThat(e.code()).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
+        assertThat(e.code()).isEqualTo(ErrorCode.TRUNCATED_IMAGE);
+    }
+
+    @Test
+    void aTruncatedJpegIsTruncatedNotGrayFilled() throws Exception {
+        byte[] whole = sample("coffee.jpg");
+        byte[] cut = Arrays.copyOf(whole, whole.length / 2);
+        BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder(Preprocessing.CAFFE).decode(cut));
+        assertThat(e.code()).isEqualTo(ErrorCode.TRUNCATED_IMAGE);
     }
 
     private static ImageDecoder decoder(Preprocessing mode) {
