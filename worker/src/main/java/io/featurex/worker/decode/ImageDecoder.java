@@ -73,6 +73,10 @@ public final class ImageDecoder {
             List<ImageReader> readers = new ArrayList<>();
             ImageIO.getImageReaders(in).forEachRemaining(readers::add);
             if (readers.isEmpty()) {
+                String known = knownUnsupported(bytes);
+                if (known != null) {
+                    throw new BadInputException(ErrorCode.UNSUPPORTED_FORMAT, known + " images are not decoded (JPEG, PNG, GIF, BMP, TIFF, WebP are)");
+                }
                 throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE,
                         "not an image in any known format (" + bytes.length + " bytes, starting " + magic(bytes) + ")");
             }
@@ -134,6 +138,34 @@ public final class ImageDecoder {
             }
             throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE, format + " image could not be decoded: " + e.getMessage(), e);
         }
+    }
+
+    /** Image formats recognised by their signature that no installed reader decodes. */
+    static String knownUnsupported(byte[] b) {
+        String head = new String(b, 0, Math.min(b.length, 64), java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (head.length() >= 12 && head.startsWith("ftyp", 4)) {
+            String brand = head.substring(8, 12);
+            if (brand.startsWith("hei") || brand.startsWith("hev") || brand.equals("mif1") || brand.equals("msf1")) {
+                return "HEIF/HEIC";
+            }
+            if (brand.startsWith("avi")) {
+                return "AVIF";
+            }
+        }
+        if (head.startsWith("\0\0\0\fjP  ") || head.startsWith("\u00FFO\u00FFQ")) {
+            return "JPEG 2000";
+        }
+        if (head.startsWith("8BPS")) {
+            return "Photoshop";
+        }
+        if (head.startsWith("\u00FF\n") || head.startsWith("\0\0\0\fJXL ")) {
+            return "JPEG XL";
+        }
+        String text = head.stripLeading().toLowerCase(Locale.ROOT);
+        if (text.startsWith("<svg") || (text.startsWith("<?xml") && new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).contains("<svg"))) {
+            return "SVG";
+        }
+        return null;
     }
 
     /** A PNG without its IEND chunk or a JPEG without its EOI marker near the end was cut short. */

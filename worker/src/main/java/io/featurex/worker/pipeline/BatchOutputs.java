@@ -43,7 +43,7 @@ record BatchOutputs(
             var source = OutputRecords.coordinates(item.record.topic(), item.record.partition(), item.record.offset());
             if (prepared instanceof Prepared.Rejected rejected) {
                 String uri = rejected.ref() == null ? "" : rejected.ref().getUri();
-                records.add(outputs.deadLetter(rejected.id(), uri, rejected.error().code(), rejected.error().getMessage(),
+                records.add(outputs.deadLetter(rejected.id(), uri, rejected.error(),
                         source, item.record.key(), item.record.value(), now));
                 codes.add(rejected.error().code().name());
             } else {

@@ -8,7 +8,6 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -33,7 +32,7 @@ public final class AtLeastOncePublisher implements Publisher {
         List<Future<RecordMetadata>> acks = new ArrayList<>(outputs.size());
         try {
             for (Output output : outputs) {
-                acks.add(producer.send(new ProducerRecord<>(output.topic(), output.key(), output.value())));
+                acks.add(producer.send(output.toRecord()));
             }
             producer.flush();
             for (Future<RecordMetadata> ack : acks) {

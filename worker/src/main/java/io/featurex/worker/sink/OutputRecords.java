@@ -3,15 +3,17 @@ package io.featurex.worker.sink;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.featurex.v1.DeadLetter;
-import io.featurex.v1.ErrorCode;
 import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ImageRef;
 import io.featurex.v1.ModelIdentity;
 import io.featurex.v1.SourceCoordinates;
+import io.featurex.worker.BadInputException;
 import io.featurex.worker.decode.Preprocessing;
 import io.featurex.worker.infer.ModelInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
 
 /** Builds the output messages of one worker: features and dead letters, keyed by image id. */
 public final class OutputRecords {
@@ -51,11 +53,24 @@ public final class OutputRecords {
         return new Output(featureTopic, key(id), message.build().toByteArray());
     }
 
+    /**
+     * A dead letter, with the headers of Kafka Connect's dead-letter-queue convention
+     * ({@code __connect.errors.*}), so tools built for Connect DLQs read ours too.
+     */
     public Output deadLetter(
-            String id, String uri, ErrorCode code, String reason, SourceCoordinates source, byte[] key, byte[] value, Instant now) {
+            String id, String uri, BadInputException error, SourceCoordinates source, byte[] key, byte[] value, Instant now) {
+        Throwable cause = error.getCause() != null ? error.getCause() : error;
+        List<Header> headers = List.of(
+                Output.header("__connect.errors.topic", source.getTopic()),
+                Output.header("__connect.errors.partition", Integer.toString(source.getPartition())),
+                Output.header("__connect.errors.offset", Long.toString(source.getOffset())),
+                Output.header("__connect.errors.exception.class.name", cause.getClass().getName()),
+                Output.header("__connect.errors.exception.message", error.getMessage()),
+                Output.header("featurex.error.code", error.code().name()),
+                Output.header("featurex.worker.id", workerId));
         DeadLetter.Builder message = DeadLetter.newBuilder()
-                .setCode(code)
-                .setMessage(reason)
+                .setCode(error.code())
+                .setMessage(error.getMessage())
                 .setSource(source)
                 .setWorkerId(workerId)
                 .setTime(timestamp(now))
@@ -67,7 +82,7 @@ public final class OutputRecords {
         if (key != null) {
             message.setOriginalKey(ByteString.copyFrom(key));
         }
-        return new Output(deadLetterTopic, key(id), message.build().toByteArray());
+        return new Output(deadLetterTopic, key(id), message.build().toByteArray(), headers);
     }
 
     public static SourceCoordinates coordinates(String topic, int partition, long offset) {

@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
@@ -34,7 +33,7 @@ public final class TransactionalPublisher implements Publisher {
         try {
             producer.beginTransaction();
             for (Output output : outputs) {
-                producer.send(new ProducerRecord<>(output.topic(), output.key(), output.value()));
+                producer.send(output.toRecord());
             }
             if (!offsets.isEmpty()) {
                 producer.sendOffsetsToTransaction(offsets, groupMetadata.get());

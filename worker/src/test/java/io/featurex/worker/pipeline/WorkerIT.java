@@ -206,6 +206,13 @@ class WorkerIT {
             assertThat(malformed.getSource().getOffset()).isEqualTo(4);
             assertThat(malformed.getMessage()).isNotBlank();
             assertThat(malformed.getWorkerId()).isNotBlank();
+            Map<String, String> headers = worker.deadLetterHeaders.get(coordinatesId);
+            assertThat(headers).containsEntry("__connect.errors.topic", worker.input)
+                    .containsEntry("__connect.errors.partition", "0")
+                    .containsEntry("__connect.errors.offset", "4")
+                    .containsEntry("featurex.error.code", "MALFORMED_MESSAGE")
+                    .containsKey("__connect.errors.exception.class.name")
+                    .containsEntry("__connect.errors.exception.message", malformed.getMessage());
             assertThat(worker.counter("featurex_dead_letters")).isEqualTo(3);
             assertThat(worker.committedOffsets()).isEqualTo(values.size());
         }

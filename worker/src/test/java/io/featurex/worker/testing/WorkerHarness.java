@@ -48,6 +48,8 @@ public final class WorkerHarness implements AutoCloseable {
     /** Outputs read so far, by id; duplicates are counted, not hidden. */
     public final Map<String, FeatureVector> features = new LinkedHashMap<>();
     public final Map<String, DeadLetter> deadLetterById = new LinkedHashMap<>();
+    /** Headers of each dead letter, by id, values as text. */
+    public final Map<String, Map<String, String>> deadLetterHeaders = new LinkedHashMap<>();
     public int duplicates;
 
     public WorkerHarness(FeatureExtractor extractor, int partitions, Map<String, String> settings) {
@@ -109,6 +111,9 @@ public final class WorkerHarness implements AutoCloseable {
                         if (deadLetterById.put(d.getId(), d) != null) {
                             duplicates++;
                         }
+                        Map<String, String> headers = new LinkedHashMap<>();
+                        record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                        deadLetterHeaders.put(d.getId(), headers);
                     }
                 }
             }

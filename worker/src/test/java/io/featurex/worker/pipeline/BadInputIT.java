@@ -1,0 +1,234 @@
+package io.featurex.worker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.sun.net.httpserver.HttpServer;
+import io.featurex.v1.DeadLetter;
+import io.featurex.v1.ErrorCode;
+import io.featurex.v1.ImageRef;
+import io.featurex.worker.decode.Preprocessing;
+import io.featurex.worker.infer.FeatureExtractor;
+import io.featurex.worker.infer.ModelLoader;
+import io.featurex.worker.infer.ModelSpec;
+import io.featurex.worker.metrics.Health;
+import io.featurex.worker.testing.WorkerHarness;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile input, every kind, interleaved with good images on a real broker and the real
+ * (reduced-width) network: each bad record is exactly one dead letter with its code, each good
+ * one a feature, and the worker stays healthy throughout.
+ */
+class BadInputIT {
+
+    private static final int PER_KIND = 6;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyKindOfBadInputBecomesExactlyOneDeadLetterWithItsCode() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("images"));
+        byte[] cat = sample("cat.jpg");
+        byte[] astronaut = sample("astronaut.png");
+        Files.write(root.resolve("cat.jpg"), cat);
+        Path outside = Files.writeString(dir.resolve("secret.txt"), "not for you");
+
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/ok.png", exchange -> respond(exchange, 200, astronaut));
+        http.createContext("/missing", exchange -> respond(exchange, 404, new byte[0]));
+        http.createContext("/error", exchange -> respond(exchange, 500, new byte[0]));
+        http.createContext("/huge", exchange -> respond(exchange, 200, new byte[300_000]));
+        http.createContext("/slow", exchange -> {
+            sleep(2_000);
+            respond(exchange, 200, astronaut);
+        });
+        http.setExecutor(Executors.newCachedThreadPool());
+        http.start();
+        int port = http.getAddress().getPort();
+        String allowed = "http://localhost:" + port;
+        // Redirect to the same server under a host name that is not on the allow-list.
+        http.createContext("/redirect", exchange -> {
+            exchange.getResponseHeaders().set("Location", "http://127.0.0.1:" + port + "/ok.png");
+            respond(exchange, 302, new byte[0]);
+        });
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+
+        Map<ErrorCode, List<byte[]>> bad = new EnumMap<>(ErrorCode.class);
+        Random random = new Random(7);
+        for (int i = 0; i < PER_KIND; i++) {
+            String n = "-" + i;
+            add(bad, ErrorCode.EMPTY_MESSAGE, new byte[0]);
+            byte[] noise = new byte[40 + i];
+            random.nextBytes(noise);
+            noise[0] = (byte) 0xFF; // an invalid protobuf tag: never parses
+            add(bad, ErrorCode.MALFORMED_MESSAGE, i % 2 == 0 ? noise : ("{\"uri\": \"x" + i + "\"}").getBytes(StandardCharsets.UTF_8));
+            add(bad, ErrorCode.NO_SOURCE, ref("no-source" + n).build().toByteArray());
+            add(bad, ErrorCode.UNSUPPORTED_SCHEME, ref("scheme" + n).setUri(i % 2 == 0 ? "ftp://host/a.jpg" : "gopher://x/y").build().toByteArray());
+            add(bad, ErrorCode.FILE_NOT_FOUND, ref("missing" + n).setUri(root.resolve("nope" + i + ".jpg").toUri().toString()).build().toByteArray());
+            add(bad, ErrorCode.PATH_NOT_ALLOWED, ref("outside" + n).setUri(i % 2 == 0
+                    ? outside.toUri().toString() : root.toUri() + "../secret.txt").build().toByteArray());
+            add(bad, ErrorCode.HTTP_CLIENT_ERROR, ref("http404" + n).setUri(allowed + "/missing").build().toByteArray());
+            add(bad, ErrorCode.HTTP_SERVER_ERROR, ref("http500" + n).setUri(allowed + "/error").build().toByteArray());
+            add(bad, ErrorCode.FETCH_TIMEOUT, ref("slow" + n).setUri(allowed + "/slow").build().toByteArray());
+            add(bad, ErrorCode.TOO_LARGE, ref("huge" + n).setUri(allowed + "/huge").build().toByteArray());
+            add(bad, ErrorCode.HOST_NOT_ALLOWED, ref("host" + n).setUri(i % 2 == 0
+                    ? "http://127.0.0.1:" + port + "/ok.png" : allowed + "/redirect").build().toByteArray());
+            add(bad, ErrorCode.UNDECODABLE_IMAGE, ref("garbage" + n).setInline(ByteString.copyFromUtf8("no image here " + i)).build().toByteArray());
+            add(bad, ErrorCode.TRUNCATED_IMAGE, ref("cut" + n).setInline(ByteString.copyFrom(
+                    Arrays.copyOf(i % 2 == 0 ? cat : astronaut, (i % 2 == 0 ? cat : astronaut).length / 2))).build().toByteArray());
+            add(bad, ErrorCode.UNSUPPORTED_FORMAT, ref("heic" + n).setInline(ByteString.copyFrom(heicHeader())).build().toByteArray());
+            add(bad, ErrorCode.TOO_MANY_PIXELS, ref("bomb" + n).setInline(ByteString.copyFrom(pngHeader(40_000, 40_000))).build().toByteArray());
+            add(bad, ErrorCode.INLINE_TOO_LARGE, ref("inline-big" + n).setInline(ByteString.copyFrom(new byte[200_000])).build().toByteArray());
+            add(bad, ErrorCode.FETCH_FAILED, ref("refused" + n).setUri("http://localhost:" + closedPort + "/a.jpg").build().toByteArray());
+        }
+        assertThat(bad.keySet()).as("every error code is exercised").hasSize(ErrorCode.values().length - 2); // minus UNSPECIFIED, UNRECOGNIZED
+
+        // Interleave: a good image after every third bad one, alternating file, http and inline.
+        List<byte[]> values = new ArrayList<>();
+        Map<Integer, ErrorCode> expectedAt = new HashMap<>();
+        List<String> goodIds = new ArrayList<>();
+        int good = 0;
+        int badCount = 0;
+        for (List<byte[]> kind : bad.values()) {
+            for (byte[] value : kind) {
+                expectedAt.put(values.size(), codeOf(bad, value));
+                values.add(value);
+                if (++badCount % 3 == 0) {
+                    String id = "good-" + good;
+                    ImageRef.Builder ref = ref(id);
+                    switch (good++ % 3) {
+                        case 0 -> ref.setUri(root.resolve("cat.jpg").toUri().toString());
+                        case 1 -> ref.setUri(allowed + "/ok.png");
+                        default -> ref.setInline(ByteString.copyFrom(cat));
+                    }
+                    goodIds.add(id);
+                    values.add(ref.build().toByteArray());
+                }
+            }
+        }
+        assertThat(badCount).isGreaterThanOrEqualTo(100);
+
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("fetch.file-roots", root.toString());
+        settings.put("fetch.allowed-hosts", "localhost");
+        settings.put("fetch.allow-private-addresses", "true");
+        settings.put("fetch.timeout-ms", "500");
+        settings.put("fetch.max-bytes", "250000");
+        settings.put("fetch.inline-max-bytes", "150000");
+        settings.put("decode.max-pixels", "50000000");
+        settings.put("pipeline.decode-threads", "4");
+        try (FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, 8, Preprocessing.CAFFE));
+                WorkerHarness worker = new WorkerHarness(model, 1, settings).start()) {
+            worker.send(values);
+            worker.awaitOutputs(values.size());
+
+            assertThat(worker.health.state()).isEqualTo(Health.State.RUNNING);
+            assertThat(worker.failure()).isNull();
+            assertThat(worker.duplicates).isZero();
+            assertThat(worker.features.keySet()).containsExactlyInAnyOrderElementsOf(goodIds);
+            assertThat(worker.deadLetterById).hasSize(badCount);
+            Map<ErrorCode, Integer> byCode = new EnumMap<>(ErrorCode.class);
+            for (DeadLetter d : worker.deadLetterById.values()) {
+                int offset = (int) d.getSource().getOffset();
+                assertThat(d.getCode()).as("record at offset %d: %s", offset, d.getMessage()).isEqualTo(expectedAt.get(offset));
+                assertThat(d.getOriginalValue().toByteArray()).isEqualTo(values.get(offset));
+                assertThat(d.getMessage()).isNotBlank();
+                byCode.merge(d.getCode(), 1, Integer::sum);
+            }
+            System.out.println("dead letters by code: " + byCode);
+            assertThat(worker.committedOffsets()).isEqualTo(values.size());
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    private static ImageRef.Builder ref(String id) {
+        return ImageRef.newBuilder().setId(id);
+    }
+
+    private static void add(Map<ErrorCode, List<byte[]>> bad, ErrorCode code, byte[] value) {
+        bad.computeIfAbsent(code, c -> new ArrayList<>()).add(value);
+    }
+
+    private static ErrorCode codeOf(Map<ErrorCode, List<byte[]>> bad, byte[] value) {
+        for (var e : bad.entrySet()) {
+            for (byte[] v : e.getValue()) {
+                if (v == value) {
+                    return e.getKey();
+                }
+            }
+        }
+        throw new AssertionError("unknown value");
+    }
+
+    /** A PNG that declares its size and ends there: enough to be refused from the header. */
+    private static byte[] pngHeader(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(17);
+        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        out.writeBytes(ByteBuffer.allocate(4).putInt(13).array());
+        out.writeBytes(ihdr.array());
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        return out.toByteArray();
+    }
+
+    private static byte[] heicHeader() {
+        byte[] box = new byte[32];
+        ByteBuffer.wrap(box).putInt(24).put("ftypheic".getBytes(StandardCharsets.US_ASCII));
+        return box;
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, byte[] body) throws java.io.IOException {
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+        exchange.close();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static byte[] sample(String name) throws Exception {
+        try (InputStream in = BadInputIT.class.getResourceAsStream("/io/featurex/worker/demo/samples/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+}
