@@ -15,7 +15,7 @@ public enum Setting {
     OUTPUT_TOPIC("output.topic", "featurex.features", "Topic FeatureVector records are published to, keyed by image id."),
     DEAD_LETTER_TOPIC("dead-letter.topic", "featurex.dead-letters", "Topic DeadLetter records are published to."),
     GROUP_ID("group.id", "featurex", "Consumer group: workers with the same group share the input partitions."),
-    WORKER_ID("worker.id", "", "This worker's id (client id and transactional id); default: host name + random suffix."),
+    WORKER_ID("worker.id", "", "This worker's id (client id and transactional id); default: host name + process id. Unique per worker."),
     DELIVERY("delivery", "exactly-once", "exactly-once (Kafka transactions) or at-least-once."),
     MODEL_WEIGHTS("model.weights", "", "Weights file (DJL .params); empty: seeded random weights, for demos only."),
     MODEL_SEED("model.seed", "42", "Seed of the random weights when no weights file is given."),

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -138,6 +137,11 @@ public record WorkerConfig(
                 new DecodeSpec(fit, interpolation, exif, maxPixels), metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
     }
 
+    /**
+     * Host name and process id: unique among the workers of one host, and stable when a container
+     * restarts its process (same pod name, pid 1), so the restarted worker's transactional id
+     * fences its predecessor's unfinished transaction at once instead of waiting it out.
+     */
     private static String defaultWorkerId() {
         String host;
         try {
@@ -145,7 +149,7 @@ public record WorkerConfig(
         } catch (UnknownHostException e) {
             host = "worker";
         }
-        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     /** Reads raw values by setting, recording every problem instead of stopping at the first. */

@@ -40,6 +40,9 @@ public final class KafkaClients {
         Map<String, Object> props = base(config);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // A transaction spans one publish, not the inference: a worker killed mid-publish holds
+        // read_committed readers back until the broker aborts it, so abort soon (default: 60 s).
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
         props.putAll(config.kafka());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.workerId() + "-producer");
         props.put(ProducerConfig.ACKS_CONFIG, "all");

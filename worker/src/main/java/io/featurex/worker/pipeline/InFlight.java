@@ -41,8 +41,16 @@ final class InFlight {
         dropIf(item -> partitions.contains(item.partition));
     }
 
-    /** Drops queued work of the partitions (they will be read again from a rewound position). */
-    void drop(Collection<TopicPartition> partitions) {
+    /**
+     * The partitions will be read again from a rewound position: everything read from them so
+     * far is stale, queued or already in the model, or it would be published twice.
+     */
+    void rewound(Collection<TopicPartition> partitions) {
+        for (TopicPartition p : partitions) {
+            if (epochs.containsKey(p)) {
+                epochs.put(p, nextEpoch++);
+            }
+        }
         dropIf(item -> partitions.contains(item.partition));
     }
 

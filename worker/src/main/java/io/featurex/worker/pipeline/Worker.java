@@ -247,7 +247,7 @@ public final class Worker implements AutoCloseable {
 
     /** After an aborted publish: read the batch's partitions again from the batch's first offsets. */
     private void rewind(BatchOutputs batch) {
-        inFlight.drop(batch.firstOffsets().keySet());
+        inFlight.rewound(batch.firstOffsets().keySet());
         Set<TopicPartition> assigned = consumer.assignment();
         batch.firstOffsets().forEach((partition, offset) -> {
             if (assigned.contains(partition)) {

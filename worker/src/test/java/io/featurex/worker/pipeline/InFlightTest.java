@@ -74,6 +74,22 @@ class InFlightTest {
     }
 
     @Test
+    void rewindingMakesEverythingReadBeforeStaleEvenWhatIsInTheModel() {
+        inFlight.assigned(List.of(P0, P1));
+        WorkItem inModel = item(P0, 5, image(), 0);
+        WorkItem otherPartition = item(P1, 9, image(), 0);
+        inFlight.take(2);
+        item(P0, 6, image(), 0);
+
+        inFlight.rewound(List.of(P0));
+        assertThat(inFlight.isCurrent(inModel)).as("would be published twice after the re-read").isFalse();
+        assertThat(inFlight.isCurrent(otherPartition)).isTrue();
+        assertThat(inFlight.queued()).isZero();
+        WorkItem reread = item(P0, 5, image(), 0);
+        assertThat(inFlight.isCurrent(reread)).isTrue();
+    }
+
+    @Test
     void revokingDropsQueuedWorkAndMarksTakenWorkStale() {
         inFlight.assigned(List.of(P0, P1));
         WorkItem taken = item(P0, 0, image(), 0);
