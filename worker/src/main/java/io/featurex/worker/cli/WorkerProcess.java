@@ -44,19 +44,28 @@ final class WorkerProcess {
                 log.info("metrics on :{}/metrics, health on /healthz and /readyz", server.port());
             }
             prepareTopics(config);
+            // Counted down once the worker has drained AND closed its clients (left the group,
+            // closed the producer): the JVM must not halt before that, or its partitions wait
+            // out the session timeout.
+            CountDownLatch closed = new CountDownLatch(1);
             try (FeatureExtractor extractor = ModelLoader.load(config.model());
                     Worker worker = new Worker(config, extractor, metrics, health)) {
-                CountDownLatch finished = new CountDownLatch(1);
+                long[] stopRequested = new long[1];
                 Thread hook = new Thread(() -> {
                     log.info("stopping: finishing the batch in flight (up to {})", config.shutdownTimeout());
+                    stopRequested[0] = System.nanoTime();
                     worker.stop();
-                    awaitQuietly(finished, config.shutdownTimeout().plusSeconds(5));
+                    awaitQuietly(closed, config.shutdownTimeout().plusSeconds(5));
                 }, "featurex-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {
                     worker.run();
                 } finally {
-                    finished.countDown();
+                    worker.close();
+                    if (stopRequested[0] != 0) {
+                        log.info("drained and closed in {} ms", (System.nanoTime() - stopRequested[0]) / 1_000_000);
+                    }
+                    closed.countDown();
                 }
             }
             return 0;

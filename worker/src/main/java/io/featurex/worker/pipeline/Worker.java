@@ -72,6 +72,7 @@ public final class Worker implements AutoCloseable {
     private final LagTracker lag;
 
     private volatile boolean stopRequested;
+    private boolean closed;
     private boolean paused;
     private Inference inference;
     private int consecutivePublishFailures;
@@ -300,6 +301,10 @@ public final class Worker implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         decodePool.shutdownNow();
         inferenceThread.shutdownNow();
         try {

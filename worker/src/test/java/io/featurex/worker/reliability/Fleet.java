@@ -19,7 +19,7 @@ final class Fleet {
                 "--group-id", group,
                 "--model-width-divisor", "8",
                 "--batch-max-size", "8",
-                "--fetch-file-roots", fileRoot.toString(),
+                "--fetch-file-roots", fileRoot.toAbsolutePath().toString(),
                 "--shutdown-timeout-ms", "10000",
                 // A killed member's partitions move after the session timeout: the broker's minimum.
                 "--kafka", "session.timeout.ms=6000",
