@@ -21,7 +21,7 @@ class ReadmeTest {
                 missing.add(row);
             }
         }
-        assertThat(missing).as("README rows missing or out of date (put these in its configuration table)").isEmpty();
+        assertThat(missing).as("README rows missing or out of date: run tools/readme-config-table.py").isEmpty();
     }
 
     static String row(Setting s) {
