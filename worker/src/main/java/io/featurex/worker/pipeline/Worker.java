@@ -325,13 +325,17 @@ public final class Worker implements AutoCloseable {
             if (!partitions.isEmpty()) {
                 log.info("partitions revoked: {}", partitions);
             }
-            inFlight.revoked(partitions);
-            lag.revoked(partitions);
+            forget(partitions);
         }
 
+        /** Lost, not handed over (this member was kicked out): its uncommitted work is redone elsewhere all the same. */
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("partitions lost: {}", partitions);
+            forget(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
             inFlight.revoked(partitions);
             lag.revoked(partitions);
         }
