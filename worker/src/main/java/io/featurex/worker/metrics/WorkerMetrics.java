@@ -49,6 +49,11 @@ public final class WorkerMetrics {
         // Zero series from the start, so rate() and absent() work before the first event.
         images.initLabelValues("feature");
         images.initLabelValues("dead_letter");
+        for (io.featurex.v1.ErrorCode code : io.featurex.v1.ErrorCode.values()) {
+            if (code != io.featurex.v1.ErrorCode.ERROR_CODE_UNSPECIFIED && code != io.featurex.v1.ErrorCode.UNRECOGNIZED) {
+                deadLetters.initLabelValues(code.name());
+            }
+        }
         for (Stage stage : Stage.values()) {
             stageSeconds.initLabelValues(stage.name().toLowerCase(java.util.Locale.ROOT));
         }

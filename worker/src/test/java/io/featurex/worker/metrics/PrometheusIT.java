@@ -18,6 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import io.featurex.worker.deploy.AlertRules;
+import io.featurex.worker.deploy.DashboardQueries;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +62,7 @@ class PrometheusIT {
                 WorkerHarness worker = new WorkerHarness(model, 2, settings);
                 MetricsServer endpoint = MetricsServer.start(0, worker.metrics, worker.health);
                 PrometheusServer prometheus = PrometheusServer.scraping("127.0.0.1:" + endpoint.port(), dir)) {
+            JvmMetrics.builder().register(worker.metrics.registry()); // as the worker process does
             worker.send(refs);
             worker.start();
 
@@ -78,6 +88,33 @@ class PrometheusIT {
             assertThat(rate.getAsDouble()).isGreaterThanOrEqualTo(IMAGES / 120.0);
             assertThat(batches).hasValue(1);
             assertThat(modelInfo).hasValue(1);
+
+            // The shipped dashboard and alert rules read only series this worker really exports,
+            // and every dashboard query is PromQL this Prometheus accepts.
+            Set<String> exported = scrapedNames(endpoint.port());
+            Path dashboard = Path.of("../deploy/grafana/featurex-dashboard.json");
+            Path rules = Path.of("../deploy/prometheus/featurex-rules.yml");
+            assertThat(exported).containsAll(DashboardQueries.metricNames(dashboard));
+            assertThat(exported).containsAll(AlertRules.metricNames(rules)); // minus Prometheus' own and recorded series
+            for (var e : DashboardQueries.expressions(dashboard).entrySet()) {
+                String expr = e.getValue().replaceAll("\\$__(rate_)?interval", "1m").replaceAll("\\$\\{?\\w+}?", ".*");
+                assertThat(prometheus.query(expr)).as(e.getKey() + ": " + expr).isNotNull();
+            }
+            System.out.println("dashboard: " + DashboardQueries.expressions(dashboard).size() + " queries over "
+                    + DashboardQueries.metricNames(dashboard).size() + " metrics, all exported and accepted by Prometheus");
         }
+    }
+
+    private static Set<String> scrapedNames(int port) throws Exception {
+        String text = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Set<String> names = new TreeSet<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                names.add(line.split("[{ ]", 2)[0]);
+            }
+        }
+        return names;
     }
 }
