@@ -1,0 +1,177 @@
+package io.featurex.worker.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.featurex.worker.config.Setting;
+import io.featurex.worker.deploy.KubernetesYaml.Manifest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * deploy/Dockerfile*: no Docker engine builds them here, so what the manifests and the poms
+ * rely on is read from the files: user, port, DJL cache, offline mode, tcmalloc, the CUDA
+ * flavour and libtorch version, and the image names the manifests use.
+ */
+class DockerfilesTest {
+
+    private static final Pattern BUILD_TAG = Pattern.compile("docker build -f deploy/(\\S+) -t (\\S+)");
+
+    @Test
+    void bothWorkerImagesRunAsTheManifestsExpect() {
+        Deployment deployment = deployment();
+        Container worker = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        String cacheMount = worker.getVolumeMounts().stream().filter(m -> m.getName().equals("djl-cache")).findFirst().orElseThrow().getMountPath();
+        for (String name : List.of("Dockerfile", "Dockerfile.cuda")) {
+            List<String> stage = finalStage(name);
+            String text = String.join("\n", stage);
+            assertThat(instruction(stage, "USER")).as(name).isEqualTo(
+                    deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser().toString());
+            assertThat(instruction(stage, "EXPOSE")).as(name).isEqualTo(baseConfig().get(Setting.METRICS_PORT.envName()));
+            assertThat(text).as(name).contains("DJL_CACHE_DIR=" + cacheMount).contains("-DDJL_CACHE_DIR=" + cacheMount)
+                    .contains("-Dai.djl.offline=true")
+                    .contains("libtcmalloc-minimal4").contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4");
+            assertThat(instruction(stage, "CMD")).as(name).isEqualTo("[\"run\"]");
+        }
+    }
+
+    @Test
+    void theCudaImageUsesTheCudaLibtorchOfThePoms() throws Exception {
+        List<String> lines = lines("Dockerfile.cuda");
+        String libtorchVersion = pomProperty(DeployFiles.parentPom(), "libtorch.version");
+        assertThat(lines).contains("ARG LIBTORCH_VERSION=" + libtorchVersion, "ARG LIBTORCH_FLAVOR=cu124");
+        assertThat(instruction(finalStage("Dockerfile.cuda"), "FROM")).matches("nvidia/cuda:12\\.4(\\.[0-9]+)?-runtime-ubuntu[0-9.]+");
+        assertThat(lines).anyMatch(l -> l.matches("FROM eclipse-temurin:17-jre\\S* AS jre"));
+        String text = String.join("\n", finalStage("Dockerfile.cuda"));
+        assertThat(text).contains("PYTORCH_LIBRARY_PATH=/opt/libtorch", "PYTORCH_VERSION=${LIBTORCH_VERSION}", "PYTORCH_FLAVOR=${LIBTORCH_FLAVOR}");
+
+        // The worker pom's profile brings exactly the jar the Dockerfile unpacks.
+        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(DeployFiles.root().getParent().resolve("worker/pom.xml").toFile());
+        NodeList profiles = pom.getElementsByTagName("profile");
+        Element profile = null;
+        for (int i = 0; i < profiles.getLength(); i++) {
+            Element p = (Element) profiles.item(i);
+            if (text(p, "id").equals("libtorch-cu124")) {
+                profile = p;
+            }
+        }
+        assertThat(profile).as("worker pom profile libtorch-cu124").isNotNull();
+        assertThat(text(profile, "name")).isEqualTo("libtorch.flavor");
+        assertThat(text(profile, "value")).isEqualTo("cu124");
+        assertThat(text(profile, "artifactId")).isEqualTo("pytorch-native-cu124");
+        assertThat(text(profile, "version")).isEqualTo("${libtorch.version}");
+        assertThat(String.join("\n", lines)).contains("pytorch-native-${LIBTORCH_FLAVOR}-${LIBTORCH_VERSION}-linux-x86_64.jar");
+        assertThat(DeployFiles.read(DeployFiles.path("Dockerfile.cuda"))).as("its build instructions").contains("-Dlibtorch.flavor=cu124");
+    }
+
+    @Test
+    void theImagesAreTaggedAsTheManifestsNameThem() {
+        Deployment deployment = deployment();
+        Container worker = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container model = deployment.getSpec().getTemplate().getSpec().getInitContainers().get(0);
+        assertThat(buildTag("Dockerfile")).isEqualTo(worker.getImage());
+        String repository = worker.getImage().substring(0, worker.getImage().indexOf(':'));
+        assertThat(buildTag("Dockerfile.cuda")).isEqualTo(repository + ":cuda");
+        assertThat(buildTag("Dockerfile.model")).isEqualTo(model.getImage());
+    }
+
+    @Test
+    void theModelImageHoldsTheFileTheInitContainerCopies() {
+        Container model = deployment().getSpec().getTemplate().getSpec().getInitContainers().get(0);
+        String source = model.getCommand().get(1);
+        List<String> stage = finalStage("Dockerfile.model");
+        String copy = instruction(stage, "COPY");
+        assertThat(copy.split("\\s+")).hasSize(2);
+        assertThat(copy.split("\\s+")[1]).isEqualTo(source);
+        assertThat(Path.of(source).getFileName()).isEqualTo(Path.of(baseConfig().get(Setting.MODEL_WEIGHTS.envName())).getFileName());
+        assertThat(instruction(stage, "USER")).isNotEqualTo("root").isNotEqualTo("0");
+    }
+
+    // ---- helpers ----
+
+    private static Deployment deployment() {
+        return KubernetesYaml.read(DeployFiles.path("k8s/base/deployment.yaml")).stream()
+                .map(Manifest::object).map(Deployment.class::cast).findFirst().orElseThrow();
+    }
+
+    private static java.util.Map<String, String> baseConfig() {
+        return KubernetesYaml.read(DeployFiles.path("k8s/base/configmap.yaml")).stream()
+                .map(Manifest::object).map(ConfigMap.class::cast).findFirst().orElseThrow().getData();
+    }
+
+    /** The Dockerfile's instructions, continuation lines joined, comments dropped. */
+    private static List<String> lines(String dockerfile) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String raw : DeployFiles.read(DeployFiles.path(dockerfile)).split("\n")) {
+            String line = raw.strip();
+            if (line.startsWith("#") || (line.isEmpty() && current.length() == 0)) {
+                continue;
+            }
+            if (line.endsWith("\\")) {
+                current.append(line, 0, line.length() - 1).append(' ');
+                continue;
+            }
+            current.append(line);
+            if (current.length() > 0) {
+                lines.add(current.toString().replaceAll("\\s+", " ").strip());
+            }
+            current.setLength(0);
+        }
+        return lines;
+    }
+
+    /** The instructions from the last FROM on: what the image runs. */
+    private static List<String> finalStage(String dockerfile) {
+        List<String> lines = lines(dockerfile);
+        int from = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("FROM ")) {
+                from = i;
+            }
+        }
+        return lines.subList(from, lines.size());
+    }
+
+    /** The arguments of the stage's last {@code keyword} instruction. */
+    private static String instruction(List<String> stage, String keyword) {
+        String found = null;
+        for (String line : stage) {
+            if (line.startsWith(keyword + " ")) {
+                found = line.substring(keyword.length() + 1).strip();
+            }
+        }
+        assertThat(found).as(keyword).isNotNull();
+        return found;
+    }
+
+    /** The tag the Dockerfile's header tells to build it with. */
+    private static String buildTag(String dockerfile) {
+        Matcher m = BUILD_TAG.matcher(DeployFiles.read(DeployFiles.path(dockerfile)));
+        assertThat(m.find()).as(dockerfile + " documents its docker build command").isTrue();
+        assertThat(m.group(1)).isEqualTo(dockerfile);
+        return m.group(2);
+    }
+
+    private static String pomProperty(Path pom, String name) throws Exception {
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
+        Element properties = (Element) doc.getDocumentElement().getElementsByTagName("properties").item(0);
+        return text(properties, name);
+    }
+
+    private static String text(Element parent, String tag) {
+        NodeList nodes = parent.getElementsByTagName(tag);
+        assertThat(nodes.getLength()).as("<" + tag + ">").isPositive();
+        return nodes.item(0).getTextContent().strip();
+    }
+}
