@@ -24,6 +24,14 @@ class ReadmeTest {
         assertThat(missing).as("README rows missing or out of date: run tools/readme-config-table.py").isEmpty();
     }
 
+    @Test
+    void everyMetricIsInTheOperationsTable() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        for (io.featurex.worker.metrics.Metric m : io.featurex.worker.metrics.Metric.values()) {
+            assertThat(readme).as(m.exposedName()).contains("| `" + m.exposedName() + "` | " + m.type().name().toLowerCase(java.util.Locale.ROOT) + " |");
+        }
+    }
+
     static String row(Setting s) {
         String fallback = s.defaultValue() == null ? "(required)" : s.defaultValue().isEmpty() ? "(empty)" : s.defaultValue();
         return "| `" + s.key() + "` | `" + s.flag() + "` | `" + s.envName() + "` | `" + fallback + "` | " + s.description() + " |";
