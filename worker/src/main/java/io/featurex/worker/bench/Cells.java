@@ -45,6 +45,13 @@ final class Cells {
         return rows.getOrDefault(row, Map.of()).getOrDefault(batch, List.of()).size();
     }
 
+    /** Every measurement, all rows and rounds. */
+    List<Measurement> all() {
+        List<Measurement> out = new ArrayList<>();
+        rows.values().forEach(byBatch -> byBatch.values().forEach(out::addAll));
+        return out;
+    }
+
     Set<String> rowNames() {
         return rows.keySet();
     }

@@ -90,17 +90,19 @@ final class EndToEndRun {
                 awaitConsuming(admin, topics.group(), worker, log);
                 produced = produce(topics, images, refs);
             }
+            HostLoad.Snapshot load = HostLoad.now();
             Collected collected = collect(reader, topics, worker, launch, expected, log);
+            double foreign = HostLoad.foreignCores(load, HostLoad.now());
             Optional<PrometheusText> metrics = launch.metricsPort() >= 0 ? scrape(launch.metricsPort()) : Optional.empty();
             peak.accumulateAndGet(ProcessMemory.peakBytes(worker.pid()), Math::max);
             stop(worker, launch);
             peak.accumulateAndGet(peakFromSummary(log), Math::max);
             return new RunResult(launch.label(), images.name(), expected,
                     new OutputTimeline(produced, collected.timestamps()), collected.deadLetters, peak.get(),
-                    collected.vectors, metrics, collected.failure);
+                    collected.vectors, metrics, foreign, collected.failure);
         } catch (IOException | RuntimeException e) {
             return new RunResult(launch.label(), images.name(), expected, new OutputTimeline(0, new long[0]), 0,
-                    peak.get(), Map.of(), Optional.empty(), Optional.of(e + " (see " + log + ")"));
+                    peak.get(), Map.of(), Optional.empty(), Double.NaN, Optional.of(e + " (see " + log + ")"));
         } finally {
             if (worker != null) {
                 Children.stop(worker, Duration.ofSeconds(30));

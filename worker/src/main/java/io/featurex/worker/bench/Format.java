@@ -38,6 +38,10 @@ public final class Format {
         return Double.isFinite(seconds) ? String.format(Locale.ROOT, "%.1f ms", seconds * 1e3) : "-";
     }
 
+    public static String cores(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.2f", value) : "-";
+    }
+
     public static String cosine(double value) {
         return Double.isFinite(value) ? String.format(Locale.ROOT, "%.6f", value) : "-";
     }

@@ -1,12 +1,16 @@
 package io.featurex.worker.bench;
 
 /**
- * One throughput cell: images run, seconds they took, and the process's peak resident memory
- * during the cell (-1 where unknown).
+ * One throughput cell: images run, seconds they took, the process's peak resident memory during
+ * the cell (-1 where unknown), and the cores other processes used meanwhile ({@link HostLoad}).
  */
-record Measurement(long images, double seconds, long peakRssBytes) {
+record Measurement(long images, double seconds, long peakRssBytes, double foreignCores) {
 
-    static final Measurement NONE = new Measurement(0, 0, -1);
+    static final Measurement NONE = new Measurement(0, 0, -1, Double.NaN);
+
+    Measurement withForeignCores(double cores) {
+        return new Measurement(images, seconds, peakRssBytes, cores);
+    }
 
     double imagesPerSecond() {
         return seconds > 0 ? images / seconds : Double.NaN;

@@ -15,14 +15,18 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
- * The model alone, no Kafka: featurex's fp32 model exactly as {@code run} loads it (the
- * TorchScript file through {@link ModelLoader}), a bench-only bf16 copy, and Debian's torch on
- * the same file and images, interleaved cell by cell and round by round; then libtorch's matmul.
+ * The model alone, no Kafka: featurex's model exactly as {@code run} loads it (a TorchScript file
+ * through {@link ModelLoader}, fp32, and the same weights exported in bfloat16), and Debian's
+ * torch on the same fp32 file and images, interleaved cell by cell and round by round; then
+ * libtorch's matmul.
  */
 final class ModelOnlySection {
 
@@ -30,17 +34,18 @@ final class ModelOnlySection {
     static final String FEATUREX_BF16 = "featurex bf16";
     static final String PYTHON_PREFIX = "python ";
 
-    record Settings(List<Integer> batchSizes, boolean bf16, boolean python, int rounds, double minSeconds,
-            int matmulSize, String pythonExe, int threads) {}
+    /**
+     * @param retries   extra passes over the cells whose best measurement saw more than
+     *                  {@code maxOthers} cores used by other processes
+     */
+    record Settings(List<Integer> batchSizes, boolean python, int rounds, double minSeconds,
+            int matmulSize, String pythonExe, int threads, int retries, double maxOthers) {}
 
     record Result(
             Cells cells,
             Optional<String> bf16Unsupported,
             double bf16MinCosine,
-            double blocksFp32MinCosine,
-            double matmulFp32,
-            double matmulBf16,
-            List<Double> probes) {}
+            double matmulFp32) {}
 
     private final Settings settings;
     private final Workspace workspace;
@@ -52,26 +57,26 @@ final class ModelOnlySection {
         this.progress = progress;
     }
 
-    Result run(Path weights, List<Path> images) throws IOException {
+    /**
+     * @param weights     the fp32 TorchScript file
+     * @param bf16Weights the same weights in bfloat16 (casts inside the graph); empty when not measured
+     */
+    Result run(Path weights, Optional<Path> bf16Weights, List<Path> images) throws IOException {
         List<float[]> pixels = decode(images);
         Cells cells = new Cells();
-        List<Double> probes = new ArrayList<>();
         Optional<String> bf16Unsupported = Optional.empty();
         double bf16Cos = Double.NaN;
-        double blocksCos = Double.NaN;
-        TypedVgg16 bf16 = null;
+        double matmulFp32 = Double.NaN;
+        FeatureExtractor bf16 = null;
         PythonModelOnly python = null;
         try (FeatureExtractor fp32 = ModelLoader.load(ModelSpec.file(weights, 1))) {
             float[][] reference = fp32.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE));
-            if (settings.bf16()) {
-                try (TypedVgg16 blocks = TypedVgg16.fromTorchScript(weights, DataType.FLOAT32, ModelSpec.INPUT_SIZE)) {
-                    blocksCos = minCosine(reference, blocks.extract(pixels));
-                }
+            if (bf16Weights.isPresent()) {
                 try {
-                    bf16 = TypedVgg16.fromTorchScript(weights, DataType.BFLOAT16, ModelSpec.INPUT_SIZE);
-                    bf16Cos = minCosine(reference, bf16.extract(pixels));
+                    bf16 = ModelLoader.load(ModelSpec.file(bf16Weights.get(), 1));
+                    bf16Cos = minCosine(reference, bf16.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE)));
                 } catch (RuntimeException e) {
-                    bf16Unsupported = Optional.of("bf16 failed here: " + e.getMessage());
+                    bf16Unsupported = Optional.of("bf16 TorchScript failed here: " + e.getMessage());
                     if (bf16 != null) {
                         bf16.close();
                         bf16 = null;
@@ -84,23 +89,37 @@ final class ModelOnlySection {
                 python = PythonModelOnly.start(settings.pythonExe(), workspace.script("peers/model_only.py"), weights,
                         settings.threads(), images, workspace.logs().resolve("python-model-only.log"));
             }
+            // What each row runs for a batch size, in the order rows are interleaved.
+            Map<String, IntFunction<Cell>> rows = new LinkedHashMap<>();
+            rows.put(FEATUREX_FP32, batch -> timed(fp32, pixels, batch));
+            if (bf16 != null) {
+                FeatureExtractor model = bf16;
+                rows.put(FEATUREX_BF16, batch -> timed(model, pixels, batch));
+            }
+            if (python != null) {
+                PythonModelOnly peer = python;
+                for (String variant : PythonModelOnly.VARIANTS) {
+                    rows.put(PYTHON_PREFIX + variant, batch -> () -> peer.measure(variant, batch, settings.minSeconds(), 2));
+                }
+            }
             for (int round = 1; round <= settings.rounds(); round++) {
-                probes.add(MatmulProbe.gflops(settings.matmulSize(), DataType.FLOAT32, 0.5));
+                double matmul = MatmulProbe.gflops(settings.matmulSize(), DataType.FLOAT32, 1.0);
+                progress.printf(Locale.ROOT, "bench: round %d matmul %dx%d fp32: %.0f GFLOP/s%n", round, settings.matmulSize(),
+                        settings.matmulSize(), matmul);
+                matmulFp32 = Double.isNaN(matmulFp32) ? matmul : Math.max(matmulFp32, matmul);
                 for (int batch : settings.batchSizes()) {
-                    List<float[]> input = cycle(pixels, batch);
-                    PixelBatch pixelBatch = new PixelBatch(input, ModelSpec.INPUT_SIZE);
-                    measure(cells, FEATUREX_FP32, batch, round, () -> TimedLoop.run(batch, settings.minSeconds(), 2,
-                            n -> fp32.extract(pixelBatch)));
-                    if (bf16 != null) {
-                        TypedVgg16 model = bf16;
-                        measure(cells, FEATUREX_BF16, batch, round, () -> TimedLoop.run(batch, settings.minSeconds(), 2,
-                                n -> model.extract(input)));
+                    for (var row : rows.entrySet()) {
+                        measure(cells, row.getKey(), batch, "round " + round, row.getValue().apply(batch));
                     }
-                    if (python != null) {
-                        for (String variant : PythonModelOnly.VARIANTS) {
-                            PythonModelOnly peer = python;
-                            measure(cells, PYTHON_PREFIX + variant, batch, round,
-                                    () -> peer.measure(variant, batch, settings.minSeconds(), 2));
+                }
+            }
+            // A shared machine: cells whose best round still ran beside other processes get more tries.
+            for (int retry = 1; retry <= settings.retries(); retry++) {
+                for (int batch : settings.batchSizes()) {
+                    for (var row : rows.entrySet()) {
+                        double others = cells.best(row.getKey(), batch).foreignCores();
+                        if (!(others <= settings.maxOthers())) {
+                            measure(cells, row.getKey(), batch, "retry " + retry, row.getValue().apply(batch));
                         }
                     }
                 }
@@ -113,28 +132,23 @@ final class ModelOnlySection {
                 bf16.close();
             }
         }
-        progress.println("bench: matmul " + settings.matmulSize() + "x" + settings.matmulSize());
-        double matmulFp32 = MatmulProbe.gflops(settings.matmulSize(), DataType.FLOAT32, 2.0);
-        double matmulBf16 = Double.NaN;
-        if (settings.bf16()) {
-            try {
-                matmulBf16 = MatmulProbe.gflops(settings.matmulSize(), DataType.BFLOAT16, 2.0);
-            } catch (RuntimeException e) {
-                progress.println("bench: bf16 matmul failed: " + e.getMessage());
-            }
-        }
-        return new Result(cells, bf16Unsupported, bf16Cos, blocksCos, matmulFp32, matmulBf16, probes);
+        return new Result(cells, bf16Unsupported, bf16Cos, matmulFp32);
     }
 
     private interface Cell {
         Measurement run() throws IOException;
     }
 
-    private void measure(Cells cells, String row, int batch, int round, Cell cell) throws IOException {
+    private Cell timed(FeatureExtractor model, List<float[]> pixels, int batch) {
+        PixelBatch input = new PixelBatch(cycle(pixels, batch), ModelSpec.INPUT_SIZE);
+        return () -> TimedLoop.run(batch, settings.minSeconds(), 2, n -> model.extract(input));
+    }
+
+    private void measure(Cells cells, String row, int batch, String pass, Cell cell) throws IOException {
         Measurement m = cell.run();
         cells.add(row, batch, m);
-        progress.printf(Locale.ROOT, "bench: model-only round %d %-22s batch %2d: %6.2f images/s%n",
-                round, row, batch, m.imagesPerSecond());
+        progress.printf(Locale.ROOT, "bench: model-only %-8s %-22s batch %2d: %6.2f images/s (other processes: %.2f cores)%n",
+                pass, row, batch, m.imagesPerSecond(), m.foreignCores());
     }
 
     private static List<float[]> decode(List<Path> images) throws IOException {

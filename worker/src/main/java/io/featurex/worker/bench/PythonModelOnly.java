@@ -53,13 +53,15 @@ final class PythonModelOnly implements AutoCloseable {
         in.write(String.format(Locale.ROOT, "{\"batch\": %d, \"variant\": \"%s\", \"min_seconds\": %.3f, \"min_batches\": %d}%n",
                 batch, variant, minSeconds, minBatches));
         in.flush();
+        HostLoad.Snapshot load = HostLoad.now();
         String line = out.readLine();
+        double foreign = HostLoad.foreignCores(load, HostLoad.now());
         if (line == null) {
             throw new IOException("model_only.py exited");
         }
         Map<String, Object> json = FlatJson.parse(line);
         return new Measurement((long) FlatJson.number(json, "images"), FlatJson.number(json, "seconds"),
-                (long) FlatJson.number(json, "peak_rss_bytes"));
+                (long) FlatJson.number(json, "peak_rss_bytes"), foreign);
     }
 
     @Override

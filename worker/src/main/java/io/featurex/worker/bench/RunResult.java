@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param peakRssBytes  the worker process's VmHWM at the end; -1 unknown
  * @param vectors       the first feature vector of each source URI, to check that peers computed the same
  * @param metrics       the worker's /metrics at the end, for featurex
+ * @param foreignCores  cores other processes used while the outputs were awaited ({@link HostLoad})
  * @param failure       why the run did not finish, if it did not
  */
 record RunResult(
@@ -22,6 +23,7 @@ record RunResult(
         long peakRssBytes,
         Map<String, float[]> vectors,
         Optional<PrometheusText> metrics,
+        double foreignCores,
         Optional<String> failure) {
 
     boolean complete() {

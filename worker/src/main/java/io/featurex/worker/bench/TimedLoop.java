@@ -14,6 +14,7 @@ final class TimedLoop {
     static Measurement run(int batchSize, double minSeconds, int minBatches, IntConsumer batch) {
         batch.accept(batchSize);
         ProcessMemory.resetOwnPeak();
+        HostLoad.Snapshot load = HostLoad.now();
         long start = System.nanoTime();
         long calls = 0;
         double elapsed;
@@ -22,6 +23,7 @@ final class TimedLoop {
             calls++;
             elapsed = (System.nanoTime() - start) / 1e9;
         } while (calls < minBatches || elapsed < minSeconds);
-        return new Measurement(calls * batchSize, elapsed, ProcessMemory.peakBytes(ProcessMemory.ownPid()));
+        return new Measurement(calls * batchSize, elapsed, ProcessMemory.peakBytes(ProcessMemory.ownPid()),
+                HostLoad.foreignCores(load, HostLoad.now()));
     }
 }

@@ -10,7 +10,15 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Streaming image feature extraction: ImageRef records from Kafka, VGG16 (DJL/PyTorch), "
                 + "FeatureVector records back to Kafka.",
-        subcommands = {DemoCommand.class, BrokerCommand.class, ExportParamsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            BrokerCommand.class,
+            SendCommand.class,
+            io.featurex.worker.similar.SimilarCommand.class,
+            io.featurex.worker.bench.BenchCommand.class,
+            ExportParamsCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -1,0 +1,24 @@
+package io.featurex.worker.similar;
+
+import io.featurex.v1.ModelIdentity;
+import io.featurex.worker.infer.ModelInfo;
+import io.featurex.worker.sink.OutputRecords;
+
+/** Model identities as the index sees them: the one the workers write, and how to show it. */
+final class Models {
+
+    private Models() {}
+
+    /**
+     * The identity a worker running this model writes into its vectors. Taken from
+     * {@link OutputRecords} itself, so the index and the workers can never map it differently.
+     */
+    static ModelIdentity identityOf(ModelInfo info) {
+        return new OutputRecords("unused", "unused-dead-letters", "similar", info).model();
+    }
+
+    static String describe(ModelIdentity m) {
+        return m.getArchitecture() + " weights=" + m.getWeightsDigest() + " (" + m.getWeightsSource() + ")"
+                + " preprocessing=" + m.getPreprocessing() + " precision=" + m.getPrecision() + " input=" + m.getInputSize();
+    }
+}
