@@ -63,11 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--matmul-size", paramLabel = "N", description = "Side of the square matrices of the matmul probe. Default: ${DEFAULT-VALUE}.")
     int matmulSize = 2048;
 
-    @Option(names = "--refs", paramLabel = "N", description = "Image refs per end-to-end run. Default: ${DEFAULT-VALUE}.")
-    int refs = 200;
+    @Option(names = "--refs", paramLabel = "N", description = "Image refs per end-to-end wave (one worker, one image set). Default: ${DEFAULT-VALUE}.")
+    int refs = 100;
 
-    @Option(names = "--e2e-rounds", paramLabel = "N", description = "End-to-end rounds (every worker on every set, in turn); each row reports its fastest. Default: ${DEFAULT-VALUE}.")
-    int e2eRounds = 1;
+    @Option(names = "--e2e-rounds", paramLabel = "N", description = "End-to-end rounds: a wave of every worker on every set, in turn (workers stay up between waves); each row reports its fastest wave. Default: ${DEFAULT-VALUE}.")
+    int e2eRounds = 2;
 
     @Option(names = "--sets", split = ",", paramLabel = "SET", description = "Image sets for end-to-end runs: samples, mixed (samples + large photos). Default: ${DEFAULT-VALUE}.")
     List<String> sets = new ArrayList<>(List.of("samples", "mixed"));

@@ -45,10 +45,6 @@ public final class BenchTable {
         return this;
     }
 
-    public int rowCount() {
-        return rows.size();
-    }
-
     public String render() {
         int[] widths = new int[columns.size()];
         for (int i = 0; i < widths.length; i++) {

@@ -67,6 +67,10 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     String bootstrapServers() {
         return bootstrapServers;
     }

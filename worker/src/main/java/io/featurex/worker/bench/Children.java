@@ -41,20 +41,4 @@ final class Children {
             ALIVE.remove(process);
         }
     }
-
-    /** Waits up to {@code timeout} for a process that exits by itself, then stops it. */
-    static boolean awaitExit(Process process, Duration timeout) {
-        try {
-            boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!exited) {
-                stop(process, Duration.ofSeconds(5));
-            }
-            ALIVE.remove(process);
-            return exited;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop(process, Duration.ofSeconds(1));
-            return false;
-        }
-    }
 }

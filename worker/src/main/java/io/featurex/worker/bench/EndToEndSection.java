@@ -40,52 +40,87 @@ final class EndToEndSection {
     }
 
     Result run(Path weights) throws IOException {
-        List<RunResult> runs = new ArrayList<>();
+        List<RunResult> rows = new ArrayList<>();
         Optional<RunResult> backlog = Optional.empty();
         progress.println("bench: starting a Kafka broker as its own process");
         try (BrokerProcess broker = BrokerProcess.start(workspace.brokerData(), workspace.logs().resolve("broker.log"),
                 Duration.ofSeconds(120))) {
-            EndToEndRun runner = new EndToEndRun(broker.bootstrapServers(), workspace.logs());
-            List<RunResult> all = new ArrayList<>();
-            for (int round = 1; round <= settings.rounds(); round++) {
-                for (ImageSet set : settings.sets()) {
-                    for (String worker : settings.workers()) {
-                        all.add(live(runner, worker, set, "round-" + round, broker.bootstrapServers(), weights));
+            String bootstrap = broker.bootstrapServers();
+            List<WorkerSession> sessions = new ArrayList<>();
+            try {
+                for (String worker : settings.workers()) {
+                    WorkerSession session = WorkerSession.open(broker, workspace.logs(), worker, launch(worker, bootstrap, weights));
+                    sessions.add(session);
+                    session.start();
+                }
+                progress.println("bench: workers " + settings.workers() + " started; waiting until each consumes");
+                for (WorkerSession session : sessions) {
+                    session.awaitConsuming();
+                }
+                List<RunResult> waves = new ArrayList<>();
+                for (int round = 1; round <= settings.rounds(); round++) {
+                    for (ImageSet set : settings.sets()) {
+                        for (WorkerSession session : sessions) {
+                            waves.add(wave(session, set, "round " + round));
+                        }
                     }
                 }
-            }
-            // A shared machine: runs whose fastest round still ran beside other processes get more tries.
-            for (int retry = 1; retry <= settings.retries(); retry++) {
-                for (RunResult r : fastest(all)) {
-                    if (!(r.foreignCores() <= settings.maxOthers())) {
-                        ImageSet set = settings.sets().stream().filter(s -> s.name().equals(r.set())).findFirst().orElseThrow();
-                        progress.printf(Locale.ROOT, "bench: end-to-end retry %d %s on %s (%d refs)%n", retry, r.label(),
-                                set.name(), settings.refs());
-                        all.add(live(runner, r.label(), set, "retry-" + retry, broker.bootstrapServers(), weights));
+                // A shared machine: the waves whose fastest try still ran beside other processes get more tries.
+                for (int retry = 1; retry <= settings.retries(); retry++) {
+                    for (RunResult best : fastest(waves)) {
+                        if (!(best.foreignCores() <= settings.maxOthers())) {
+                            waves.add(wave(session(sessions, best.label()), set(best.set()), "retry " + retry));
+                        }
                     }
                 }
+                Map<String, WorkerSession.Summary> summaries = new LinkedHashMap<>();
+                for (WorkerSession session : sessions) {
+                    summaries.put(session.label(), session.finish());
+                }
+                for (RunResult best : fastest(waves)) {
+                    rows.add(best.withSession(summaries.get(best.label())));
+                }
+            } finally {
+                sessions.forEach(WorkerSession::close);
             }
-            runs.addAll(fastest(all));
             if (settings.backlog() > 0 && settings.workers().contains(FEATUREX)) {
-                ImageSet set = settings.sets().get(settings.sets().size() - 1);
-                progress.printf(Locale.ROOT, "bench: featurex with a backlog of %,d refs (%s), until %d outputs%n",
-                        settings.backlog(), set.name(), settings.backlogOutputs());
-                backlog = Optional.of(runner.backlog("featurex-backlog-" + set.name(),
-                        launch(FEATUREX, broker.bootstrapServers(), weights), set, settings.backlog(), settings.backlogOutputs()));
+                backlog = Optional.of(backlog(broker, weights));
             }
         }
-        return new Result(runs, backlog);
+        return new Result(rows, backlog);
     }
 
-    private RunResult live(EndToEndRun runner, String worker, ImageSet set, String pass, String bootstrap, Path weights)
-            throws IOException {
-        if (pass.startsWith("round")) {
-            progress.printf(Locale.ROOT, "bench: end-to-end %s %s on %s (%d refs)%n", pass, worker, set.name(), settings.refs());
-        }
-        RunResult r = runner.live(worker + "-" + set.name() + "-" + pass, launch(worker, bootstrap, weights), set, settings.refs());
-        progress.printf(Locale.ROOT, "bench:   %s (other processes: %.2f cores)%n", r.complete()
+    private static WorkerSession session(List<WorkerSession> sessions, String label) {
+        return sessions.stream().filter(s -> s.label().equals(label)).findFirst().orElseThrow();
+    }
+
+    private ImageSet set(String name) {
+        return settings.sets().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private RunResult wave(WorkerSession session, ImageSet set, String pass) {
+        progress.printf(Locale.ROOT, "bench: end-to-end %-8s %-15s on %-8s (%d refs)", pass, session.label(), set.name(),
+                settings.refs());
+        RunResult r = session.wave(set, settings.refs());
+        progress.printf(Locale.ROOT, ": %s (other processes: %.2f cores)%n", r.complete()
                 ? Format.rate(r.steadyRate()) + " images/s" : "FAILED: " + r.failure().orElse("incomplete"), r.foreignCores());
         return r;
+    }
+
+    /** featurex started with a backlog already waiting: its memory while it works through the first outputs. */
+    private RunResult backlog(BrokerProcess broker, Path weights) throws IOException {
+        String bootstrap = broker.bootstrapServers();
+        ImageSet set = settings.sets().get(settings.sets().size() - 1);
+        progress.printf(Locale.ROOT, "bench: featurex with a backlog of %,d refs (%s), until %d outputs%n",
+                settings.backlog(), set.name(), settings.backlogOutputs());
+        try (WorkerSession session = WorkerSession.open(broker, workspace.logs(), "featurex-backlog",
+                launch(FEATUREX, bootstrap, weights))) {
+            long first = session.produce(set, settings.backlog());
+            session.start();
+            HostLoad.Snapshot load = session.snapshot();
+            RunResult r = session.collect(set, settings.backlogOutputs(), first, load, Optional.empty());
+            return r.withSession(session.finish());
+        }
     }
 
     /** Per worker and set, the fastest complete round (or the last failure), in first-round order. */
@@ -116,21 +151,21 @@ final class EndToEndSection {
                         "--batch-max-delay-ms", Integer.toString(settings.batchMaxDelayMs()),
                         "--pipeline-decode-threads", Integer.toString(settings.decodeThreads()),
                         "--fetch-file-roots", roots(),
-                        "--metrics-port", Integer.toString(port)), port, false);
+                        "--metrics-port", Integer.toString(port)), port);
             }
             case PYTHON -> new WorkerLaunch(PYTHON, t -> List.of(python, workspace.script("peers/python_worker.py").toString(),
                     "--bootstrap-servers", bootstrap, "--input-topic", t.input(), "--output-topic", t.output(),
                     "--group-id", t.group(), "--weights", weights.toString(),
                     "--batch-size", Integer.toString(settings.batchMaxSize()),
                     "--threads", Integer.toString(settings.threads()),
-                    "--messages", Integer.toString(settings.refs()), "--idle-timeout", "120",
-                    "--proto-dir", workspace.protoOut().toString()), -1, true);
+                    "--messages", "0", "--idle-timeout", "3600",
+                    "--proto-dir", workspace.protoOut().toString()), -1);
             case NAIVE -> new WorkerLaunch(NAIVE, t -> List.of(python, workspace.script("peers/naive_worker.py").toString(),
                     "--bootstrap-servers", bootstrap, "--input-topic", t.input(), "--output-topic", t.output(),
                     "--group-id", t.group(), "--weights", weights.toString(),
                     "--threads", Integer.toString(settings.threads()),
-                    "--messages", Integer.toString(settings.refs()), "--idle-timeout", "120",
-                    "--proto-dir", workspace.protoOut().toString()), -1, true);
+                    "--messages", "0", "--idle-timeout", "3600",
+                    "--proto-dir", workspace.protoOut().toString()), -1);
             default -> throw new IllegalArgumentException("unknown worker " + worker);
         };
     }

@@ -34,10 +34,6 @@ public final class Format {
         return bytes < 0 ? Double.NaN : bytes / GIB;
     }
 
-    public static String millis(double seconds) {
-        return Double.isFinite(seconds) ? String.format(Locale.ROOT, "%.1f ms", seconds * 1e3) : "-";
-    }
-
     public static String cores(double value) {
         return Double.isFinite(value) ? String.format(Locale.ROOT, "%.2f", value) : "-";
     }

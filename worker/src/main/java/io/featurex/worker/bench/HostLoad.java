@@ -14,18 +14,35 @@ import java.util.List;
  */
 final class HostLoad {
 
-    /** A reading of the counters. */
-    record Snapshot(long nanos, long busyTicks, long totalTicks, long ownTicks) {}
+    /** A reading of the counters; {@code pidTicks} are those of the processes asked for, in order. */
+    record Snapshot(long nanos, long busyTicks, long totalTicks, long ownTicks, long[] pidTicks) {}
 
     private HostLoad() {}
 
-    static Snapshot now() {
+    /** @param pids processes whose own CPU time to read as well (see {@link #cores}) */
+    static Snapshot now(long... pids) {
         long[] cpu = cpuTicks();
         long own = ticks(Path.of("/proc/self/stat"));
         for (ProcessHandle child : ProcessHandle.current().children().toList()) {
             own += Math.max(0, ticks(Path.of("/proc", Long.toString(child.pid()), "stat")));
         }
-        return new Snapshot(System.nanoTime(), cpu[0], cpu[1], own);
+        long[] pidTicks = new long[pids.length];
+        for (int i = 0; i < pids.length; i++) {
+            pidTicks[i] = ticks(Path.of("/proc", Long.toString(pids[i]), "stat"));
+        }
+        return new Snapshot(System.nanoTime(), cpu[0], cpu[1], own, pidTicks);
+    }
+
+    /** Average cores the {@code index}-th process of the snapshots used between them. */
+    static double cores(Snapshot from, Snapshot to, int index) {
+        double seconds = (to.nanos() - from.nanos()) / 1e9;
+        long total = to.totalTicks() - from.totalTicks();
+        long a = from.pidTicks()[index];
+        long b = to.pidTicks()[index];
+        if (seconds <= 0 || total <= 0 || a < 0 || b < 0) {
+            return Double.NaN;
+        }
+        return (b - a) / (total / (seconds * Runtime.getRuntime().availableProcessors())) / seconds;
     }
 
     /** Average cores used by processes other than the bench's between two snapshots. */

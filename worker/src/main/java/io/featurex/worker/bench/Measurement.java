@@ -8,10 +8,6 @@ record Measurement(long images, double seconds, long peakRssBytes, double foreig
 
     static final Measurement NONE = new Measurement(0, 0, -1, Double.NaN);
 
-    Measurement withForeignCores(double cores) {
-        return new Measurement(images, seconds, peakRssBytes, cores);
-    }
-
     double imagesPerSecond() {
         return seconds > 0 ? images / seconds : Double.NaN;
     }

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Resident memory of a process from {@code /proc/PID/status} (Linux): VmRSS now and VmHWM, the
- * peak since start or since the last {@link #resetOwnPeak()}. -1 where unknown.
+ * Peak resident memory of a process from {@code /proc/PID/status} (Linux): VmHWM, the peak since
+ * start or since the last {@link #resetOwnPeak()}. -1 where unknown.
  */
 final class ProcessMemory {
 
@@ -14,10 +14,6 @@ final class ProcessMemory {
 
     static long peakBytes(long pid) {
         return bytes(statusKib(pid, "VmHWM:"));
-    }
-
-    static long currentBytes(long pid) {
-        return bytes(statusKib(pid, "VmRSS:"));
     }
 
     static long ownPid() {

@@ -50,6 +50,7 @@ final class Report {
             BenchTable.Column.left("verdict"),
             BenchTable.Column.left("detail"));
     private final List<String> notes = new ArrayList<>();
+    private boolean sameWorkNoted;
 
     Report(Context ctx) {
         this.ctx = ctx;
@@ -158,15 +159,19 @@ final class Report {
             StringBuilder detail = new StringBuilder();
             if (run.label().equals(EndToEndSection.FEATUREX)) {
                 int base = nearest(ctx.batchSizes(), ctx.batchMaxSize());
+                double aloneSeconds = Double.NaN;
                 if (model.isPresent() && base > 0) {
                     compared = "model-only featurex fp32, batch " + base;
-                    ratio = rate / model.get().cells().best(ModelOnlySection.FEATUREX_FP32, base).imagesPerSecond();
+                    double alone = model.get().cells().best(ModelOnlySection.FEATUREX_FP32, base).imagesPerSecond();
+                    ratio = rate / alone;
                     target = E2E_VS_MODEL;
+                    aloneSeconds = 1 / alone;
                 }
-                run.metrics().ifPresent(m -> notes.add(String.format(Locale.ROOT,
-                        "featurex on %s, from its /metrics: %s; %s.", run.set(),
-                        StageBreakdown.from(m).describe(run.timeline().fromProduceSeconds()), heap(m))));
-                Optional<StageBreakdown> stages = run.metrics().map(StageBreakdown::from);
+                double perImageAlone = aloneSeconds;
+                run.stages().ifPresent(s -> notes.add(String.format(Locale.ROOT,
+                        "featurex on %s (the row's wave), from its /metrics: %s; %s.", run.set(),
+                        s.describe(run.timeline().fromProduceSeconds(), perImageAlone), run.metrics().map(Report::heap).orElse(""))));
+                Optional<StageBreakdown> stages = run.stages();
                 if (stages.isPresent() && Double.isFinite(stages.get().meanBatch())) {
                     batch += String.format(Locale.ROOT, " (mean %.1f)", stages.get().meanBatch());
                 }
@@ -178,16 +183,19 @@ final class Report {
                     if (run.label().equals(EndToEndSection.PYTHON) && ctx.setDescriptions().getOrDefault(run.set(), "").contains("large")) {
                         target = E2E_VS_PYTHON;
                     }
-                    if (run.label().equals(EndToEndSection.PYTHON)) {
-                        notes.add(String.format(Locale.ROOT, "same work check, %s: featurex vs Python batched feature vectors of the "
-                                + "same %d images: min cosine %s.", run.set(), common(ours.get(), run),
-                                Format.cosine(minCosine(ours.get(), run))));
+                    if (run.label().equals(EndToEndSection.PYTHON) && !sameWorkNoted) {
+                        sameWorkNoted = true;
+                        notes.add(String.format(Locale.ROOT, "same work check: the feature vectors featurex and the Python batched "
+                                + "worker published for the same %d images (by URI, over all waves): min cosine %s.",
+                                common(ours.get(), run), Format.cosine(minCosine(ours.get(), run))));
                     }
                 }
             }
             if (run.complete()) {
-                detail.append("from 1st produce ").append(Format.rate(run.timeline().fromProduceRate())).append("/s; others ")
-                        .append(Format.cores(run.foreignCores())).append(" cores");
+                detail.append("from 1st produce ").append(Format.rate(run.timeline().fromProduceRate())).append("/s; cores: worker ")
+                        .append(Format.cores(run.cpu().worker())).append(", broker ").append(Format.cores(run.cpu().broker()))
+                        .append(", bench ").append(Format.cores(run.cpu().bench())).append(", others ")
+                        .append(Format.cores(run.foreignCores()));
                 if (run.deadLetters() > 0) {
                     detail.append("; ").append(run.deadLetters()).append(" dead letters");
                 }
@@ -207,20 +215,23 @@ final class Report {
                     Format.gflops(Flops.achieved(b.steadyRate(), ctx.gflopPerImage())), Format.gib(b.peakRssBytes()),
                     "worker peak RSS (VmHWM)", Format.gib(b.peakRssBytes()), BACKLOG_RSS.toString(), BACKLOG_RSS.verdict(gib),
                     b.complete() ? "" : "FAILED: " + b.failure().orElse("incomplete"));
-            b.metrics().ifPresent(m -> notes.add(String.format(Locale.ROOT,
+            b.session().flatMap(WorkerSession.Summary::metrics).ifPresent(m -> notes.add(String.format(Locale.ROOT,
                     "backlog run: consumer lag at the end %.0f records, images in flight %.0f (pipeline.max-in-flight bounds "
                             + "what is read ahead); %s; %s.",
                     m.get("featurex_consumer_lag_sum_records"), m.get("featurex_images_in_flight"),
-                    StageBreakdown.from(m).describe(b.timeline().fromProduceSeconds()), heap(m))));
+                    StageBreakdown.from(m).describe(b.timeline().fromProduceSeconds(), Double.NaN), heap(m))));
         });
-        notes.add(String.format(Locale.ROOT, "end-to-end: a broker in its own process; each worker gets fresh topics (%d "
-                + "partitions), joins its group, then the refs are produced; images/s counts outputs after the first batch "
-                + "from first to last output (record timestamps, read_committed); 'from 1st produce' includes the first batch. "
+        notes.add(String.format(Locale.ROOT, "end-to-end: a broker in its own process; each worker runs as its own process on its "
+                + "own topics (%d partitions), started once and joined to its group before anything is produced; then waves: a "
+                + "wave produces the refs and reads all their outputs back (read_committed); images/s counts the outputs after "
+                + "the first batch, from first to last output (record timestamps); 'from 1st produce' includes filling the "
+                + "pipeline. "
                 + "featurex: `run` in its own JVM, exactly-once, --batch-max-size %d --batch-max-delay-ms %d "
                 + "--pipeline-decode-threads %d. Python peers: Debian torch with torch.set_num_threads(%d) and the bench's "
-                + "LD_PRELOAD allocator, at-least-once (no transactions). Each row is the fastest of its runs (rounds, then retries "
-                + "of runs that saw other processes take more than the --max-others share).",
-                EndToEndRun.PARTITIONS, ctx.batchMaxSize(), ctx.batchMaxDelayMs(), ctx.decodeThreads(), ctx.threads()));
+                + "LD_PRELOAD allocator, at-least-once (no transactions). Each row is the fastest of its waves (rounds, then retries "
+                + "of rows whose fastest wave saw other processes take more than the --max-others share); peak RSS is the "
+                + "worker process's VmHWM over all its waves.",
+                WorkerSession.PARTITIONS, ctx.batchMaxSize(), ctx.batchMaxDelayMs(), ctx.decodeThreads(), ctx.threads()));
         ctx.setDescriptions().forEach((name, description) -> notes.add("image set " + name + ": " + description + "."));
         notes.add(loadNote("end-to-end runs", r.runs().stream().mapToDouble(RunResult::foreignCores).toArray()));
     }
@@ -246,18 +257,22 @@ final class Report {
         };
     }
 
+    private static Map<String, float[]> vectors(RunResult run) {
+        return run.session().map(WorkerSession.Summary::vectors).orElse(Map.of());
+    }
+
     private static Optional<RunResult> find(List<RunResult> runs, String label, String set) {
         return runs.stream().filter(x -> x.label().equals(label) && x.set().equals(set) && x.complete()).findFirst();
     }
 
     private static int common(RunResult a, RunResult b) {
-        return (int) a.vectors().keySet().stream().filter(b.vectors()::containsKey).count();
+        return (int) vectors(a).keySet().stream().filter(vectors(b)::containsKey).count();
     }
 
     private static double minCosine(RunResult a, RunResult b) {
         double min = Double.NaN;
-        for (var e : a.vectors().entrySet()) {
-            float[] other = b.vectors().get(e.getKey());
+        for (var e : vectors(a).entrySet()) {
+            float[] other = vectors(b).get(e.getKey());
             if (other != null) {
                 double c = Similarity.cosine(e.getValue(), other);
                 min = Double.isNaN(min) ? c : Math.min(min, c);

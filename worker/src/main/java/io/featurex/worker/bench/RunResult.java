@@ -1,18 +1,18 @@
 package io.featurex.worker.bench;
 
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * One worker run through the real broker.
+ * One wave of one worker through the real broker.
  *
  * @param timeline      when its outputs appeared
  * @param deadLetters   inputs that became dead letters (should be 0)
- * @param peakRssBytes  the worker process's VmHWM at the end; -1 unknown
- * @param vectors       the first feature vector of each source URI, to check that peers computed the same
- * @param metrics       the worker's /metrics at the end, for featurex
- * @param foreignCores  cores other processes used while the outputs were awaited ({@link HostLoad})
- * @param failure       why the run did not finish, if it did not
+ * @param foreignCores  cores other processes used meanwhile ({@link HostLoad})
+ * @param cpu           cores the worker, the broker and the bench itself (producer, reader) used meanwhile
+ * @param stages        where featurex spent the wave's time, from its /metrics before and after
+ * @param metrics       featurex's /metrics right after the wave
+ * @param session       what the worker's whole session left (memory, metrics, vectors), once it is finished
+ * @param failure       why the wave did not finish, if it did not
  */
 record RunResult(
         String label,
@@ -20,11 +20,17 @@ record RunResult(
         int expected,
         OutputTimeline timeline,
         int deadLetters,
-        long peakRssBytes,
-        Map<String, float[]> vectors,
-        Optional<PrometheusText> metrics,
         double foreignCores,
+        CpuSplit cpu,
+        Optional<StageBreakdown> stages,
+        Optional<PrometheusText> metrics,
+        Optional<WorkerSession.Summary> session,
         Optional<String> failure) {
+
+    /** Average cores used during a wave, by process. */
+    record CpuSplit(double worker, double broker, double bench) {
+        static final CpuSplit UNKNOWN = new CpuSplit(Double.NaN, Double.NaN, Double.NaN);
+    }
 
     boolean complete() {
         return failure.isEmpty() && timeline.count() == expected;
@@ -32,5 +38,14 @@ record RunResult(
 
     double steadyRate() {
         return complete() ? timeline.steadyRate() : Double.NaN;
+    }
+
+    long peakRssBytes() {
+        return session.map(WorkerSession.Summary::peakRssBytes).orElse(-1L);
+    }
+
+    RunResult withSession(WorkerSession.Summary summary) {
+        return new RunResult(label, set, expected, timeline, deadLetters, foreignCores, cpu, stages, metrics,
+                Optional.of(summary), failure);
     }
 }

@@ -20,22 +20,31 @@ record StageBreakdown(
     private static final String STAGE = "featurex_stage_duration_seconds";
 
     static StageBreakdown from(PrometheusText m) {
-        double batches = m.get("featurex_batch_size_images_count");
-        double images = m.get("featurex_batch_size_images_sum");
+        return between(PrometheusText.parse(""), m);
+    }
+
+    /** What happened between two scrapes of the same worker (counters and histograms only grow). */
+    static StageBreakdown between(PrometheusText before, PrometheusText after) {
+        double batches = delta(before, after, "featurex_batch_size_images_count");
+        double images = delta(before, after, "featurex_batch_size_images_sum");
         return new StageBreakdown(
                 images,
                 batches,
-                mean(m, "fetch"),
-                mean(m, "decode"),
-                mean(m, "queue"),
-                mean(m, "inference"),
-                m.get(STAGE + "_sum", "stage", "inference"),
-                mean(m, "publish"));
+                mean(before, after, "fetch"),
+                mean(before, after, "decode"),
+                mean(before, after, "queue"),
+                mean(before, after, "inference"),
+                delta(before, after, STAGE + "_sum", "stage", "inference"),
+                mean(before, after, "publish"));
     }
 
-    private static double mean(PrometheusText m, String stage) {
-        double count = m.get(STAGE + "_count", "stage", stage);
-        return count > 0 ? m.get(STAGE + "_sum", "stage", stage) / count : Double.NaN;
+    private static double delta(PrometheusText before, PrometheusText after, String name, String... labels) {
+        return after.get(name, labels) - before.value(name, labels).orElse(0);
+    }
+
+    private static double mean(PrometheusText before, PrometheusText after, String stage) {
+        double count = delta(before, after, STAGE + "_count", "stage", stage);
+        return count > 0 ? delta(before, after, STAGE + "_sum", "stage", stage) / count : Double.NaN;
     }
 
     double meanBatch() {
@@ -52,12 +61,16 @@ record StageBreakdown(
         return wallSeconds > 0 ? inferenceSecondsTotal / wallSeconds : Double.NaN;
     }
 
-    String describe(double wallSeconds) {
+    /** @param aloneSecondsPerImage the model's time per image with nothing else running; NaN to leave out */
+    String describe(double wallSeconds, double aloneSecondsPerImage) {
+        String alone = Double.isFinite(aloneSecondsPerImage)
+                ? String.format(Locale.ROOT, " (model-only: %.0f ms)", aloneSecondsPerImage * 1e3)
+                : "";
         return String.format(Locale.ROOT,
                 "mean batch %.2f over %.0f batches; per image: fetch %.1f ms, decode %.1f ms, queue %.0f ms, "
-                        + "model %.0f ms; per batch: inference %.0f ms, publish %.1f ms; model busy %.0f%% of the run",
+                        + "model %.0f ms%s; per batch: inference %.0f ms, publish %.1f ms; model busy %.0f%% of the wave",
                 meanBatch(), batches, fetchSecondsPerImage * 1e3, decodeSecondsPerImage * 1e3, queueSecondsPerImage * 1e3,
-                inferenceSecondsPerImage() * 1e3, inferenceSecondsPerBatch * 1e3, publishSecondsPerBatch * 1e3,
+                inferenceSecondsPerImage() * 1e3, alone, inferenceSecondsPerBatch * 1e3, publishSecondsPerBatch * 1e3,
                 100 * modelBusy(wallSeconds));
     }
 }

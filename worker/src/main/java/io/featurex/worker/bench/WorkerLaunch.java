@@ -9,7 +9,5 @@ import java.util.function.Function;
  * @param label          as shown in the table
  * @param command        the process's command line for the topics
  * @param metricsPort    where it serves Prometheus /metrics; -1 for none
- * @param exitsByItself  it stops after the expected number of messages (the Python peers);
- *                       otherwise the bench stops it with SIGTERM
  */
-record WorkerLaunch(String label, Function<Topics, List<String>> command, int metricsPort, boolean exitsByItself) {}
+record WorkerLaunch(String label, Function<Topics, List<String>> command, int metricsPort) {}

@@ -37,6 +37,21 @@ class PrometheusTextTest {
     }
 
     @Test
+    void stageBreakdownBetweenTwoScrapesIsTheDifference() {
+        PrometheusText before = PrometheusText.parse("""
+                featurex_batch_size_images_count 5
+                featurex_batch_size_images_sum 40.0
+                featurex_stage_duration_seconds_count{stage="inference"} 5
+                featurex_stage_duration_seconds_sum{stage="inference"} 7.5
+                """);
+        StageBreakdown s = StageBreakdown.between(before, PrometheusText.parse(EXPOSITION));
+        assertThat(s.batches()).isEqualTo(20.0);
+        assertThat(s.images()).isEqualTo(160.0);
+        assertThat(s.inferenceSecondsPerBatch()).isCloseTo(1.0, within(1e-12));
+        assertThat(s.decodeSecondsPerImage()).isCloseTo(0.02, within(1e-12)); // absent before: counted from zero
+    }
+
+    @Test
     void stageBreakdownFromAWorkersMetrics() {
         StageBreakdown s = StageBreakdown.from(PrometheusText.parse(EXPOSITION));
         assertThat(s.meanBatch()).isEqualTo(8.0);
@@ -44,6 +59,6 @@ class PrometheusTextTest {
         assertThat(s.inferenceSecondsPerBatch()).isCloseTo(1.1, within(1e-12));
         assertThat(s.inferenceSecondsPerImage()).isCloseTo(0.1375, within(1e-12));
         assertThat(s.modelBusy(30.0)).isCloseTo(27.5 / 30, within(1e-12));
-        assertThat(s.describe(30.0)).startsWith("mean batch 8.00 over 25 batches; per image: fetch 1.0 ms, decode 20.0 ms");
+        assertThat(s.describe(30.0, Double.NaN)).startsWith("mean batch 8.00 over 25 batches; per image: fetch 1.0 ms, decode 20.0 ms");
     }
 }
