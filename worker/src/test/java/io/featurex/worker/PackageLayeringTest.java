@@ -32,7 +32,7 @@ class PackageLayeringTest {
             "infer", Set.of("batch", "decode"),
             "sink", Set.of("infer", "decode"),
             "metrics", Set.of("infer"),
-            "config", Set.of("decode", "fetch", "infer"),
+            "config", Set.of("decode", "fetch", "infer", "source"),
             "kafka", Set.of("config"));
 
     private static final Set<String> KAFKA_FREE = Set.of("fetch", "decode", "batch", "infer");

@@ -126,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
 
             long started = System.nanoTime();
             List<String> ids = produce(config, files);
-            out.printf("sent %d image refs to %s%n%n", ids.size(), config.inputTopic());
+            out.printf("sent %d image refs to %s%n%n", ids.size(), config.inputs().names().get(0));
             Results results = collect(config, ids.size(), failure);
             double elapsed = seconds(started);
             worker.stop();
@@ -153,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
                         .setUri(file.toUri().toString())
                         .putAttributes("source", "featurex-demo")
                         .build();
-                producer.send(new ProducerRecord<>(config.inputTopic(), id.getBytes(), ref.toByteArray()));
+                producer.send(new ProducerRecord<>(config.inputs().names().get(0), id.getBytes(), ref.toByteArray()));
                 ids.add(id);
             }
             producer.flush();

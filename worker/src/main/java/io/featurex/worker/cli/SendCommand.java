@@ -36,6 +36,10 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--inline", description = "Send the image bytes in the record instead of a file: URI.")
     boolean inline;
 
+    @Option(names = "--raw", description = "Send each file's bytes unchanged as one record value (an S3 event JSON, "
+            + "a URI, a JSON reference: for topics with another --input-format than protobuf).")
+    boolean raw;
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files or folders.")
     List<Path> paths;
 
@@ -49,6 +53,13 @@ final class SendCommand implements Callable<Integer> {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            if (raw) {
+                for (Path file : paths) {
+                    producer.send(new ProducerRecord<>(topic, null, Files.readAllBytes(file))).get();
+                }
+                System.out.println("sent " + paths.size() + " records to " + topic);
+                return 0;
+            }
             for (Path file : files) {
                 String id = file.getFileName().toString();
                 ImageRef.Builder ref = ImageRef.newBuilder().setId(id);

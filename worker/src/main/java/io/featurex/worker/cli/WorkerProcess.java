@@ -14,6 +14,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -86,7 +87,9 @@ final class WorkerProcess {
 
     /** The worker never produces into a topic whose partitions are not all ready (KAFKA-15591). */
     static void prepareTopics(WorkerConfig config) {
-        List<String> names = List.of(config.inputTopic(), config.outputTopic(), config.deadLetterTopic());
+        List<String> names = new ArrayList<>(config.inputs().names());
+        names.add(config.outputTopic());
+        names.add(config.deadLetterTopic());
         try (Admin admin = Admin.create(KafkaClients.admin(config))) {
             if (config.createTopics()) {
                 Optional<Short> replication = config.topicReplicationFactor() < 0

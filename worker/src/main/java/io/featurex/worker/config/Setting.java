@@ -11,7 +11,8 @@ import java.util.Locale;
  */
 public enum Setting {
     BOOTSTRAP_SERVERS("bootstrap.servers", null, "Kafka bootstrap servers, host:port[,host:port...]."),
-    INPUT_TOPIC("input.topic", "featurex.images", "Topic of ImageRef records."),
+    INPUT_TOPIC("input.topic", "featurex.images", "Input topic, or comma-separated topics."),
+    INPUT_FORMAT("input.format", "protobuf", "Record format of the input topics: protobuf (ImageRef), uri (one URI as text), json ({\"id\",\"uri\",...}) or s3-event (S3/MinIO event notifications); per topic as topic=format[,topic=format...]; a bare format is the default for topics not named."),
     OUTPUT_TOPIC("output.topic", "featurex.features", "Topic FeatureVector records are published to, keyed by image id."),
     DEAD_LETTER_TOPIC("dead-letter.topic", "featurex.dead-letters", "Topic DeadLetter records are published to."),
     GROUP_ID("group.id", "featurex", "Consumer group: workers with the same group share the input partitions."),
@@ -33,6 +34,10 @@ public enum Setting {
     FETCH_FILE_ROOTS("fetch.file-roots", "", "Comma-separated directories file: URIs may read from; empty refuses file:."),
     FETCH_ALLOWED_HOSTS("fetch.allowed-hosts", "", "Comma-separated hosts http(s) may fetch from; empty: any public host."),
     FETCH_ALLOW_PRIVATE_ADDRESSES("fetch.allow-private-addresses", "false", "Allow loopback, private and link-local hosts (SSRF guard off)."),
+    S3_ENDPOINT("s3.endpoint", "", "Endpoint of an S3-compatible store (MinIO, Ceph, ...), e.g. http://minio:9000; empty: AWS S3. Credentials: the AWS SDK's standard chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile, web identity, instance role)."),
+    S3_REGION("s3.region", "", "Region for s3:// requests; empty: AWS_REGION or the SDK's region chain (us-east-1 with cross-region access where none is found; us-east-1 with an endpoint)."),
+    S3_PATH_STYLE("s3.path-style", "false", "Path-style s3 requests (endpoint/bucket/key): MinIO and most self-hosted stores need it."),
+    S3_MAX_ATTEMPTS("s3.max-attempts", "5", "Attempts per s3:// read; throttling (SlowDown) and 5xx are retried with exponential backoff and jitter."),
     DECODE_RESIZE("decode.resize", "auto", "auto (per preprocessing), stretch (whole image, as Keras) or shorter-side-crop (256 then centre 224, as torchvision)."),
     DECODE_INTERPOLATION("decode.interpolation", "auto", "auto (per preprocessing), nearest (Keras) or bilinear (torchvision); resampling as PIL."),
     DECODE_EXIF_ORIENTATION("decode.exif-orientation", "false", "Rotate/flip JPEGs per their EXIF orientation (Keras and PIL ignore it)."),

@@ -4,14 +4,20 @@ import io.featurex.worker.decode.DecodeSpec;
 import io.featurex.worker.decode.Preprocessing;
 import io.featurex.worker.decode.ResizePolicy;
 import io.featurex.worker.fetch.FetchLimits;
+import io.featurex.worker.fetch.S3Settings;
 import io.featurex.worker.infer.ModelSpec;
 import io.featurex.worker.infer.WeightsSource;
+import io.featurex.worker.source.InputFormat;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +33,7 @@ import java.util.function.Function;
  */
 public record WorkerConfig(
         String bootstrapServers,
-        String inputTopic,
+        InputTopics inputs,
         String outputTopic,
         String deadLetterTopic,
         String groupId,
@@ -39,6 +45,7 @@ public record WorkerConfig(
         int maxInFlight,
         int decodeThreads,
         FetchLimits fetchLimits,
+        S3Settings s3,
         DecodeSpec decode,
         int metricsPort,
         Duration shutdownTimeout,
@@ -55,10 +62,11 @@ public record WorkerConfig(
     public static WorkerConfig from(Map<String, String> raw) {
         Parser p = new Parser(raw);
         String bootstrap = p.text(Setting.BOOTSTRAP_SERVERS);
-        String input = p.topic(Setting.INPUT_TOPIC);
         String output = p.topic(Setting.OUTPUT_TOPIC);
         String deadLetters = p.topic(Setting.DEAD_LETTER_TOPIC);
-        if (input != null && (input.equals(output) || input.equals(deadLetters))) {
+        InputTopics inputs = p.inputs();
+        List<String> inputNames = p.list(Setting.INPUT_TOPIC);
+        if (inputNames.contains(output) || inputNames.contains(deadLetters)) {
             p.problem(Setting.INPUT_TOPIC, "must differ from the output and dead-letter topics");
         }
         if (output != null && output.equals(deadLetters)) {
@@ -113,6 +121,7 @@ public record WorkerConfig(
             hosts.add(host.toLowerCase(Locale.ROOT));
         }
         boolean allowPrivate = p.bool(Setting.FETCH_ALLOW_PRIVATE_ADDRESSES);
+        S3Settings s3 = p.s3();
         long maxPixels = p.longValue(Setting.DECODE_MAX_PIXELS, 1, Long.MAX_VALUE);
         int metricsPort = p.integer(Setting.METRICS_PORT, -1, 65535);
         long shutdownMs = p.longValue(Setting.SHUTDOWN_TIMEOUT_MS, 0, 3_600_000);
@@ -130,10 +139,10 @@ public record WorkerConfig(
         });
         p.failIfProblems();
         return new WorkerConfig(
-                bootstrap, input, output, deadLetters, group, workerId, delivery,
+                bootstrap, inputs, output, deadLetters, group, workerId, delivery,
                 new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), format, seed, divisor, preprocessing, device),
                 batchSize, Duration.ofMillis(delayMs), maxInFlight, decodeThreads,
-                new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate),
+                new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate), s3,
                 new DecodeSpec(fit, interpolation, exif, maxPixels), metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
     }
 
@@ -154,6 +163,7 @@ public record WorkerConfig(
 
     /** Reads raw values by setting, recording every problem instead of stopping at the first. */
     private static final class Parser {
+        private static final String TOPIC_NAME = "[a-zA-Z0-9._-]{1,249}";
         private final Map<String, String> raw;
         private final List<String> problems = new ArrayList<>();
 
@@ -187,10 +197,83 @@ public record WorkerConfig(
 
         String topic(Setting s) {
             String v = text(s);
-            if (v != null && !v.matches("[a-zA-Z0-9._-]{1,249}")) {
+            if (v != null && !v.matches(TOPIC_NAME)) {
                 problem(s, "'" + v + "' is not a valid topic name (letters, digits, '.', '_', '-')");
             }
             return v;
+        }
+
+        /** input.topic and input.format together: every topic gets exactly one known format. */
+        InputTopics inputs() {
+            List<String> topics = list(Setting.INPUT_TOPIC);
+            if (topics.isEmpty()) {
+                problem(Setting.INPUT_TOPIC, "is required");
+                return null;
+            }
+            for (String topic : topics) {
+                if (!topic.matches(TOPIC_NAME)) {
+                    problem(Setting.INPUT_TOPIC, "'" + topic + "' is not a valid topic name (letters, digits, '.', '_', '-')");
+                }
+            }
+            InputFormat fallback = null;
+            boolean unknownFallback = false;
+            Set<String> unknown = new HashSet<>();
+            Map<String, InputFormat> named = new LinkedHashMap<>();
+            for (String part : list(Setting.INPUT_FORMAT)) {
+                int eq = part.indexOf('=');
+                String topic = eq < 0 ? null : part.substring(0, eq).trim();
+                String name = eq < 0 ? part : part.substring(eq + 1).trim();
+                InputFormat format = InputFormat.byKey(name);
+                if (format == null) {
+                    problem(Setting.INPUT_FORMAT, "unknown format '" + name + "' (" + Arrays.stream(InputFormat.values()).map(InputFormat::key).toList() + ")");
+                    if (topic == null) {
+                        unknownFallback = true;
+                    } else {
+                        unknown.add(topic);
+                    }
+                } else if (topic == null && fallback != null) {
+                    problem(Setting.INPUT_FORMAT, "more than one default format (" + fallback.key() + ", " + name + ")");
+                } else if (topic == null) {
+                    fallback = format;
+                } else if (!topics.contains(topic)) {
+                    problem(Setting.INPUT_FORMAT, "names topic '" + topic + "', which is not in input.topic " + topics);
+                } else if (named.put(topic, format) != null) {
+                    problem(Setting.INPUT_FORMAT, "names topic '" + topic + "' twice");
+                }
+            }
+            Map<String, InputFormat> formats = new LinkedHashMap<>();
+            for (String topic : topics) {
+                InputFormat format = named.getOrDefault(topic, fallback);
+                if (format == null && !unknown.contains(topic) && !unknownFallback) {
+                    problem(Setting.INPUT_FORMAT, "gives no format for topic '" + topic + "' (add " + topic + "=FORMAT, or a default)");
+                } else if (format != null) {
+                    formats.put(topic, format);
+                }
+            }
+            return formats.isEmpty() ? null : new InputTopics(formats);
+        }
+
+        S3Settings s3() {
+            String endpointText = raw(Setting.S3_ENDPOINT);
+            Optional<URI> endpoint = Optional.empty();
+            if (!endpointText.isBlank()) {
+                try {
+                    URI uri = new URI(endpointText);
+                    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                        problem(Setting.S3_ENDPOINT, "must be an http(s)://host[:port] URL, got '" + endpointText + "'");
+                    }
+                    endpoint = Optional.of(uri);
+                } catch (URISyntaxException e) {
+                    problem(Setting.S3_ENDPOINT, "'" + endpointText + "' is not a URL: " + e.getMessage());
+                }
+            }
+            String region = raw(Setting.S3_REGION);
+            if (!region.isBlank() && !region.matches("[a-z0-9-]+")) {
+                problem(Setting.S3_REGION, "'" + region + "' is not a region name such as eu-west-1");
+            }
+            boolean pathStyle = bool(Setting.S3_PATH_STYLE);
+            int attempts = integer(Setting.S3_MAX_ATTEMPTS, 1, 20);
+            return new S3Settings(endpoint, region.isBlank() ? Optional.empty() : Optional.of(region), pathStyle, attempts);
         }
 
         long longValue(Setting s, long min, long max) {

@@ -7,17 +7,23 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
-/** ImageRef to encoded bytes: inline, file: or http(s):. Thread-safe. */
-public final class Fetcher {
+/** ImageRef to encoded bytes: inline, file:, http(s): or s3:. Thread-safe. */
+public final class Fetcher implements AutoCloseable {
+
+    /** The ImageRef attribute holding the ETag an s3:// object must still have. */
+    public static final String S3_ETAG_ATTRIBUTE = "s3.etag";
 
     private final FetchLimits limits;
     private final FileFetcher files;
     private final HttpFetcher http;
+    private final S3Fetcher s3;
 
-    public Fetcher(FetchLimits limits) {
+    /** @param connections concurrent fetches to expect (the decode pool's size) */
+    public Fetcher(FetchLimits limits, S3Settings s3, int connections) {
         this.limits = limits;
         this.files = new FileFetcher(limits);
         this.http = new HttpFetcher(limits);
+        this.s3 = new S3Fetcher(limits, s3, connections);
     }
 
     public byte[] fetch(ImageRef ref) throws BadInputException {
@@ -30,13 +36,14 @@ public final class Fetcher {
                 return ref.getInline().toByteArray();
             }
             case URI -> {
-                return fetchUri(ref.getUri());
+                return fetchUri(ref);
             }
             default -> throw new BadInputException(ErrorCode.NO_SOURCE, "ImageRef has neither uri nor inline bytes");
         }
     }
 
-    private byte[] fetchUri(String text) throws BadInputException {
+    private byte[] fetchUri(ImageRef ref) throws BadInputException {
+        String text = ref.getUri();
         URI uri;
         try {
             uri = new URI(text);
@@ -47,8 +54,14 @@ public final class Fetcher {
         return switch (scheme) {
             case "file" -> files.fetch(uri);
             case "http", "https" -> http.fetch(uri);
+            case "s3" -> s3.fetch(uri, ref.getAttributesOrDefault(S3_ETAG_ATTRIBUTE, null));
             default -> throw new BadInputException(ErrorCode.UNSUPPORTED_SCHEME,
-                    "unsupported scheme '" + scheme + "' in " + text + " (file, http, https)");
+                    "unsupported scheme '" + scheme + "' in " + text + " (file, http, https, s3)");
         };
+    }
+
+    @Override
+    public void close() {
+        s3.close();
     }
 }

@@ -10,9 +10,9 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Records between poll and commit, in poll order. Batches are always taken from the head, so
- * each published batch accounts for a contiguous run of every partition's offsets and the
- * committed offset never skips an unpublished record.
+ * Images between poll and commit, in poll order (a record's images next to each other). Batches
+ * are always taken from the head, so each published batch accounts for a contiguous run of every
+ * partition's offsets and the committed offset never skips an unpublished record.
  *
  * <p>Each assignment of a partition gets a new epoch; work carrying an older epoch belongs to a
  * previous owner's view and is dropped rather than published.
@@ -68,7 +68,7 @@ final class InFlight {
         queue.addLast(item);
     }
 
-    /** Records read and not yet published, including those in the model. */
+    /** Images (and rejected entries) read and not yet published, including those in the model. */
     int size() {
         return queue.size() + inModel;
     }
@@ -77,20 +77,34 @@ final class InFlight {
         return queue.size();
     }
 
+    /**
+     * A record's items are taken together or not at all, so that the committed offset of a record
+     * with several images never stands for part of them. A record with more images than fit is
+     * taken alone (the inference stage runs it in several passes).
+     */
     Ready ready(int maxImages) {
         int items = 0;
         int images = 0;
+        int recordItems = 0;
+        int recordImages = 0;
         for (WorkItem item : queue) {
             if (!item.isReady()) {
                 break;
             }
+            recordItems++;
             if (item.isImage()) {
-                if (images == maxImages) {
-                    break;
-                }
-                images++;
+                recordImages++;
             }
-            items++;
+            if (!item.isLastOfRecord()) {
+                continue;
+            }
+            if (images > 0 && images + recordImages > maxImages) {
+                break;
+            }
+            items += recordItems;
+            images += recordImages;
+            recordItems = 0;
+            recordImages = 0;
         }
         long oldest = items == 0 ? 0 : queue.peekFirst().arrivedNanos;
         return new Ready(items, images, oldest);

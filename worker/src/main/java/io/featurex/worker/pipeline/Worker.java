@@ -68,6 +68,7 @@ public final class Worker implements AutoCloseable {
     private final InFlight inFlight = new InFlight();
     private final ExecutorService decodePool;
     private final ExecutorService inferenceThread;
+    private final Fetcher fetcher;
     private final Preparer preparer;
     private final LagTracker lag;
 
@@ -99,8 +100,9 @@ public final class Worker implements AutoCloseable {
         }
         this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), named("featurex-decode"));
         this.inferenceThread = Executors.newSingleThreadExecutor(named("featurex-infer"));
+        this.fetcher = new Fetcher(config.fetchLimits(), config.s3(), config.decodeThreads());
         this.preparer = new Preparer(
-                new Fetcher(config.fetchLimits()),
+                fetcher,
                 config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize()),
                 decodePool,
                 metrics);
@@ -110,9 +112,9 @@ public final class Worker implements AutoCloseable {
 
     /** Runs until {@link #stop()} (then drains) or a fatal error (then throws). */
     public void run() {
-        consumer.subscribe(List.of(config.inputTopic()), new Rebalance());
-        health.set(Health.State.RUNNING, "consuming " + config.inputTopic());
-        log.info("worker {} consuming {} in group {} ({}), model {}", config.workerId(), config.inputTopic(),
+        consumer.subscribe(config.inputs().names(), new Rebalance());
+        health.set(Health.State.RUNNING, "consuming " + config.inputs());
+        log.info("worker {} consuming {} in group {} ({}), model {}", config.workerId(), config.inputs(),
                 config.groupId(), config.delivery().key(), extractor.info().summary());
         try {
             long waitNanos = MAX_POLL_WAIT_NANOS;
@@ -160,13 +162,16 @@ public final class Worker implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             lag.read(partition, record.offset());
-            CompletableFuture<Prepared> prepared = preparer.submit(record);
-            WorkItem item = new WorkItem(record, inFlight.epoch(partition), now, prepared);
-            inFlight.add(item);
-            prepared.whenComplete((result, error) -> {
-                item.readyNanos = System.nanoTime();
-                wakeLoop();
-            });
+            List<CompletableFuture<Prepared>> parts = preparer.submit(record, config.inputs().formatOf(record.topic()).format());
+            long epoch = inFlight.epoch(partition);
+            for (int part = 0; part < parts.size(); part++) {
+                WorkItem item = new WorkItem(record, part, parts.size(), epoch, now, parts.get(part));
+                inFlight.add(item);
+                item.prepared.whenComplete((result, error) -> {
+                    item.readyNanos = System.nanoTime();
+                    wakeLoop();
+                });
+            }
         }
     }
 
@@ -201,13 +206,23 @@ public final class Worker implements AutoCloseable {
                 pixels.add(image.pixels());
             }
         }
-        PixelBatch batch = new PixelBatch(pixels, extractor.info().inputSize());
         CompletableFuture<float[][]> vectors = pixels.isEmpty()
                 ? CompletableFuture.completedFuture(new float[0][])
-                : CompletableFuture.supplyAsync(() -> extractor.extract(batch), inferenceThread);
+                : CompletableFuture.supplyAsync(() -> extract(pixels), inferenceThread);
         vectors.whenComplete((result, error) -> wakeLoop());
         inference = new Inference(items, vectors, now, pixels.size());
         return 0;
+    }
+
+    /** Runs on the inference thread; more than a batch's worth (one record's many images) in several passes. */
+    private float[][] extract(List<float[]> pixels) {
+        float[][] vectors = new float[pixels.size()][];
+        for (int from = 0; from < pixels.size(); from += policy.maxSize()) {
+            int to = Math.min(pixels.size(), from + policy.maxSize());
+            float[][] part = extractor.extract(new PixelBatch(pixels.subList(from, to), extractor.info().inputSize()));
+            System.arraycopy(part, 0, vectors, from, part.length);
+        }
+        return vectors;
     }
 
     private void publishPhase(Inference done) {
@@ -307,6 +322,7 @@ public final class Worker implements AutoCloseable {
         closed = true;
         decodePool.shutdownNow();
         inferenceThread.shutdownNow();
+        fetcher.close();
         try {
             publisher.close();
         } finally {

@@ -5,7 +5,7 @@ import io.featurex.v1.ErrorCode;
 import io.featurex.v1.ImageRef;
 import io.featurex.worker.BadInputException;
 
-/** Record bytes to {@link ImageRef}, and the id every output of that record is keyed by. */
+/** Record bytes to {@link ImageRef}. */
 public final class ImageRefs {
 
     private ImageRefs() {}
@@ -26,14 +26,5 @@ public final class ImageRefs {
                     "not an ImageRef protobuf: only unknown fields " + ref.getUnknownFields().asMap().keySet());
         }
         return ref;
-    }
-
-    /** The image's own id, or its coordinates when it has none: stable across replays. */
-    public static String idOf(ImageRef ref, String topic, int partition, long offset) {
-        return ref != null && !ref.getId().isEmpty() ? ref.getId() : coordinatesId(topic, partition, offset);
-    }
-
-    public static String coordinatesId(String topic, int partition, long offset) {
-        return topic + "-" + partition + "-" + offset;
     }
 }

@@ -3,6 +3,7 @@ package io.featurex.worker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.featurex.worker.source.InputFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,7 @@ class WorkerConfigTest {
     @Test
     void defaultsNeedOnlyTheBootstrapServers() {
         WorkerConfig config = WorkerConfig.from(Map.of("bootstrap.servers", "localhost:9092"));
-        assertThat(config.inputTopic()).isEqualTo("featurex.images");
+        assertThat(config.inputs().names()).containsExactly("featurex.images");
         assertThat(config.delivery()).isEqualTo(Delivery.EXACTLY_ONCE);
         assertThat(config.model().weights()).isEmpty();
         assertThat(config.batchMaxDelay()).isEqualTo(Duration.ZERO);
@@ -47,6 +48,44 @@ class WorkerConfigTest {
     }
 
     @Test
+    void eachInputTopicGetsItsFormat() {
+        WorkerConfig config = WorkerConfig.from(Map.of("bootstrap.servers", "b:9092",
+                "input.topic", "refs, bucket-events,urls", "input.format", "bucket-events=s3-event, protobuf, urls=uri"));
+        assertThat(config.inputs().names()).containsExactly("refs", "bucket-events", "urls");
+        assertThat(config.inputs().formatOf("refs")).isEqualTo(InputFormat.PROTOBUF);
+        assertThat(config.inputs().formatOf("bucket-events")).isEqualTo(InputFormat.S3_EVENT);
+        assertThat(config.inputs().formatOf("urls")).isEqualTo(InputFormat.URI);
+        assertThat(config.inputs()).hasToString("refs (protobuf), bucket-events (s3-event), urls (uri)");
+    }
+
+    @Test
+    void inputFormatProblemsAreNamed() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(Map.of("bootstrap.servers", "b:9092",
+                "input.topic", "a,b,c,featurex.features", "input.format", "a=avro,b=json,d=uri,b=uri")));
+        assertThat(e.getMessage())
+                .contains("unknown format 'avro'")
+                .contains("names topic 'd', which is not in input.topic")
+                .contains("names topic 'b' twice")
+                .contains("gives no format for topic 'c'")
+                .contains("must differ from the output and dead-letter topics");
+    }
+
+    @Test
+    void s3SettingsAreValidated() {
+        WorkerConfig config = WorkerConfig.from(Map.of("bootstrap.servers", "b:9092",
+                "s3.endpoint", "http://minio:9000", "s3.path-style", "true", "s3.region", "eu-west-1"));
+        assertThat(config.s3().endpoint()).contains(java.net.URI.create("http://minio:9000"));
+        assertThat(config.s3().region()).contains("eu-west-1");
+        assertThat(config.s3().pathStyle()).isTrue();
+        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092")).s3()).isEqualTo(io.featurex.worker.fetch.S3Settings.DEFAULTS);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(Map.of("bootstrap.servers", "b:9092",
+                "s3.endpoint", "minio:9000", "s3.region", "EU West", "s3.max-attempts", "0")));
+        assertThat(e.problems()).hasSize(3);
+        assertThat(e.getMessage()).contains("s3.endpoint", "http(s)://").contains("s3.region").contains("s3.max-attempts");
+    }
+
+    @Test
     void kafkaPropertiesPassThroughWithoutPrefix() {
         WorkerConfig config = WorkerConfig.from(Map.of(
                 "bootstrap.servers", "b:9092", "kafka.security.protocol", "SASL_SSL"));
@@ -65,7 +104,7 @@ class WorkerConfigTest {
         WorkerConfig config = WorkerConfig.from(sources.values());
         assertThat(config.bootstrapServers()).isEqualTo("file:9092");
         assertThat(config.groupId()).isEqualTo("from-env");
-        assertThat(config.inputTopic()).isEqualTo("flag-topic");
+        assertThat(config.inputs().names()).containsExactly("flag-topic");
     }
 
     @Test

@@ -76,7 +76,7 @@ class FetcherTest {
     }
 
     private static Fetcher fetcher(List<Path> roots, boolean allowPrivate) {
-        return new Fetcher(new FetchLimits(1024, 16, Duration.ofMillis(500), roots, Set.of(), allowPrivate));
+        return new Fetcher(new FetchLimits(1024, 16, Duration.ofMillis(500), roots, Set.of(), allowPrivate), S3Settings.DEFAULTS, 2);
     }
 
     private static ImageRef uri(String uri) {

@@ -18,8 +18,14 @@ class InFlightTest {
     private final InFlight inFlight = new InFlight();
 
     private WorkItem item(TopicPartition p, long offset, Prepared result, long arrived) {
+        return part(p, offset, 0, 1, result, arrived);
+    }
+
+    /** One of a record's several images (an S3 event with several object records). */
+    private WorkItem part(TopicPartition p, long offset, int part, int parts, Prepared result, long arrived) {
         CompletableFuture<Prepared> future = result == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(result);
-        WorkItem item = new WorkItem(new ConsumerRecord<>(p.topic(), p.partition(), offset, null, null), inFlight.epoch(p), arrived, future);
+        WorkItem item = new WorkItem(new ConsumerRecord<byte[], byte[]>(p.topic(), p.partition(), offset, null, null),
+                part, parts, inFlight.epoch(p), arrived, future);
         inFlight.add(item);
         return item;
     }
@@ -59,6 +65,41 @@ class InFlightTest {
         InFlight.Ready ready = inFlight.ready(2);
         assertThat(ready.images()).isEqualTo(2);
         assertThat(ready.items()).isEqualTo(3);
+    }
+
+    @Test
+    void aRecordsImagesAreTakenTogetherOrNotAtAll() {
+        inFlight.assigned(List.of(P0));
+        item(P0, 0, image(), 0);
+        part(P0, 1, 0, 3, image(), 0);
+        WorkItem pending = part(P0, 1, 1, 3, null, 0);
+        part(P0, 1, 2, 3, image(), 0);
+        assertThat(inFlight.ready(8).items()).as("record 1 is not complete").isEqualTo(1);
+
+        pending.prepared.complete(rejected());
+        assertThat(inFlight.ready(8)).isEqualTo(new InFlight.Ready(4, 3, 0));
+        assertThat(inFlight.ready(2)).as("record 1 does not fit beside record 0: it waits for the next batch")
+                .isEqualTo(new InFlight.Ready(1, 1, 0));
+    }
+
+    @Test
+    void aRecordWithMoreImagesThanABatchIsTakenAlone() {
+        inFlight.assigned(List.of(P0));
+        for (int i = 0; i < 5; i++) {
+            part(P0, 0, i, 5, image(), 0);
+        }
+        item(P0, 1, image(), 0);
+        assertThat(inFlight.ready(2)).isEqualTo(new InFlight.Ready(5, 5, 0));
+    }
+
+    @Test
+    void rejectsAfterAFullBatchRideAlong() {
+        inFlight.assigned(List.of(P0));
+        item(P0, 0, image(), 0);
+        item(P0, 1, image(), 0);
+        item(P0, 2, rejected(), 0);
+        item(P0, 3, image(), 0);
+        assertThat(inFlight.ready(2)).isEqualTo(new InFlight.Ready(3, 2, 0));
     }
 
     @Test

@@ -31,13 +31,6 @@ class ImageRefsTest {
                 .isEqualTo(ErrorCode.MALFORMED_MESSAGE);
     }
 
-    @Test
-    void idFallsBackToCoordinates() {
-        assertThat(ImageRefs.idOf(ImageRef.getDefaultInstance(), "in", 2, 17)).isEqualTo("in-2-17");
-        assertThat(ImageRefs.idOf(null, "in", 2, 17)).isEqualTo("in-2-17");
-        assertThat(ImageRefs.idOf(ImageRef.newBuilder().setId("x").build(), "in", 2, 17)).isEqualTo("x");
-    }
-
     private static ErrorCode code(byte[] value) {
         return catchThrowableOfType(BadInputException.class, () -> ImageRefs.parse(value)).code();
     }

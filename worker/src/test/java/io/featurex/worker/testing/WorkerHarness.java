@@ -53,13 +53,15 @@ public final class WorkerHarness implements AutoCloseable {
     public int duplicates;
 
     public WorkerHarness(FeatureExtractor extractor, int partitions, Map<String, String> settings) {
-        input = TestKafka.newTopic("images", partitions);
+        // Tests of several input topics name them (created already); the first is the one send() feeds.
+        String named = settings.get(Setting.INPUT_TOPIC.key());
+        input = named != null ? named.split(",")[0].trim() : TestKafka.newTopic("images", partitions);
         output = TestKafka.newTopic("features", partitions);
         deadLetters = TestKafka.newTopic("dead-letters", 1);
         group = TestKafka.newGroupId("worker");
         Map<String, String> raw = new HashMap<>(settings);
         raw.put(Setting.BOOTSTRAP_SERVERS.key(), TestKafka.bootstrapServers());
-        raw.put(Setting.INPUT_TOPIC.key(), input);
+        raw.putIfAbsent(Setting.INPUT_TOPIC.key(), input);
         raw.put(Setting.OUTPUT_TOPIC.key(), output);
         raw.put(Setting.DEAD_LETTER_TOPIC.key(), deadLetters);
         raw.put(Setting.GROUP_ID.key(), group);
@@ -81,10 +83,14 @@ public final class WorkerHarness implements AutoCloseable {
 
     /** Sends raw record values (ImageRef bytes, or anything else) in order, keyed by index. */
     public void send(List<byte[]> values) {
+        send(input, values);
+    }
+
+    public void send(String topic, List<byte[]> values) {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(TestKafka.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < values.size(); i++) {
-                producer.send(new ProducerRecord<>(input, Integer.toString(i).getBytes(), values.get(i)));
+                producer.send(new ProducerRecord<>(topic, Integer.toString(i).getBytes(), values.get(i)));
             }
             producer.flush();
         }
