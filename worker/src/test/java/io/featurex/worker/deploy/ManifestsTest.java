@@ -191,6 +191,15 @@ class ManifestsTest {
         }
         assertThat(workerConfig(gpuConfig()).model().device()).isNotEqualTo(workerConfig(baseConfig()).model().device());
         assertThat(secret).isNotEmpty().allSatisfy((k, v) -> assertThat(k).startsWith("FEATUREX_KAFKA_"));
+        // The object-store Secret holds the SDK's own variables, none the worker would refuse as unknown.
+        Map<String, String> s3 = secretData("base/secret-s3.example.yaml");
+        assertThat(s3).containsOnlyKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+        assertThat(workerConfig(merge(baseConfig(), s3)).inputs().names()).isNotEmpty();
+        List<String> secretRefs = podSpec(baseDeployment()).getContainers().get(0).getEnvFrom().stream()
+                .filter(e -> e.getSecretRef() != null)
+                .map(e -> e.getSecretRef().getName() + (Boolean.TRUE.equals(e.getSecretRef().getOptional()) ? " (optional)" : ""))
+                .toList();
+        assertThat(secretRefs).containsExactly("featurex-kafka (optional)", only(Secret.class, "base/secret-s3.example.yaml").getMetadata().getName() + " (optional)");
     }
 
     @Test
