@@ -5,6 +5,7 @@ import io.featurex.worker.decode.Preprocessing;
 import io.featurex.worker.decode.ResizePolicy;
 import io.featurex.worker.fetch.FetchLimits;
 import io.featurex.worker.infer.ModelSpec;
+import io.featurex.worker.infer.Precision;
 import io.featurex.worker.infer.WeightsSource;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -34,7 +36,7 @@ public record WorkerConfig(
         String workerId,
         Delivery delivery,
         ModelSpec model,
-        int batchMaxSize,
+        BatchSizing batchMaxSize,
         Duration batchMaxDelay,
         int maxInFlight,
         int decodeThreads,
@@ -90,7 +92,13 @@ public record WorkerConfig(
         if (device != null && !device.matches("auto|cpu|gpu|gpu:\\d+")) {
             p.problem(Setting.MODEL_DEVICE, "must be auto, cpu, gpu or gpu:N, got '" + device + "'");
         }
-        int batchSize = p.integer(Setting.BATCH_MAX_SIZE, 1, 4096);
+        Precision precision = p.choice(Setting.MODEL_PRECISION, Precision.values(), Precision::key);
+        if (precision == Precision.FP16 && "cpu".equals(device)) {
+            p.problem(Setting.MODEL_PRECISION, "fp16 runs on a GPU only, and model.device=cpu (use bf16 or fp32)");
+        }
+        OptionalInt fixedBatch = p.autoInteger(Setting.BATCH_MAX_SIZE, 1, 4096);
+        int batchSize = fixedBatch.orElse(0);
+        long autoBudgetMs = p.longValue(Setting.BATCH_AUTO_BUDGET_MS, 1, 600_000);
         long delayMs = p.longValue(Setting.BATCH_MAX_DELAY_MS, 0, 60_000);
         int maxInFlight = p.integer(Setting.PIPELINE_MAX_IN_FLIGHT, 1, 100_000);
         if (batchSize > 0 && maxInFlight > 0 && maxInFlight < batchSize) {
@@ -131,10 +139,17 @@ public record WorkerConfig(
         p.failIfProblems();
         return new WorkerConfig(
                 bootstrap, input, output, deadLetters, group, workerId, delivery,
-                new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), format, seed, divisor, preprocessing, device),
-                batchSize, Duration.ofMillis(delayMs), maxInFlight, decodeThreads,
+                new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), format, seed, divisor, preprocessing, device, precision),
+                new BatchSizing(fixedBatch, false, Duration.ofMillis(autoBudgetMs)), Duration.ofMillis(delayMs), maxInFlight, decodeThreads,
                 new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate),
                 new DecodeSpec(fit, interpolation, exif, maxPixels), metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
+    }
+
+    /** The same configuration with the batch size measured at start-up in place of auto. */
+    public WorkerConfig withMeasuredBatchSize(int size) {
+        return new WorkerConfig(bootstrapServers, inputTopic, outputTopic, deadLetterTopic, groupId, workerId, delivery, model,
+                batchMaxSize.measured(size), batchMaxDelay, maxInFlight, decodeThreads, fetchLimits, decode, metricsPort,
+                shutdownTimeout, createTopics, topicPartitions, topicReplicationFactor, kafka);
     }
 
     /**
@@ -209,6 +224,24 @@ public record WorkerConfig(
 
         int integer(Setting s, int min, int max) {
             return (int) longValue(s, min, max);
+        }
+
+        /** A whole number, or "auto" (empty). */
+        OptionalInt autoInteger(Setting s, int min, int max) {
+            String v = raw(s);
+            if (v.equals("auto")) {
+                return OptionalInt.empty();
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    problem(s, "must be auto or between " + min + " and " + max + ", got " + n);
+                }
+                return OptionalInt.of(Math.max(n, min));
+            } catch (NumberFormatException e) {
+                problem(s, "must be auto or a whole number, got '" + v + "'");
+                return OptionalInt.empty();
+            }
         }
 
         boolean bool(Setting s) {
