@@ -10,6 +10,7 @@ import io.featurex.worker.demo.Similarity;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoader;
 import io.featurex.worker.infer.ModelSpec;
+import io.featurex.worker.infer.Precision;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ final class ModelOnlySection {
             float[][] reference = fp32.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE));
             if (bf16Weights.isPresent()) {
                 try {
-                    bf16 = ModelLoader.load(ModelSpec.file(bf16Weights.get(), 1));
+                    bf16 = ModelLoader.load(ModelSpec.file(bf16Weights.get(), 1).withPrecision(Precision.BF16));
                     bf16Cos = minCosine(reference, bf16.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE)));
                 } catch (RuntimeException e) {
                     bf16Unsupported = Optional.of("bf16 TorchScript failed here: " + e.getMessage());

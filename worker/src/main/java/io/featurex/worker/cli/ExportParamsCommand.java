@@ -2,6 +2,7 @@ package io.featurex.worker.cli;
 
 import io.featurex.worker.decode.Preprocessing;
 import io.featurex.worker.infer.ModelLoader;
+import io.featurex.worker.infer.Precision;
 import io.featurex.worker.infer.ModelSpec;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -32,7 +33,7 @@ final class ExportParamsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelSpec spec = new ModelSpec(Optional.ofNullable(weights), Optional.empty(), seed, widthDivisor,
-                Optional.of(Preprocessing.CAFFE), "cpu");
+                Optional.of(Preprocessing.CAFFE), "cpu", Precision.FP32);
         ModelLoader.writeParams(spec, out);
         System.out.println("wrote " + out);
         return 0;

@@ -1,6 +1,7 @@
 package io.featurex.worker.cli;
 
 import io.featurex.worker.config.WorkerConfig;
+import io.featurex.worker.infer.BatchSizeTuner;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoadException;
 import io.featurex.worker.infer.ModelLoader;
@@ -50,7 +51,7 @@ final class WorkerProcess {
             // out the session timeout.
             CountDownLatch closed = new CountDownLatch(1);
             try (FeatureExtractor extractor = ModelLoader.load(config.model());
-                    Worker worker = new Worker(config, extractor, metrics, health)) {
+                    Worker worker = new Worker(withBatchSize(config, extractor), extractor, metrics, health)) {
                 long[] stopRequested = new long[1];
                 Thread hook = new Thread(() -> {
                     log.info("stopping: finishing the batch in flight (up to {})", config.shutdownTimeout());
@@ -83,6 +84,17 @@ final class WorkerProcess {
                 server.close();
             }
         }
+    }
+
+    /** batch.max-size=auto: measured on the loaded model, before the worker consumes anything. */
+    static WorkerConfig withBatchSize(WorkerConfig config, FeatureExtractor extractor) {
+        if (!config.batchMaxSize().undecided()) {
+            return config;
+        }
+        BatchSizeTuner.Result result = BatchSizeTuner.tune(extractor,
+                BatchSizeTuner.cap(extractor.info(), config.maxInFlight()), config.batchMaxSize().autoBudget());
+        log.info("{}", result.table());
+        return config.withMeasuredBatchSize(result.size());
     }
 
     /** The worker never produces into a topic whose partitions are not all ready (KAFKA-15591). */

@@ -6,6 +6,7 @@ import io.featurex.worker.decode.ResizePolicy;
 import io.featurex.worker.fetch.FetchLimits;
 import io.featurex.worker.fetch.S3Settings;
 import io.featurex.worker.infer.ModelSpec;
+import io.featurex.worker.infer.Precision;
 import io.featurex.worker.infer.WeightsSource;
 import io.featurex.worker.source.InputFormat;
 import java.net.InetAddress;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -40,7 +42,7 @@ public record WorkerConfig(
         String workerId,
         Delivery delivery,
         ModelSpec model,
-        int batchMaxSize,
+        BatchSizing batchMaxSize,
         Duration batchMaxDelay,
         int maxInFlight,
         int decodeThreads,
@@ -98,7 +100,13 @@ public record WorkerConfig(
         if (device != null && !device.matches("auto|cpu|gpu|gpu:\\d+")) {
             p.problem(Setting.MODEL_DEVICE, "must be auto, cpu, gpu or gpu:N, got '" + device + "'");
         }
-        int batchSize = p.integer(Setting.BATCH_MAX_SIZE, 1, 4096);
+        Precision precision = p.choice(Setting.MODEL_PRECISION, Precision.values(), Precision::key);
+        if (precision == Precision.FP16 && "cpu".equals(device)) {
+            p.problem(Setting.MODEL_PRECISION, "fp16 runs on a GPU only, and model.device=cpu (use bf16 or fp32)");
+        }
+        OptionalInt fixedBatch = p.autoInteger(Setting.BATCH_MAX_SIZE, 1, 4096);
+        int batchSize = fixedBatch.orElse(0);
+        long autoBudgetMs = p.longValue(Setting.BATCH_AUTO_BUDGET_MS, 1, 600_000);
         long delayMs = p.longValue(Setting.BATCH_MAX_DELAY_MS, 0, 60_000);
         int maxInFlight = p.integer(Setting.PIPELINE_MAX_IN_FLIGHT, 1, 100_000);
         if (batchSize > 0 && maxInFlight > 0 && maxInFlight < batchSize) {
@@ -140,10 +148,17 @@ public record WorkerConfig(
         p.failIfProblems();
         return new WorkerConfig(
                 bootstrap, inputs, output, deadLetters, group, workerId, delivery,
-                new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), format, seed, divisor, preprocessing, device),
-                batchSize, Duration.ofMillis(delayMs), maxInFlight, decodeThreads,
+                new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), format, seed, divisor, preprocessing, device, precision),
+                new BatchSizing(fixedBatch, false, Duration.ofMillis(autoBudgetMs)), Duration.ofMillis(delayMs), maxInFlight, decodeThreads,
                 new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate), s3,
                 new DecodeSpec(fit, interpolation, exif, maxPixels), metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
+    }
+
+    /** The same configuration with the batch size measured at start-up in place of auto. */
+    public WorkerConfig withMeasuredBatchSize(int size) {
+        return new WorkerConfig(bootstrapServers, inputs, outputTopic, deadLetterTopic, groupId, workerId, delivery, model,
+                batchMaxSize.measured(size), batchMaxDelay, maxInFlight, decodeThreads, fetchLimits, s3, decode, metricsPort,
+                shutdownTimeout, createTopics, topicPartitions, topicReplicationFactor, kafka);
     }
 
     /**
@@ -292,6 +307,24 @@ public record WorkerConfig(
 
         int integer(Setting s, int min, int max) {
             return (int) longValue(s, min, max);
+        }
+
+        /** A whole number, or "auto" (empty). */
+        OptionalInt autoInteger(Setting s, int min, int max) {
+            String v = raw(s);
+            if (v.equals("auto")) {
+                return OptionalInt.empty();
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    problem(s, "must be auto or between " + min + " and " + max + ", got " + n);
+                }
+                return OptionalInt.of(Math.max(n, min));
+            } catch (NumberFormatException e) {
+                problem(s, "must be auto or a whole number, got '" + v + "'");
+                return OptionalInt.empty();
+            }
         }
 
         boolean bool(Setting s) {

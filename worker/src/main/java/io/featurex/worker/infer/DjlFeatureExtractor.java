@@ -11,11 +11,14 @@ final class DjlFeatureExtractor implements FeatureExtractor {
     private final Model model;
     private final Predictor<PixelBatch, float[][]> predictor;
     private final ModelInfo info;
+    private final PrecisionCast cast;
 
-    DjlFeatureExtractor(Model model, ModelInfo info) {
+    /** Takes ownership of the model and the cast: {@link #close()} closes both. */
+    DjlFeatureExtractor(Model model, ModelInfo info, PrecisionCast cast) {
         this.model = model;
         this.info = info;
-        this.predictor = model.newPredictor(new PixelBatchTranslator(info.dimension()));
+        this.cast = cast;
+        this.predictor = model.newPredictor(new PixelBatchTranslator(info.dimension(), cast));
     }
 
     @Override
@@ -51,5 +54,6 @@ final class DjlFeatureExtractor implements FeatureExtractor {
     public void close() {
         predictor.close();
         model.close();
+        cast.close();
     }
 }

@@ -14,7 +14,7 @@ public record ModelInfo(
         WeightsSource weightsSource,
         String weightsDigest,
         Preprocessing preprocessing,
-        String precision,
+        Precision precision,
         int inputSize,
         int dimension,
         String device) {
@@ -26,6 +26,6 @@ public record ModelInfo(
     /** One line for logs and the demo. */
     public String summary() {
         return architecture + " weights=" + weightsDigest + " preprocessing=" + preprocessing.key()
-                + " precision=" + precision + " dim=" + dimension + " device=" + device;
+                + " precision=" + precision.key() + " dim=" + dimension + " device=" + device;
     }
 }

@@ -50,6 +50,7 @@ public final class ModelLoader {
                 ? WeightsSource.RANDOM
                 : spec.format().orElseGet(() -> WeightsSource.detect(spec.weights().get()));
         Preprocessing preprocessing = preprocessing(spec, source);
+        requireSupported(spec.precision(), device);
         Model model = switch (source) {
             case RANDOM -> seeded(spec, device, architecture);
             case DJL_PARAMS -> loadParams(spec, device, architecture);
@@ -57,29 +58,112 @@ public final class ModelLoader {
             case TORCHSCRIPT -> loadTorchScript(spec, device, architecture);
         };
         String digest = spec.weights().map(ModelLoader::sha256).orElse("random:seed=" + spec.seed());
-        ModelInfo info = new ModelInfo(
-                architecture,
-                source,
-                digest,
-                preprocessing,
-                "fp32",
-                ModelSpec.INPUT_SIZE,
-                Vgg16.dimension(spec.widthDivisor()),
-                device.toString());
-        DjlFeatureExtractor extractor = new DjlFeatureExtractor(model, info);
-        try {
-            selfTest(extractor);
-        } catch (RuntimeException e) {
-            extractor.close();
-            String weights = spec.weights().map(f -> "weights file " + f).orElse("seeded weights");
-            throw new ModelLoadException(architecture + " with " + weights + " failed its self-test on " + device + ": " + e.getMessage(), e);
+        String weights = spec.weights().map(f -> "weights file " + f).orElse("seeded weights");
+        ModelInfo fp32 = new ModelInfo(architecture, source, digest, preprocessing, Precision.FP32,
+                ModelSpec.INPUT_SIZE, Vgg16.dimension(spec.widthDivisor()), device.toString());
+        FeatureExtractor extractor;
+        if (source == WeightsSource.TORCHSCRIPT) {
+            // A traced graph cannot be re-typed through DJL: its precision is the file's, which must be the one asked for.
+            Precision stored = storedPrecision(model, spec.weights().orElseThrow(), spec.precision());
+            extractor = checked(new DjlFeatureExtractor(model, withPrecision(fp32, stored), PrecisionCast.to(Precision.FP32, device)),
+                    architecture, weights, device);
+        } else {
+            extractor = checked(new DjlFeatureExtractor(model, fp32, PrecisionCast.to(Precision.FP32, device)), architecture, weights, device);
+            if (spec.precision() != Precision.FP32) {
+                extractor = narrowed(extractor, model, spec, device, weights);
+            }
         }
+        ModelInfo info = extractor.info();
         if (info.randomWeights()) {
             log.warn("RANDOM WEIGHTS (seed {}): vectors have no ImageNet meaning; fine for demos and load "
                     + "tests only. Give a weights file for real features.", spec.seed());
         }
         log.info("model ready: {}", info.summary());
         return extractor;
+    }
+
+    /** The self-test, closing the extractor and naming the model when it fails. */
+    private static FeatureExtractor checked(FeatureExtractor extractor, String architecture, String weights, Device device) {
+        try {
+            selfTest(extractor);
+            return extractor;
+        } catch (RuntimeException e) {
+            extractor.close();
+            throw new ModelLoadException(architecture + " with " + weights + " failed its self-test on " + device + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The float32 network's bf16/fp16 copy, kept only if its vectors agree with float32's on the
+     * probe images; the float32 network is closed either way.
+     */
+    private static FeatureExtractor narrowed(FeatureExtractor fp32, Model fp32Model, ModelSpec spec, Device device, String weights) {
+        try (fp32) {
+            ModelInfo info = fp32.info();
+            PixelBatch probe = PrecisionCheck.probe(info.preprocessing(), info.inputSize());
+            float[][] reference = fp32.extract(probe);
+            PrecisionCast cast = PrecisionCast.to(spec.precision(), device);
+            Model model;
+            try {
+                model = NarrowedModel.of(fp32Model, spec.widthDivisor(), device, cast, ENGINE);
+            } catch (RuntimeException e) {
+                cast.close();
+                throw e;
+            }
+            FeatureExtractor narrowed = checked(new DjlFeatureExtractor(model, withPrecision(info, spec.precision()), cast),
+                    info.architecture(), weights, device);
+            try {
+                double[] cosines = PrecisionCheck.cosines(reference, narrowed.extract(probe));
+                PrecisionCheck.require(spec.precision(), cosines, PrecisionCheck.MIN_COSINE);
+                log.info("{} agrees with float32 on {} probe images: cosine {}", spec.precision().key(), cosines.length,
+                        PrecisionCheck.format(cosines));
+                return narrowed;
+            } catch (RuntimeException e) {
+                narrowed.close();
+                throw e;
+            }
+        }
+    }
+
+    private static ModelInfo withPrecision(ModelInfo info, Precision precision) {
+        return new ModelInfo(info.architecture(), info.weightsSource(), info.weightsDigest(), info.preprocessing(), precision,
+                info.inputSize(), info.dimension(), info.device());
+    }
+
+    /** float16 only on a GPU: libtorch's CPU float16 convolutions are slow or missing, and bf16 is the CPU's narrow type. */
+    static void requireSupported(Precision precision, Device device) {
+        if (precision == Precision.FP16 && !device.isGpu()) {
+            throw new ModelLoadException("model.precision=fp16 needs a GPU, and this worker runs on " + device
+                    + "; use bf16 (CPUs with AVX-512 BF16 or AMX) or fp32");
+        }
+    }
+
+    /**
+     * The precision a TorchScript file stores its weights in, which must be the one configured:
+     * a bf16 file labelled fp32 (or the reverse) would mix vectors of different models.
+     */
+    private static Precision storedPrecision(Model model, Path file, Precision wanted) {
+        Precision stored = Precision.FP32;
+        for (var parameter : model.getBlock().getParameters()) {
+            DataType type = parameter.getValue().getArray().getDataType();
+            if (type == DataType.FLOAT16) {
+                stored = Precision.FP16;
+            } else if (type != DataType.FLOAT32) {
+                // DJL 0.33 reports bfloat16 as UNKNOWN: it has no name for it.
+                stored = Precision.BF16;
+            }
+        }
+        if (stored != wanted) {
+            model.close();
+            String fix = wanted == Precision.FP32
+                    ? "set model.precision=" + stored.key()
+                    : "DJL cannot re-type a TorchScript graph: export it in " + wanted.key()
+                            + " (casts to and from float32 inside the graph, as bench/tools/export_seeded_vgg16.py --precision bf16 does), "
+                            + "or give Keras .h5 or DJL .params weights, which featurex narrows itself";
+            throw new ModelLoadException("weights file " + file + " stores " + stored.key() + " weights but model.precision="
+                    + wanted.key() + ": " + fix);
+        }
+        return stored;
     }
 
     /**

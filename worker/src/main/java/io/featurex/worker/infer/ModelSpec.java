@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * What to load: the network's width, its weights (a file, or seeded random weights when absent),
- * the preprocessing those weights were trained with, and where to run.
+ * the preprocessing those weights were trained with, where to run and in which precision.
  *
  * @param weights       a weights file; empty for seeded random weights
  * @param format        the file's kind; empty to tell it from the file's first bytes
@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param widthDivisor  1 for VGG16; larger values shrink every layer (tests, load tests)
  * @param preprocessing empty to take the one the weights were trained with (caffe when unknown)
  * @param device        "auto", "cpu", "gpu" or "gpu:N"
+ * @param precision     the float type the network computes in (inputs and outputs stay float32)
  */
 public record ModelSpec(
         Optional<Path> weights,
@@ -21,19 +22,24 @@ public record ModelSpec(
         int seed,
         int widthDivisor,
         Optional<Preprocessing> preprocessing,
-        String device) {
+        String device,
+        Precision precision) {
 
     public static final int INPUT_SIZE = 224;
 
     public static ModelSpec seeded(int seed, int widthDivisor, Preprocessing preprocessing) {
-        return new ModelSpec(Optional.empty(), Optional.empty(), seed, widthDivisor, Optional.of(preprocessing), "cpu");
+        return new ModelSpec(Optional.empty(), Optional.empty(), seed, widthDivisor, Optional.of(preprocessing), "cpu", Precision.FP32);
     }
 
     public static ModelSpec file(Path weights, int widthDivisor) {
-        return new ModelSpec(Optional.of(weights), Optional.empty(), 0, widthDivisor, Optional.empty(), "cpu");
+        return new ModelSpec(Optional.of(weights), Optional.empty(), 0, widthDivisor, Optional.empty(), "cpu", Precision.FP32);
     }
 
     public ModelSpec withPreprocessing(Preprocessing mode) {
-        return new ModelSpec(weights, format, seed, widthDivisor, Optional.of(mode), device);
+        return new ModelSpec(weights, format, seed, widthDivisor, Optional.of(mode), device, precision);
+    }
+
+    public ModelSpec withPrecision(Precision narrower) {
+        return new ModelSpec(weights, format, seed, widthDivisor, preprocessing, device, narrower);
     }
 }

@@ -2,6 +2,7 @@ package io.featurex.worker.infer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
@@ -17,15 +18,20 @@ import java.nio.FloatBuffer;
  * <em>view</em> ({@code transpose(0, 3, 1, 2)}): libtorch then runs its channels-last
  * convolutions, 14-17% faster on the reference CPU with outputs within 2e-7. Every array made
  * here belongs to the predictor's per-call manager and is freed when the call returns.
+ *
+ * <p>A narrowed network (bf16, fp16) gets its input narrowed here and its output widened back,
+ * so float32 goes in and comes out whatever the precision inside.
  */
 final class PixelBatchTranslator implements NoBatchifyTranslator<PixelBatch, float[][]> {
 
     private final int dimension;
+    private final PrecisionCast cast;
     /** Reused between calls: the stage is single-threaded and the tensor dies with each call. */
     private FloatBuffer staging = FloatBuffer.allocate(0);
 
-    PixelBatchTranslator(int dimension) {
+    PixelBatchTranslator(int dimension, PrecisionCast cast) {
         this.dimension = dimension;
+        this.cast = cast;
     }
 
     @Override
@@ -44,12 +50,15 @@ final class PixelBatchTranslator implements NoBatchifyTranslator<PixelBatch, flo
         }
         staging.flip();
         NDArray nhwc = ctx.getNDManager().create(staging, new Shape(n, size, size, 3));
-        return new NDList(nhwc.transpose(0, 3, 1, 2));
+        return new NDList(cast.apply(nhwc.transpose(0, 3, 1, 2)));
     }
 
     @Override
     public float[][] processOutput(TranslatorContext ctx, NDList list) {
         NDArray out = list.singletonOrThrow();
+        if (out.getDataType() != DataType.FLOAT32) {
+            out = out.toType(DataType.FLOAT32, false);
+        }
         long[] shape = out.getShape().getShape();
         if (shape.length != 2 || shape[1] != dimension) {
             throw new InferenceException("network returned shape " + out.getShape() + ", expected (N, " + dimension + ")");

@@ -15,6 +15,9 @@ public enum Metric {
             "Micro-batches run through the model; images / batches is the mean batch size."),
     BATCH_SIZE("featurex_batch_size_images", Type.HISTOGRAM,
             "Images per micro-batch."),
+    BATCH_MAX_SIZE("featurex_batch_max_size_images", Type.GAUGE,
+            "Largest micro-batch: batch.max-size, measured at start-up (chosen=measured) or configured (chosen=configured).",
+            "chosen"),
     STAGE_SECONDS("featurex_stage_duration_seconds", Type.HISTOGRAM,
             "Time per stage: fetch and decode per image, queue (decoded to batched) per image, "
                     + "inference and publish per batch.", "stage"),

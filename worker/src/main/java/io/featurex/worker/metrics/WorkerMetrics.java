@@ -22,6 +22,7 @@ public final class WorkerMetrics {
     private final Counter deadLetters;
     private final Counter batches;
     private final Histogram batchSize;
+    private final Gauge batchMaxSize;
     private final Histogram stageSeconds;
     private final Histogram endToEnd;
     private final Gauge lag;
@@ -37,6 +38,7 @@ public final class WorkerMetrics {
         deadLetters = counter(Metric.DEAD_LETTERS);
         batches = counter(Metric.BATCHES);
         batchSize = histogram(Metric.BATCH_SIZE, BATCH_SIZES);
+        batchMaxSize = gauge(Metric.BATCH_MAX_SIZE);
         stageSeconds = histogram(Metric.STAGE_SECONDS, SECONDS);
         endToEnd = histogram(Metric.END_TO_END_SECONDS, SECONDS);
         lag = gauge(Metric.CONSUMER_LAG);
@@ -77,7 +79,13 @@ public final class WorkerMetrics {
     }
 
     public void model(ModelInfo info) {
-        model.setLabelValues(info.architecture(), info.weightsDigest(), info.preprocessing().key(), info.precision(), info.device());
+        model.setLabelValues(info.architecture(), info.weightsDigest(), info.preprocessing().key(), info.precision().key(), info.device());
+    }
+
+    /** @param measured whether batch.max-size=auto measured it at start-up */
+    public void batchMaxSize(int size, boolean measured) {
+        batchMaxSize.clear();
+        batchMaxSize.labelValues(measured ? "measured" : "configured").set(size);
     }
 
     public void features(int count) {

@@ -86,7 +86,7 @@ public final class Worker implements AutoCloseable {
         this.extractor = extractor;
         this.metrics = metrics;
         this.health = health;
-        this.policy = new BatchPolicy(config.batchMaxSize(), config.batchMaxDelay().toNanos());
+        this.policy = new BatchPolicy(config.batchMaxSize().resolved(), config.batchMaxDelay().toNanos());
         this.outputs = new OutputRecords(config.outputTopic(), config.deadLetterTopic(), config.workerId(), extractor.info());
         this.consumer = new KafkaConsumer<>(KafkaClients.consumer(config));
         try {
@@ -108,6 +108,7 @@ public final class Worker implements AutoCloseable {
                 metrics);
         this.lag = new LagTracker(consumer, metrics);
         metrics.model(extractor.info());
+        metrics.batchMaxSize(policy.maxSize(), config.batchMaxSize().measured());
     }
 
     /** Runs until {@link #stop()} (then drains) or a fatal error (then throws). */

@@ -102,7 +102,11 @@ public final class OutputRecords {
                 .setPreprocessing(info.preprocessing() == Preprocessing.CAFFE
                         ? ModelIdentity.Preprocessing.CAFFE
                         : ModelIdentity.Preprocessing.TORCH)
-                .setPrecision(ModelIdentity.Precision.FP32)
+                .setPrecision(switch (info.precision()) {
+                    case FP32 -> ModelIdentity.Precision.FP32;
+                    case BF16 -> ModelIdentity.Precision.BF16;
+                    case FP16 -> ModelIdentity.Precision.FP16;
+                })
                 .setInputSize(info.inputSize())
                 .build();
     }

@@ -1,8 +1,10 @@
 package io.featurex.worker.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.featurex.worker.infer.Precision;
 import io.featurex.worker.source.InputFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,48 @@ class WorkerConfigTest {
         assertThat(config.fetchLimits().fileRoots()).isEmpty();
         assertThat(config.fetchLimits().allowPrivateAddresses()).isFalse();
         assertThat(config.workerId()).isNotBlank();
+        assertThat(config.batchMaxSize().undecided()).as("batch.max-size defaults to auto").isTrue();
+        assertThat(config.batchMaxSize().autoBudget()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.model().precision()).isEqualTo(Precision.FP32);
+    }
+
+    @Test
+    void aNumberSkipsTheMeasurementAndAMeasuredSizeIsRecordedAsSuch() {
+        WorkerConfig fixed = WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "batch.max-size", "4"));
+        assertThat(fixed.batchMaxSize().undecided()).isFalse();
+        assertThat(fixed.batchMaxSize().resolved()).isEqualTo(4);
+        assertThat(fixed.batchMaxSize().measured()).isFalse();
+        WorkerConfig auto = WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "batch.auto-budget-ms", "5000"));
+        assertThatThrownBy(() -> auto.batchMaxSize().resolved()).isInstanceOf(IllegalStateException.class);
+        WorkerConfig measured = auto.withMeasuredBatchSize(2);
+        assertThat(measured.batchMaxSize().resolved()).isEqualTo(2);
+        assertThat(measured.batchMaxSize().measured()).isTrue();
+        assertThat(measured.batchMaxSize().autoBudget()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(measured.withMeasuredBatchSize(2)).isEqualTo(measured);
+        assertThat(measured).as("every other field copied").usingRecursiveComparison().ignoringFields("batchMaxSize").isEqualTo(auto);
+    }
+
+    @Test
+    void precisionProblemsAreReportedWithTheOthers() {
+        Map<String, String> raw = new HashMap<>();
+        raw.put("bootstrap.servers", "b:9092");
+        raw.put("model.precision", "fp16");
+        raw.put("model.device", "cpu");
+        raw.put("batch.max-size", "many");
+        raw.put("batch.auto-budget-ms", "0");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(raw));
+        assertThat(e.problems()).hasSize(3);
+        assertThat(e.getMessage())
+                .contains("model.precision", "fp16 runs on a GPU only")
+                .contains("batch.max-size", "must be auto or a whole number, got 'many'")
+                .contains("batch.auto-budget-ms", "between 1 and 600000");
+        raw.put("model.precision", "fp64");
+        raw.remove("batch.max-size");
+        raw.remove("batch.auto-budget-ms");
+        assertThat(catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(raw)).getMessage())
+                .contains("must be one of [fp32, bf16, fp16], got 'fp64'");
+        raw.put("model.precision", "bf16");
+        assertThat(WorkerConfig.from(raw).model().precision()).isEqualTo(Precision.BF16);
     }
 
     @Test

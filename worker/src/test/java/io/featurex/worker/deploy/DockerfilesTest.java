@@ -42,6 +42,8 @@ class DockerfilesTest {
                     .contains("-Dai.djl.offline=true")
                     .contains("libtcmalloc-minimal4").contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4");
             assertThat(instruction(stage, "CMD")).as(name).isEqualTo("[\"run\"]");
+            // A heap cap: without one G1 grows towards 1/4 of the pod's memory (RSS 1.43 GiB under a backlog).
+            assertThat(text).as(name).containsPattern("JAVA_TOOL_OPTIONS=\"[^\"]*-Xmx[0-9]+[mg]\\b");
         }
     }
 

@@ -10,6 +10,7 @@ import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoadException;
 import io.featurex.worker.infer.ModelLoader;
 import io.featurex.worker.infer.ModelSpec;
+import io.featurex.worker.infer.Precision;
 import io.featurex.worker.infer.WeightsSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,7 @@ class GoldenModelTest {
 
         Path text = Files.writeString(dir.resolve("notes.txt"), "not weights");
         ModelLoadException unknown = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(new ModelSpec(Optional.of(text), Optional.empty(), 0, 1, Optional.empty(), "cpu")));
+                () -> ModelLoader.load(new ModelSpec(Optional.of(text), Optional.empty(), 0, 1, Optional.empty(), "cpu", Precision.FP32)));
         assertThat(unknown.getMessage()).contains(text.toString(), "neither");
     }
 

@@ -60,6 +60,8 @@ public final class WorkerHarness implements AutoCloseable {
         deadLetters = TestKafka.newTopic("dead-letters", 1);
         group = TestKafka.newGroupId("worker");
         Map<String, String> raw = new HashMap<>(settings);
+        // The tests' model is given, not measured: batch.max-size=auto would spend seconds per test on it.
+        raw.putIfAbsent(Setting.BATCH_MAX_SIZE.key(), "8");
         raw.put(Setting.BOOTSTRAP_SERVERS.key(), TestKafka.bootstrapServers());
         raw.putIfAbsent(Setting.INPUT_TOPIC.key(), input);
         raw.put(Setting.OUTPUT_TOPIC.key(), output);
