@@ -22,7 +22,8 @@ class ModelLoaderTest {
         return ModelSpec.seeded(seed, WIDTH, Preprocessing.CAFFE);
     }
 
-    private static float[] image(long seed) {
+    /** Pixels in the range caffe preprocessing gives, seeded. */
+    static float[] image(long seed) {
         Random random = new Random(seed);
         float[] pixels = new float[224 * 224 * 3];
         for (int i = 0; i < pixels.length; i++) {

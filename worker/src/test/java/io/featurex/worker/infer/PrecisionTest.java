@@ -7,7 +7,6 @@ import io.featurex.worker.batch.PixelBatch;
 import io.featurex.worker.decode.Preprocessing;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** model.precision on the real engine: the seeded network at width/8, narrowed and checked against float32. */
@@ -16,12 +15,7 @@ class PrecisionTest {
     private static final int WIDTH = 8;
 
     private static float[] image(long seed) {
-        Random random = new Random(seed);
-        float[] pixels = new float[224 * 224 * 3];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = random.nextFloat() * 255 - 120;
-        }
-        return pixels;
+        return ModelLoaderTest.image(seed);
     }
 
     @Test
