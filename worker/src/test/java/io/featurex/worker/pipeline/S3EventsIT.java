@@ -122,10 +122,10 @@ class S3EventsIT {
             assertThat(fromEvent.getSourceUri()).isEqualTo("s3://photos/cats/tabby%20one.jpg");
             assertThat(fromEvent.getAttributesMap()).containsEntry("s3.etag", tabby).containsEntry("s3.event_name", "s3:ObjectCreated:Put");
             assertThat(fromEvent.getEventTime().getSeconds()).isEqualTo(EVENT_TIME.getEpochSecond());
-            assertThat(fromEvent.getValuesList()).as("same bytes, same vector, whichever format named them")
-                    .isEqualTo(worker.features.get("s3://photos/cats/tabby%20one.jpg").getValuesList());
-            assertThat(worker.features.get("coffee-json").getValuesList())
-                    .isEqualTo(worker.features.get("photos/coffee.jpg@" + coffee).getValuesList());
+            // Same bytes, same vector, whichever format named them (to float rounding: the two
+            // rode in batches of different sizes, and the kernels sum in a batch-dependent order).
+            assertThat(maxDifference(fromEvent, worker.features.get("s3://photos/cats/tabby%20one.jpg"))).isLessThan(1e-4f);
+            assertThat(maxDifference(worker.features.get("coffee-json"), worker.features.get("photos/coffee.jpg@" + coffee))).isLessThan(1e-4f);
             assertThat(worker.features.get("coffee-json").getAttributesMap()).containsEntry("album", "kitchen");
 
             Map<String, ErrorCode> codes = new HashMap<>();
@@ -148,6 +148,15 @@ class S3EventsIT {
             assertThat(s3.reads("overloaded/horse.png")).as("s3.max-attempts").isEqualTo(3);
             assertThat(worker.committedOffsets()).as("every record committed once: 12 events, 1 URI, 1 JSON").isEqualTo(14);
         }
+    }
+
+    private static float maxDifference(FeatureVector a, FeatureVector b) {
+        assertThat(a.getValuesCount()).isEqualTo(b.getValuesCount()).isPositive();
+        float max = 0;
+        for (int i = 0; i < a.getValuesCount(); i++) {
+            max = Math.max(max, Math.abs(a.getValues(i) - b.getValues(i)));
+        }
+        return max;
     }
 
     private record S3Object(String key, String etag) {}

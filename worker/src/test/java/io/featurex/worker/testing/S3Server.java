@@ -28,13 +28,15 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * A real S3 server in the test JVM: s3proxy's S3 front end (AWS v4 signatures checked) over
  * jclouds' in-memory blob store, with a bucket policy of sorts for the failure paths: objects under
  * {@code private/} are denied (403 AccessDenied), those under {@code throttled/} answer 503 to their
- * first {@link #THROTTLED_READS} reads, those under {@code overloaded/} to every read.
+ * first {@link #THROTTLED_READS} reads, those under {@code overloaded/} to every read, and those
+ * under {@code slow/} answer after {@link #SLOW_MILLIS}.
  */
 public final class S3Server implements AutoCloseable {
 
     public static final String ACCESS_KEY = "featurex-test-key";
     public static final String SECRET_KEY = "featurex-test-secret";
     public static final int THROTTLED_READS = 2;
+    public static final long SLOW_MILLIS = 3_000;
 
     private final BlobStoreContext context;
     private final S3Proxy proxy;
@@ -115,6 +117,13 @@ public final class S3Server implements AutoCloseable {
             if (name.startsWith("overloaded/") || name.startsWith("throttled/") && read <= THROTTLED_READS) {
                 throw new HttpResponseException("Slow Down", null,
                         HttpResponse.builder().statusCode(503).message("Slow Down").build());
+            }
+            if (name.startsWith("slow/")) {
+                try {
+                    Thread.sleep(SLOW_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             return super.getBlob(container, name, options);
         }
