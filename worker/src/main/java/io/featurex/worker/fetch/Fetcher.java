@@ -22,7 +22,7 @@ public final class Fetcher implements AutoCloseable {
     public Fetcher(FetchLimits limits, S3Settings s3, int connections) {
         this.limits = limits;
         this.files = new FileFetcher(limits);
-        this.http = new HttpFetcher(limits);
+        this.http = new HttpFetcher(limits, connections);
         this.s3 = new S3Fetcher(limits, s3, connections);
     }
 
@@ -62,6 +62,7 @@ public final class Fetcher implements AutoCloseable {
 
     @Override
     public void close() {
+        http.close();
         s3.close();
     }
 }

@@ -2,44 +2,69 @@ package io.featurex.worker.fetch;
 
 import io.featurex.v1.ErrorCode;
 import io.featurex.worker.BadInputException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.Inet6Address;
+import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscriber;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * http(s) with a byte limit, one deadline for the whole exchange, and redirects followed by
- * hand so that every hop's host is checked against the allow-list and the private-address rule.
+ * hand so that every hop's host is checked against the allow-list. Unless private addresses are
+ * allowed, host names are resolved through {@link PublicAddressResolver}, whose vetted addresses
+ * are the ones connected to.
  */
-final class HttpFetcher {
+final class HttpFetcher implements AutoCloseable {
 
     private static final int MAX_REDIRECTS = 5;
 
     private final FetchLimits limits;
-    private final HttpClient client;
+    private final CloseableHttpClient client;
+    /** Aborts exchanges at their deadline: socket timeouts alone let a body trickle in forever. */
+    private final ScheduledExecutorService deadlines;
 
-    HttpFetcher(FetchLimits limits) {
+    HttpFetcher(FetchLimits limits, int connections) {
+        this(limits, connections, InetAddress::getAllByName);
+    }
+
+    HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup) {
         this.limits = limits;
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(limits.timeout())
+        Timeout timeout = Timeout.of(limits.timeout());
+        PoolingHttpClientConnectionManagerBuilder pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(Math.max(2, connections))
+                .setMaxConnPerRoute(Math.max(2, connections))
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build());
+        if (!limits.allowPrivateAddresses()) {
+            pool.setDnsResolver(new PublicAddressResolver(lookup));
+        }
+        this.client = HttpClients.custom()
+                .setConnectionManager(pool.build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
                 .build();
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "featurex-fetch-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     byte[] fetch(URI uri) throws BadInputException {
@@ -47,10 +72,10 @@ final class HttpFetcher {
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             checkHost(current);
-            HttpResponse<byte[]> response = exchange(current, deadline);
-            int status = response.statusCode();
-            if (status >= 300 && status < 400 && response.headers().firstValue("location").isPresent()) {
-                current = current.resolve(response.headers().firstValue("location").get());
+            Exchange response = exchange(current, deadline);
+            int status = response.status();
+            if (status >= 300 && status < 400 && response.location() != null) {
+                current = current.resolve(response.location());
                 continue;
             }
             if (status >= 500) {
@@ -67,33 +92,71 @@ final class HttpFetcher {
         throw new BadInputException(ErrorCode.FETCH_FAILED, "more than " + MAX_REDIRECTS + " redirects from " + uri);
     }
 
-    private HttpResponse<byte[]> exchange(URI uri, long deadline) throws BadInputException {
+    /** A response read in full: status, redirect target, body (null unless 200). */
+    private record Exchange(int status, String location, byte[] body) {}
+
+    private Exchange exchange(URI uri, long deadline) throws BadInputException {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             throw new BadInputException(ErrorCode.FETCH_TIMEOUT, "no time left for " + uri + " (limit " + limits.timeout() + ")");
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
-        CompletableFuture<HttpResponse<byte[]>> future =
-                client.sendAsync(request, info -> new LimitedBody(limits.maxBytes(), info.headers().firstValueAsLong("content-length").orElse(-1)));
+        HttpGet get = new HttpGet(uri);
+        ScheduledFuture<?> abort = deadlines.schedule(get::cancel, remaining, TimeUnit.NANOSECONDS);
         try {
-            return future.get(remaining, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
+            return client.execute(get, response -> read(uri, response));
+        } catch (TooLargeException e) {
+            throw new BadInputException(ErrorCode.TOO_LARGE, uri + ": " + e.getMessage());
+        } catch (PublicAddressResolver.NotPublicException e) {
+            throw new BadInputException(ErrorCode.HOST_NOT_ALLOWED, e.getMessage());
+        } catch (UnknownHostException e) {
+            throw new BadInputException(ErrorCode.FETCH_FAILED, "unknown host " + uri.getHost());
+        } catch (SocketTimeoutException e) { // connect timeouts included
             throw new BadInputException(ErrorCode.FETCH_TIMEOUT, uri + " took longer than " + limits.timeout());
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new BadInputException(ErrorCode.FETCH_FAILED, "interrupted fetching " + uri);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof BodyTooLargeException tooLarge) {
-                throw new BadInputException(ErrorCode.TOO_LARGE, uri + ": " + tooLarge.getMessage());
-            }
-            if (cause instanceof HttpTimeoutException) {
+        } catch (IOException e) {
+            if (get.isCancelled()) {
                 throw new BadInputException(ErrorCode.FETCH_TIMEOUT, uri + " took longer than " + limits.timeout());
             }
-            throw new BadInputException(ErrorCode.FETCH_FAILED, "fetching " + uri + " failed: " + cause, cause);
+            throw new BadInputException(ErrorCode.FETCH_FAILED, "fetching " + uri + " failed: " + e, e);
+        } finally {
+            abort.cancel(false);
         }
+    }
+
+    private Exchange read(URI uri, ClassicHttpResponse response) throws IOException {
+        int status = response.getCode();
+        Header location = response.getFirstHeader("Location");
+        HttpEntity entity = response.getEntity();
+        if (status != 200 || entity == null) {
+            return new Exchange(status, location == null ? null : location.getValue(), null);
+        }
+        long declared = entity.getContentLength();
+        if (declared > limits.maxBytes()) {
+            throw new TooLargeException("Content-Length " + declared + " over the limit of " + limits.maxBytes() + " bytes");
+        }
+        try (InputStream in = entity.getContent()) {
+            byte[] body = readAtMost(in, limits.maxBytes() + 1);
+            if (body.length > limits.maxBytes()) {
+                throw new TooLargeException("body over the limit of " + limits.maxBytes() + " bytes");
+            }
+            return new Exchange(status, null, body);
+        }
+    }
+
+    /** Reads until the end or {@code limit} bytes, whichever comes first. */
+    static byte[] readAtMost(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[(int) Math.min(limit, 64 * 1024)];
+        int size = 0;
+        while (size < limit) {
+            if (size == buffer.length) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(limit, (long) buffer.length * 2));
+            }
+            int n = in.read(buffer, size, buffer.length - size);
+            if (n < 0) {
+                break;
+            }
+            size += n;
+        }
+        return Arrays.copyOf(buffer, size);
     }
 
     private void checkHost(URI uri) throws BadInputException {
@@ -108,87 +171,21 @@ final class HttpFetcher {
         if (!limits.allowedHosts().isEmpty() && !limits.allowedHosts().contains(host.toLowerCase(Locale.ROOT))) {
             throw new BadInputException(ErrorCode.HOST_NOT_ALLOWED, "host " + host + " is not in the allowed hosts");
         }
-        if (limits.allowPrivateAddresses()) {
-            return;
-        }
+    }
+
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
         try {
-            for (InetAddress address : InetAddress.getAllByName(host)) {
-                if (isPrivate(address)) {
-                    throw new BadInputException(ErrorCode.HOST_NOT_ALLOWED,
-                            "host " + host + " resolves to non-public address " + address.getHostAddress());
-                }
-            }
-        } catch (UnknownHostException e) {
-            throw new BadInputException(ErrorCode.FETCH_FAILED, "unknown host " + host);
+            client.close();
+        } catch (IOException e) {
+            // Closing idle pooled connections; nothing is waiting on them.
         }
     }
 
-    static boolean isPrivate(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
-            return true;
-        }
-        // IPv6 unique local addresses (fc00::/7) are private too; Java does not call them site-local.
-        return address instanceof Inet6Address && (address.getAddress()[0] & 0xFE) == 0xFC;
-    }
-
-    private static final class BodyTooLargeException extends IOException {
-        BodyTooLargeException(String message) {
+    private static final class TooLargeException extends IOException {
+        TooLargeException(String message) {
             super(message);
-        }
-    }
-
-    /** Collects the body, giving up as soon as it passes the limit instead of buffering it all. */
-    private static final class LimitedBody implements BodySubscriber<byte[]> {
-        private final long limit;
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private Flow.Subscription subscription;
-
-        LimitedBody(long limit, long declaredLength) {
-            this.limit = limit;
-            if (declaredLength > limit) {
-                result.completeExceptionally(new BodyTooLargeException("Content-Length " + declaredLength + " over the limit of " + limit + " bytes"));
-            }
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (result.isDone()) {
-                s.cancel();
-            } else {
-                s.request(Long.MAX_VALUE);
-            }
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer item : items) {
-                if (buffer.size() + (long) item.remaining() > limit) {
-                    subscription.cancel();
-                    result.completeExceptionally(new BodyTooLargeException("body over the limit of " + limit + " bytes"));
-                    return;
-                }
-                byte[] chunk = new byte[item.remaining()];
-                item.get(chunk);
-                buffer.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            result.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(buffer.toByteArray());
         }
     }
 }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FetcherTest {
 
     private static HttpServer server;
+    private static final java.util.concurrent.atomic.AtomicInteger reboundRequests = new java.util.concurrent.atomic.AtomicInteger();
     private static String base;
 
     @BeforeAll
@@ -62,6 +63,11 @@ class FetcherTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.createContext("/rebound", exchange -> {
+            reboundRequests.incrementAndGet();
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -142,11 +148,43 @@ class FetcherTest {
     }
 
     @Test
+    void aNameThatRebindsToLoopbackAfterTheCheckNeverReachesIt() throws Exception {
+        // First lookup public (TEST-NET-3, unroutable), every later one loopback: a guard that
+        // checks one lookup and connects with another would reach the local server.
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        PublicAddressResolver.Lookup rebinding = host -> new InetAddress[] {lookups.getAndIncrement() == 0
+                ? InetAddress.getByAddress(host, new byte[] {(byte) 203, 0, 113, 7})
+                : InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
+        FetchLimits limits = new FetchLimits(1024, 16, Duration.ofMillis(500), List.of(), Set.of(), false);
+        try (HttpFetcher http = new HttpFetcher(limits, 2, rebinding)) {
+            BadInputException e = catchThrowableOfType(BadInputException.class,
+                    () -> http.fetch(java.net.URI.create("http://images.example:" + server.getAddress().getPort() + "/rebound")));
+            assertThat(e).isNotNull();
+            assertThat(e.code()).isIn(ErrorCode.FETCH_TIMEOUT, ErrorCode.FETCH_FAILED);
+        }
+        assertThat(reboundRequests).hasValue(0);
+    }
+
+    @Test
+    void aNameWithAnyPrivateAddressIsRefused() {
+        PublicAddressResolver.Lookup mixed = host -> new InetAddress[] {
+                InetAddress.getByAddress(host, new byte[] {93, (byte) 184, (byte) 216, 34}),
+                InetAddress.getByAddress(host, new byte[] {10, 0, 0, 5})};
+        FetchLimits limits = new FetchLimits(1024, 16, Duration.ofMillis(500), List.of(), Set.of(), false);
+        try (HttpFetcher http = new HttpFetcher(limits, 2, mixed)) {
+            BadInputException e = catchThrowableOfType(BadInputException.class,
+                    () -> http.fetch(java.net.URI.create("http://images.example/cat.jpg")));
+            assertThat(e.code()).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
+            assertThat(e.getMessage()).contains("10.0.0.5");
+        }
+    }
+
+    @Test
     void privateAddressesAreRecognised() throws Exception {
-        assertThat(HttpFetcher.isPrivate(InetAddress.getByName("10.1.2.3"))).isTrue();
-        assertThat(HttpFetcher.isPrivate(InetAddress.getByName("169.254.169.254"))).isTrue();
-        assertThat(HttpFetcher.isPrivate(InetAddress.getByName("::1"))).isTrue();
-        assertThat(HttpFetcher.isPrivate(InetAddress.getByName("fd00::1"))).isTrue();
-        assertThat(HttpFetcher.isPrivate(InetAddress.getByName("93.184.216.34"))).isFalse();
+        assertThat(PublicAddressResolver.isPrivate(InetAddress.getByName("10.1.2.3"))).isTrue();
+        assertThat(PublicAddressResolver.isPrivate(InetAddress.getByName("169.254.169.254"))).isTrue();
+        assertThat(PublicAddressResolver.isPrivate(InetAddress.getByName("::1"))).isTrue();
+        assertThat(PublicAddressResolver.isPrivate(InetAddress.getByName("fd00::1"))).isTrue();
+        assertThat(PublicAddressResolver.isPrivate(InetAddress.getByName("93.184.216.34"))).isFalse();
     }
 }
