@@ -68,7 +68,8 @@ public final class ImageDecoder {
     /**
      * The first image (frame) in the bytes. The JDK's own readers go first: they decode JPEG
      * exactly as PIL's libjpeg does (proven by the golden tests) and ignore ICC profiles as PIL
-     * does. Plugins (TwelveMonkeys) take what the JDK cannot: CMYK and YCCK JPEG, WebP.
+     * does. Plugins (TwelveMonkeys) take what the JDK cannot: YCCK JPEG, WebP. CMYK JPEGs are
+     * read as raw samples and converted as PIL converts them ({@link CmykJpeg}).
      */
     private BufferedImage read(byte[] bytes) throws BadInputException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -87,7 +88,7 @@ public final class ImageDecoder {
             for (ImageReader reader : readers) {
                 in.seek(0);
                 try {
-                    return read(reader, in);
+                    return read(reader, in, bytes);
                 } catch (BadInputException e) {
                     if (e.code() == ErrorCode.TOO_MANY_PIXELS || e.code() == ErrorCode.TRUNCATED_IMAGE) {
                         throw e;
@@ -106,7 +107,7 @@ public final class ImageDecoder {
         }
     }
 
-    private BufferedImage read(ImageReader reader, ImageInputStream in) throws BadInputException {
+    private BufferedImage read(ImageReader reader, ImageInputStream in, byte[] bytes) throws BadInputException {
         String format = reader.getOriginatingProvider() == null
                 ? "image"
                 : reader.getOriginatingProvider().getFormatNames()[0].toUpperCase(Locale.ROOT);
@@ -121,7 +122,10 @@ public final class ImageDecoder {
                 throw new BadInputException(ErrorCode.TOO_MANY_PIXELS,
                         format + " of " + width + "x" + height + " = " + width * height + " pixels, limit " + maxPixels);
             }
-            BufferedImage image = reader.read(0);
+            CmykJpeg.Header jpeg = CmykJpeg.header(bytes);
+            BufferedImage image = jpeg != null && jpeg.isCmyk() && reader.canReadRaster()
+                    ? CmykJpeg.toRgb(reader.readRaster(0, null), jpeg.adobe())
+                    : reader.read(0);
             // The JDK's JPEG reader fills a cut-off image with gray and only warns; PIL refuses it.
             for (String warning : warnings) {
                 if (mentionsTruncation(warning)) {

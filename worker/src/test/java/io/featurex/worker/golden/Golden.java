@@ -65,7 +65,7 @@ final class Golden {
         }
     }
 
-    private static float[] floats(byte[] bytes) {
+    static float[] floats(byte[] bytes) {
         float[] out = new float[bytes.length / 4];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
         return out;

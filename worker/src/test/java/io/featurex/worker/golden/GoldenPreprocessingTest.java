@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.featurex.worker.decode.DecodeSpec;
 import io.featurex.worker.decode.Preprocessing;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,5 +31,16 @@ class GoldenPreprocessingTest {
         // Bit-identical, JPEGs included: ImageIO's IJG decoder (ISLOW IDCT, fancy upsampling)
         // agrees with PIL's libjpeg-turbo on these files, baseline 4:2:0 and progressive 4:4:4.
         assertThat(diff).isZero();
+    }
+
+    @org.junit.jupiter.api.Test
+    void cmykJpegNetworkInputMatchesPils() throws Exception {
+        Path dir = Golden.root().resolve("cmyk");
+        float[] ours = DecodeSpec.defaults(Long.MAX_VALUE).decoderFor(Preprocessing.CAFFE, 224).decode(Files.readAllBytes(dir.resolve("photo-cmyk.jpg")));
+        float[] theirs;
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(dir.resolve("photo-cmyk.caffe.f32.gz")))) {
+            theirs = Golden.floats(in.readAllBytes());
+        }
+        assertThat(Golden.maxAbsDiff(ours, theirs)).isZero();
     }
 }
