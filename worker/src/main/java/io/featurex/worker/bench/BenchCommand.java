@@ -73,8 +73,10 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> sets = new ArrayList<>(List.of("samples", "mixed"));
 
     @Option(names = "--workers", split = ",", paramLabel = "W",
-            description = "End-to-end workers: featurex, python-batched, python-naive; 'none' skips end-to-end. Default: ${DEFAULT-VALUE}.")
-    List<String> workers = new ArrayList<>(List.of(EndToEndSection.FEATUREX, EndToEndSection.PYTHON, EndToEndSection.NAIVE));
+            description = "End-to-end workers: featurex, featurex-reduced (featurex with --decode-jpeg-reduce true), python-batched, "
+                    + "python-naive; 'none' skips end-to-end. Default: ${DEFAULT-VALUE}.")
+    List<String> workers = new ArrayList<>(List.of(EndToEndSection.FEATUREX, EndToEndSection.FEATUREX_REDUCED, EndToEndSection.PYTHON,
+            EndToEndSection.NAIVE));
 
     @Option(names = "--no-python", description = "No Python at all: no model-only peers, no Python workers (weights must then exist in the work dir).")
     boolean noPython;
@@ -131,11 +133,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         workers.removeIf(w -> w.equalsIgnoreCase("none"));
         if (noPython) {
-            workers.removeIf(w -> !w.equals(EndToEndSection.FEATUREX));
+            workers.removeIf(w -> !w.equals(EndToEndSection.FEATUREX) && !w.equals(EndToEndSection.FEATUREX_REDUCED));
         }
         for (String w : workers) {
-            if (!List.of(EndToEndSection.FEATUREX, EndToEndSection.PYTHON, EndToEndSection.NAIVE).contains(w)) {
-                progress.println("unknown worker " + w + " (featurex, python-batched, python-naive, none)");
+            if (!List.of(EndToEndSection.FEATUREX, EndToEndSection.FEATUREX_REDUCED, EndToEndSection.PYTHON, EndToEndSection.NAIVE).contains(w)) {
+                progress.println("unknown worker " + w + " (featurex, featurex-reduced, python-batched, python-naive, none)");
                 return 2;
             }
         }

@@ -20,6 +20,8 @@ import java.util.Optional;
 final class EndToEndSection {
 
     static final String FEATUREX = "featurex";
+    /** featurex with decode.jpeg-reduce: not PIL-exact, shown beside the exact run of the same bench. */
+    static final String FEATUREX_REDUCED = "featurex-reduced";
     static final String PYTHON = "python-batched";
     static final String NAIVE = "python-naive";
 
@@ -140,9 +142,10 @@ final class EndToEndSection {
     private WorkerLaunch launch(String worker, String bootstrap, Path weights) throws IOException {
         String python = settings.pythonExe();
         return switch (worker) {
-            case FEATUREX -> {
+            case FEATUREX, FEATUREX_REDUCED -> {
                 int port = freePort();
-                yield new WorkerLaunch(FEATUREX, t -> JavaCommand.featurex("run",
+                String reduce = Boolean.toString(worker.equals(FEATUREX_REDUCED));
+                yield new WorkerLaunch(worker, t -> JavaCommand.featurex("run",
                         "--bootstrap-servers", bootstrap,
                         "--input-topic", t.input(), "--output-topic", t.output(), "--dead-letter-topic", t.deadLetters(),
                         "--group-id", t.group(),
@@ -150,6 +153,7 @@ final class EndToEndSection {
                         "--batch-max-size", Integer.toString(settings.batchMaxSize()),
                         "--batch-max-delay-ms", Integer.toString(settings.batchMaxDelayMs()),
                         "--pipeline-decode-threads", Integer.toString(settings.decodeThreads()),
+                        "--decode-jpeg-reduce", reduce,
                         "--fetch-file-roots", roots(),
                         "--metrics-port", Integer.toString(port)), port);
             }

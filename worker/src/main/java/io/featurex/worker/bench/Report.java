@@ -167,14 +167,22 @@ final class Report {
                     target = E2E_VS_MODEL;
                     aloneSeconds = 1 / alone;
                 }
-                double perImageAlone = aloneSeconds;
-                run.stages().ifPresent(s -> notes.add(String.format(Locale.ROOT,
-                        "featurex on %s (the row's wave), from its /metrics: %s; %s.", run.set(),
-                        s.describe(run.timeline().fromProduceSeconds(), perImageAlone), run.metrics().map(Report::heap).orElse(""))));
-                Optional<StageBreakdown> stages = run.stages();
-                if (stages.isPresent() && Double.isFinite(stages.get().meanBatch())) {
-                    batch += String.format(Locale.ROOT, " (mean %.1f)", stages.get().meanBatch());
+                batch += stageNote(run, aloneSeconds);
+            } else if (run.label().equals(EndToEndSection.FEATUREX_REDUCED)) {
+                batch += stageNote(run, Double.NaN);
+                // Against the batched peer, as the exact run's target reads, so both ratios sit in the same table.
+                Optional<RunResult> peer = find(r.runs(), EndToEndSection.PYTHON, run.set());
+                if (peer.isPresent()) {
+                    compared = "this / Python batched e2e on " + run.set();
+                    ratio = rate / peer.get().steadyRate();
+                    if (ctx.setDescriptions().getOrDefault(run.set(), "").contains("large")) {
+                        target = E2E_VS_PYTHON;
+                    }
                 }
+                find(r.runs(), EndToEndSection.FEATUREX, run.set()).ifPresent(exact -> notes.add(String.format(Locale.ROOT,
+                        "featurex-reduced (--decode-jpeg-reduce true: large JPEGs decoded at a reduced scale, not PIL-exact) on %s: "
+                                + "min cosine against the exact featurex's vectors for the same %d images %s.",
+                        run.set(), common(exact, run), Format.cosine(minCosine(exact, run)))));
             } else {
                 Optional<RunResult> ours = find(r.runs(), EndToEndSection.FEATUREX, run.set());
                 if (ours.isPresent()) {
@@ -227,13 +235,25 @@ final class Report {
                 + "the first batch, from first to last output (record timestamps); 'from 1st produce' includes filling the "
                 + "pipeline. "
                 + "featurex: `run` in its own JVM, exactly-once, --batch-max-size %d --batch-max-delay-ms %d "
-                + "--pipeline-decode-threads %d. Python peers: Debian torch with torch.set_num_threads(%d) and the bench's "
+                + "--pipeline-decode-threads %d; featurex-reduced: the same plus --decode-jpeg-reduce true, its ratio this / the "
+                + "batched Python worker. Python peers: Debian torch with torch.set_num_threads(%d) and the bench's "
                 + "LD_PRELOAD allocator, at-least-once (no transactions). Each row is the fastest of its waves (rounds, then retries "
                 + "of rows whose fastest wave saw other processes take more than the --max-others share); peak RSS is the "
                 + "worker process's VmHWM over all its waves.",
                 WorkerSession.PARTITIONS, ctx.batchMaxSize(), ctx.batchMaxDelayMs(), ctx.decodeThreads(), ctx.threads()));
         ctx.setDescriptions().forEach((name, description) -> notes.add("image set " + name + ": " + description + "."));
         notes.add(loadNote("end-to-end runs", r.runs().stream().mapToDouble(RunResult::foreignCores).toArray()));
+    }
+
+    /** A featurex run's stages from its /metrics as a note; returns its mean batch for the batch column. */
+    private String stageNote(RunResult run, double perImageAlone) {
+        run.stages().ifPresent(s -> notes.add(String.format(Locale.ROOT,
+                "%s on %s (the row's wave), from its /metrics: %s; %s.", run.label(), run.set(),
+                s.describe(run.timeline().fromProduceSeconds(), perImageAlone), run.metrics().map(Report::heap).orElse(""))));
+        Optional<StageBreakdown> stages = run.stages();
+        return stages.isPresent() && Double.isFinite(stages.get().meanBatch())
+                ? String.format(Locale.ROOT, " (mean %.1f)", stages.get().meanBatch())
+                : "";
     }
 
     /** The worker JVM's heap at the end of a run (the JVM metrics every worker exports). */
@@ -251,6 +271,7 @@ final class Report {
     private String label(RunResult run) {
         return switch (run.label()) {
             case EndToEndSection.FEATUREX -> "e2e featurex `run`, " + run.set();
+            case EndToEndSection.FEATUREX_REDUCED -> "e2e featurex `run` --decode-jpeg-reduce true (not PIL-exact), " + run.set();
             case EndToEndSection.PYTHON -> "e2e Python batched worker, " + run.set();
             case EndToEndSection.NAIVE -> "e2e Python naive worker (1 image/forward), " + run.set();
             default -> "e2e " + run.label() + ", " + run.set();

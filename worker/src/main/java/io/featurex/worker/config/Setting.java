@@ -43,6 +43,7 @@ public enum Setting {
     DECODE_RESIZE("decode.resize", "auto", "auto (per preprocessing), stretch (whole image, as Keras) or shorter-side-crop (256 then centre 224, as torchvision)."),
     DECODE_INTERPOLATION("decode.interpolation", "auto", "auto (per preprocessing), nearest (Keras) or bilinear (torchvision); resampling as PIL."),
     DECODE_EXIF_ORIENTATION("decode.exif-orientation", "false", "Rotate/flip JPEGs per their EXIF orientation (Keras and PIL ignore it)."),
+    DECODE_JPEG_REDUCE("decode.jpeg-reduce", "false", "Decode JPEGs at least twice the size the resize needs at a reduced scale (subsampled, then box-averaged), then resize as usual: a 4000x3000 photo decodes and resizes 1.3-2x faster, but the input is no longer PIL-exact. The model identity does not record it."),
     DECODE_MAX_PIXELS("decode.max-pixels", "50000000", "Images with more pixels are refused from their header (decompression bombs); bounds decode memory (~7 bytes a pixel)."),
     METRICS_PORT("metrics.port", "9400", "Port of /metrics, /healthz and /readyz; -1 disables."),
     SHUTDOWN_TIMEOUT_MS("shutdown.timeout-ms", "30000", "On SIGTERM, time to finish the in-flight batch and commit."),

@@ -96,6 +96,7 @@ public record WorkerConfig(
         Optional<ResizePolicy.Interpolation> interpolation =
                 p.auto(Setting.DECODE_INTERPOLATION, ResizePolicy.Interpolation.values(), ResizePolicy.Interpolation::key);
         boolean exif = p.bool(Setting.DECODE_EXIF_ORIENTATION);
+        boolean jpegReduce = p.bool(Setting.DECODE_JPEG_REDUCE);
         String device = p.text(Setting.MODEL_DEVICE);
         if (device != null && !device.matches("auto|cpu|gpu|gpu:\\d+")) {
             p.problem(Setting.MODEL_DEVICE, "must be auto, cpu, gpu or gpu:N, got '" + device + "'");
@@ -151,7 +152,7 @@ public record WorkerConfig(
                 new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), format, seed, divisor, preprocessing, device, precision),
                 new BatchSizing(fixedBatch, false, Duration.ofMillis(autoBudgetMs)), Duration.ofMillis(delayMs), maxInFlight, decodeThreads,
                 new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate), s3,
-                new DecodeSpec(fit, interpolation, exif, maxPixels), metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
+                new DecodeSpec(fit, interpolation, exif, maxPixels, jpegReduce), metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
     }
 
     /** The same configuration with the batch size measured at start-up in place of auto. */

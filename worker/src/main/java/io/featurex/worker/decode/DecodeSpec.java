@@ -9,15 +9,17 @@ import java.util.Optional;
  * @param interpolation         empty: as the preprocessing mode's framework does it
  * @param honourExifOrientation rotate/flip per the EXIF orientation tag (Keras and PIL ignore it)
  * @param maxPixels             larger images are refused from their header
+ * @param jpegReduce            decode large JPEGs at a reduced scale (faster, not PIL-exact)
  */
 public record DecodeSpec(
         Optional<ResizePolicy.Fit> fit,
         Optional<ResizePolicy.Interpolation> interpolation,
         boolean honourExifOrientation,
-        long maxPixels) {
+        long maxPixels,
+        boolean jpegReduce) {
 
     public static DecodeSpec defaults(long maxPixels) {
-        return new DecodeSpec(Optional.empty(), Optional.empty(), false, maxPixels);
+        return new DecodeSpec(Optional.empty(), Optional.empty(), false, maxPixels, false);
     }
 
     public ResizePolicy resizeFor(Preprocessing preprocessing) {
@@ -26,6 +28,6 @@ public record DecodeSpec(
     }
 
     public ImageDecoder decoderFor(Preprocessing preprocessing, int size) {
-        return new ImageDecoder(preprocessing, resizeFor(preprocessing), size, maxPixels, honourExifOrientation);
+        return new ImageDecoder(preprocessing, resizeFor(preprocessing), size, maxPixels, honourExifOrientation, jpegReduce);
     }
 }

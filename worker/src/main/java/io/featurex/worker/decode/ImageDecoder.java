@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -31,13 +32,20 @@ public final class ImageDecoder {
     private final int size;
     private final long maxPixels;
     private final boolean honourExifOrientation;
+    private final boolean jpegReduce;
 
-    public ImageDecoder(Preprocessing preprocessing, ResizePolicy resize, int size, long maxPixels, boolean honourExifOrientation) {
+    /**
+     * @param jpegReduce decode JPEGs at least twice the size the resize needs at a reduced scale
+     *                   ({@link JpegReduction}): faster, not PIL-exact
+     */
+    public ImageDecoder(Preprocessing preprocessing, ResizePolicy resize, int size, long maxPixels, boolean honourExifOrientation,
+            boolean jpegReduce) {
         this.preprocessing = preprocessing;
         this.resize = resize;
         this.size = size;
         this.maxPixels = maxPixels;
         this.honourExifOrientation = honourExifOrientation;
+        this.jpegReduce = jpegReduce;
         ImageIO.setUseCache(false); // decode in memory, never through temp files
     }
 
@@ -50,11 +58,17 @@ public final class ImageDecoder {
     /** Decoded pixels, upright if so configured, before any resizing. */
     record Rgb(int[] pixels, int width, int height) {}
 
+    /** A decoded image and the reduction it was read with (its box averaging still to do). */
+    private record Decoded(BufferedImage image, JpegReduction reduction) {}
+
     Rgb readRgb(byte[] bytes) throws BadInputException {
-        BufferedImage image = read(bytes);
-        int[] rgb = toRgb(image);
-        int width = image.getWidth();
-        int height = image.getHeight();
+        Decoded decoded = read(bytes);
+        BufferedImage image = decoded.image();
+        Rgb read = decoded.reduction().average(new Rgb(toRgb(image), image.getWidth(), image.getHeight()));
+        int[] rgb = read.pixels();
+        int width = read.width();
+        int height = read.height();
+        // After the reduction: flips and quarter turns commute with it, and act on fewer pixels.
         int orientation = honourExifOrientation ? ExifOrientation.read(bytes) : 1;
         if (orientation > 1) {
             rgb = ExifOrientation.apply(rgb, width, height, orientation);
@@ -71,7 +85,7 @@ public final class ImageDecoder {
      * does. Plugins (TwelveMonkeys) take what the JDK cannot: YCCK JPEG, WebP. CMYK JPEGs are
      * read as raw samples and converted as PIL converts them ({@link CmykJpeg}).
      */
-    private BufferedImage read(byte[] bytes) throws BadInputException {
+    private Decoded read(byte[] bytes) throws BadInputException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             List<ImageReader> readers = new ArrayList<>();
             ImageIO.getImageReaders(in).forEachRemaining(readers::add);
@@ -107,7 +121,7 @@ public final class ImageDecoder {
         }
     }
 
-    private BufferedImage read(ImageReader reader, ImageInputStream in, byte[] bytes) throws BadInputException {
+    private Decoded read(ImageReader reader, ImageInputStream in, byte[] bytes) throws BadInputException {
         String format = reader.getOriginatingProvider() == null
                 ? "image"
                 : reader.getOriginatingProvider().getFormatNames()[0].toUpperCase(Locale.ROOT);
@@ -123,16 +137,29 @@ public final class ImageDecoder {
                         format + " of " + width + "x" + height + " = " + width * height + " pixels, limit " + maxPixels);
             }
             CmykJpeg.Header jpeg = CmykJpeg.header(bytes);
-            BufferedImage image = jpeg != null && jpeg.isCmyk() && reader.canReadRaster()
-                    ? CmykJpeg.toRgb(reader.readRaster(0, null), jpeg.adobe())
-                    : reader.read(0);
+            boolean cmyk = jpeg != null && jpeg.isCmyk() && reader.canReadRaster();
+            // Planned from the header too; the pixel limit above still applies to the full size.
+            // CMYK is converted from raw samples at full size, never reduced.
+            JpegReduction reduction = jpegReduce && !cmyk && isJpeg(bytes)
+                    ? JpegReduction.plan(width, height, resize.neededSide(size))
+                    : JpegReduction.NONE;
+            BufferedImage image;
+            if (cmyk) {
+                image = CmykJpeg.toRgb(reader.readRaster(0, null), jpeg.adobe());
+            } else if (reduction.reduces()) {
+                ImageReadParam param = reader.getDefaultReadParam();
+                reduction.configure(param);
+                image = reader.read(0, param);
+            } else {
+                image = reader.read(0); // the exact path, exactly as before the option existed
+            }
             // The JDK's JPEG reader fills a cut-off image with gray and only warns; PIL refuses it.
             for (String warning : warnings) {
                 if (mentionsTruncation(warning)) {
                     throw new BadInputException(ErrorCode.TRUNCATED_IMAGE, format + " data ends early: " + warning);
                 }
             }
-            return image;
+            return new Decoded(image, reduction);
         } catch (IOException | RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof EOFException || mentionsTruncation(t.getMessage())) {
@@ -174,6 +201,11 @@ public final class ImageDecoder {
         return null;
     }
 
+    /** Starts with a JPEG's SOI marker. */
+    static boolean isJpeg(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
+    }
+
     /** A PNG without its IEND chunk or a JPEG without its EOI marker near the end was cut short. */
     static boolean endsEarly(byte[] b) {
         int n = b.length;
@@ -204,7 +236,7 @@ public final class ImageDecoder {
             return resample(rgb, width, height, size, size);
         }
         // torchvision: the shorter side becomes 256 (for 224), the longer keeps the aspect, truncated.
-        int shorterTarget = size * 256 / 224;
+        int shorterTarget = ResizePolicy.shorterSideTarget(size);
         int resizedWidth = width <= height ? shorterTarget : (int) ((long) shorterTarget * width / height);
         int resizedHeight = width <= height ? (int) ((long) shorterTarget * height / width) : shorterTarget;
         int[] scaled = resample(rgb, width, height, resizedWidth, resizedHeight);

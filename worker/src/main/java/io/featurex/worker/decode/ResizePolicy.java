@@ -13,6 +13,20 @@ public record ResizePolicy(Fit fit, Interpolation interpolation) {
     /** torchvision's {@code Resize(256)} + {@code CenterCrop(224)}, bilinear (antialiased, as PIL). */
     public static final ResizePolicy TORCHVISION = new ResizePolicy(Fit.SHORTER_SIDE_CROP, Interpolation.BILINEAR);
 
+    /** torchvision's {@code Resize(256)} for a 224 input: the shorter side's length before the centre crop. */
+    static int shorterSideTarget(int size) {
+        return size * 256 / 224;
+    }
+
+    /**
+     * The side a source needs in both directions so that the resize still shrinks it (never
+     * enlarges it): the input size when stretching, the shorter-side target when cropping. A
+     * reduced decode ({@link JpegReduction}) keeps at least this much.
+     */
+    int neededSide(int size) {
+        return fit == Fit.STRETCH ? size : shorterSideTarget(size);
+    }
+
     public enum Fit {
         /** The whole image, aspect ratio not kept. */
         STRETCH("stretch"),

@@ -71,6 +71,15 @@ class WorkerConfigTest {
     }
 
     @Test
+    void theReducedJpegDecodeIsOptIn() {
+        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092")).decode().jpegReduce()).isFalse();
+        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "decode.jpeg-reduce", "true")).decode().jpegReduce()).isTrue();
+        assertThat(catchThrowableOfType(ConfigException.class,
+                () -> WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "decode.jpeg-reduce", "yes"))).getMessage())
+                .contains("decode.jpeg-reduce", "--decode-jpeg-reduce", "must be true or false, got 'yes'");
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() {
         Map<String, String> raw = new HashMap<>();
         raw.put("batch.max-size", "0");

@@ -112,7 +112,7 @@ class ImageDecoderTest {
     @Test
     void pixelBombsAreRefusedFromTheHeader() throws Exception {
         byte[] big = png(new BufferedImage(2000, 2000, BufferedImage.TYPE_BYTE_GRAY));
-        ImageDecoder strict = new ImageDecoder(Preprocessing.CAFFE, ResizePolicy.KERAS, SIZE, 1_000_000, false);
+        ImageDecoder strict = new ImageDecoder(Preprocessing.CAFFE, ResizePolicy.KERAS, SIZE, 1_000_000, false, false);
         BadInputException e = catchThrowableOfType(BadInputException.class, () -> strict.decode(big));
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_PIXELS);
         assertThat(e.getMessage()).contains("2000x2000");
@@ -142,7 +142,7 @@ class ImageDecoderTest {
     }
 
     private static ImageDecoder decoder(Preprocessing mode) {
-        return new ImageDecoder(mode, mode.defaultResize(), SIZE, 100_000_000, false);
+        return new ImageDecoder(mode, mode.defaultResize(), SIZE, 100_000_000, false, false);
     }
 
     static byte[] sample(String name) throws IOException {
