@@ -21,6 +21,18 @@ public final class Format {
         return Double.isFinite(value) ? String.format(Locale.ROOT, "%.2fx", value) : "-";
     }
 
+    /**
+     * A ratio next to its target: three decimals where two would round it onto the bound, so a
+     * "1.15x ... NOT met" (1.148) never reads as a contradiction.
+     */
+    public static String ratio(double value, Target target) {
+        String two = ratio(value);
+        if (target != null && Double.isFinite(value) && value != target.bound() && two.equals(ratio(target.bound()))) {
+            return String.format(Locale.ROOT, "%.3fx", value);
+        }
+        return two;
+    }
+
     public static String percent(double fraction) {
         return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.0f%%", 100 * fraction) : "-";
     }

@@ -13,6 +13,11 @@ import java.util.List;
 final class JavaCommand {
 
     private static final String MAIN = "io.featurex.worker.cli.Main";
+    /**
+     * The heap cap the launcher ({@code featurex}) and the CPU image give {@code run}; the bench's
+     * workers get it too, so their memory is what users' is. JavaCommandTest keeps the three equal.
+     */
+    static final String RUN_HEAP = "-Xmx768m";
 
     private JavaCommand() {}
 
@@ -20,6 +25,9 @@ final class JavaCommand {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (args.length > 0 && args[0].equals("run")) {
+            command.add(RUN_HEAP); // before the copied flags: an -Xmx of the user's own comes later and wins
+        }
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // debuggers and agents stay with the bench; everything else configures the JVM alike
             if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xrunjdwp")) {

@@ -128,7 +128,7 @@ final class Report {
                 Format.rate(range[1]), Format.percent(gflops / matmul), Format.cores(m.foreignCores()));
         String verdict = target == null ? "" : !applicable ? "n/a: cos < " + BF16_MIN_COSINE : target.verdict(ratio);
         table.add(label, Integer.toString(batch), Format.rate(rate), Format.gflops(gflops), Format.gib(m.peakRssBytes()),
-                compared, target == null && Double.isNaN(ratio) ? "" : Format.ratio(ratio),
+                compared, target == null && Double.isNaN(ratio) ? "" : Format.ratio(ratio, target),
                 target == null ? "" : target.toString(), verdict, detail);
     }
 
@@ -212,7 +212,7 @@ final class Report {
             }
             table.add(label(run), batch, run.complete() ? Format.rate(rate) : "FAILED",
                     Format.gflops(Flops.achieved(rate, ctx.gflopPerImage())), Format.gib(run.peakRssBytes()), compared,
-                    Format.ratio(ratio), target == null ? "" : target.toString(),
+                    Format.ratio(ratio, target), target == null ? "" : target.toString(),
                     target == null ? "" : target.verdict(ratio), detail.toString());
         }
         r.backlog().ifPresent(b -> {
@@ -264,7 +264,7 @@ final class Report {
         if (Double.isNaN(committed)) {
             return "JVM heap not reported";
         }
-        return String.format(Locale.ROOT, "JVM heap at the end: %s committed, %s used, max %s (no -Xmx: 1/4 of RAM)",
+        return String.format(Locale.ROOT, "JVM heap at the end: %s committed, %s used, max %s",
                 Format.gib((long) committed), Format.gib((long) used), Format.gib((long) max));
     }
 
