@@ -52,18 +52,10 @@ public final class JpegReduceReport {
                 float[] b = reduced.decode(bytes);
                 exactInputs.add(a);
                 reducedInputs.add(b);
-                // Back to pixel levels: caffe inputs are 0-255 already; torch ones were divided by 255 and by std.
-                double[] level = mode == Preprocessing.CAFFE ? new double[] {1, 1, 1} : new double[] {255 * 0.229, 255 * 0.224, 255 * 0.225};
-                double max = 0;
-                double sum = 0;
-                for (int i = 0; i < a.length; i++) {
-                    double d = Math.abs(a[i] - b[i]) * level[i % 3];
-                    max = Math.max(max, d);
-                    sum += d;
-                }
+                JpegReductionTest.Difference d = JpegReductionTest.difference(a, b, mode);
                 System.out.printf(Locale.ROOT, "%s %s (%s): decode+resize exact %.1f ms, reduced %.1f ms (median of %d after %d warm-ups); "
                                 + "|input difference| max %.1f, mean %.2f pixel levels%n",
-                        mode.key(), Path.of(arg).getFileName(), plan(bytes, mode), exactMs, reducedMs, TIMED, WARMUPS, max, sum / a.length);
+                        mode.key(), Path.of(arg).getFileName(), plan(bytes, mode), exactMs, reducedMs, TIMED, WARMUPS, d.max(), d.mean());
             }
             try (FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, 1, mode))) {
                 float[][] va = model.extract(new PixelBatch(exactInputs, SIZE));

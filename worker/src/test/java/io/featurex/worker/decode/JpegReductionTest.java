@@ -143,10 +143,10 @@ class JpegReductionTest {
         assertThat(e.getMessage()).contains("2400x1800");
     }
 
-    private record Difference(double max, double mean) {}
+    record Difference(double max, double mean) {}
 
     /** In 0-255 pixel levels, whatever the mode's scale. */
-    private static Difference difference(float[] a, float[] b, Preprocessing mode) {
+    static Difference difference(float[] a, float[] b, Preprocessing mode) {
         double[] level = mode == Preprocessing.CAFFE ? new double[] {1, 1, 1} : new double[] {255 * 0.229, 255 * 0.224, 255 * 0.225};
         double max = 0;
         double sum = 0;

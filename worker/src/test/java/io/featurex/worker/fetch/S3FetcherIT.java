@@ -25,18 +25,14 @@ class S3FetcherIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        s3 = S3Server.start();
+        s3 = S3Server.start().exportCredentials(); // found the standard way: the SDK's system properties
         s3.createBucket("bin");
-        System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
         FetchLimits limits = new FetchLimits(MAX_BYTES, MAX_BYTES, Duration.ofMillis(1_000), List.of(), Set.of(), false);
         fetcher = new S3Fetcher(limits, new S3Settings(Optional.of(s3.endpoint()), Optional.empty(), true, 2), 2);
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
         if (fetcher != null) {
             fetcher.close();
         }

@@ -45,18 +45,13 @@ class S3EventsIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        s3 = S3Server.start();
+        s3 = S3Server.start().exportCredentials(); // found the standard way: the SDK's system properties
         s3.createBucket(BUCKET);
         model = ModelLoader.load(ModelSpec.seeded(42, 8, Preprocessing.CAFFE));
-        // The worker finds credentials the standard way: here, the SDK's system properties.
-        System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
         if (model != null) {
             model.close();
         }

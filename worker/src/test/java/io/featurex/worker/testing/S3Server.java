@@ -75,6 +75,16 @@ public final class S3Server implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 
+    /**
+     * Makes this server's keys the AWS SDK's default credentials in this JVM (its system
+     * properties, the first source of the standard chain the worker uses) until {@link #close}.
+     */
+    public S3Server exportCredentials() {
+        System.setProperty("aws.accessKeyId", ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", SECRET_KEY);
+        return this;
+    }
+
     /** What a worker needs to read from this server (credentials come from the SDK's chain). */
     public Map<String, String> workerSettings() {
         return Map.of("s3.endpoint", endpoint().toString(), "s3.path-style", "true", "s3.region", "us-east-1");
@@ -98,6 +108,8 @@ public final class S3Server implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
         client.close();
         proxy.stop();
         context.close();
