@@ -1,5 +1,7 @@
 package io.featurex.worker.decode;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,6 +27,31 @@ public record DecodeSpec(
     public ResizePolicy resizeFor(Preprocessing preprocessing) {
         ResizePolicy base = preprocessing.defaultResize();
         return new ResizePolicy(fit.orElse(base.fit()), interpolation.orElse(base.interpolation()));
+    }
+
+    /**
+     * What of these settings changes the network's input compared with the preprocessing mode's
+     * framework: part of the model identity, since vectors of differently decoded images are not
+     * comparable either. Empty when decoding is the framework's own. The pixel limit refuses
+     * images but never changes one, so it is not part of it.
+     */
+    public String identity(Preprocessing preprocessing) {
+        ResizePolicy framework = preprocessing.defaultResize();
+        ResizePolicy used = resizeFor(preprocessing);
+        List<String> parts = new ArrayList<>();
+        if (used.fit() != framework.fit()) {
+            parts.add("resize=" + used.fit().key());
+        }
+        if (used.interpolation() != framework.interpolation()) {
+            parts.add("interpolation=" + used.interpolation().key());
+        }
+        if (honourExifOrientation) {
+            parts.add("exif-orientation");
+        }
+        if (jpegReduce) {
+            parts.add("jpeg-reduce");
+        }
+        return String.join(" ", parts);
     }
 
     public ImageDecoder decoderFor(Preprocessing preprocessing, int size) {

@@ -78,8 +78,10 @@ public final class WorkerMetrics {
         return registry;
     }
 
-    public void model(ModelInfo info) {
-        model.setLabelValues(info.architecture(), info.weightsDigest(), info.preprocessing().key(), info.precision().key(), info.device());
+    /** @param decode how images are decoded where it differs from the framework's way; "" when it does not */
+    public void model(ModelInfo info, String decode) {
+        model.setLabelValues(info.architecture(), info.weightsDigest(), info.preprocessing().key(), info.precision().key(),
+                decode, info.device());
     }
 
     /** @param measured whether batch.max-size=auto measured it at start-up */

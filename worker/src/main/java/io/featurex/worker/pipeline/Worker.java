@@ -87,7 +87,8 @@ public final class Worker implements AutoCloseable {
         this.metrics = metrics;
         this.health = health;
         this.policy = new BatchPolicy(config.batchMaxSize().resolved(), config.batchMaxDelay().toNanos());
-        this.outputs = new OutputRecords(config.outputTopic(), config.deadLetterTopic(), config.workerId(), extractor.info());
+        String decodeIdentity = config.decode().identity(extractor.info().preprocessing());
+        this.outputs = new OutputRecords(config.outputTopic(), config.deadLetterTopic(), config.workerId(), extractor.info(), decodeIdentity);
         this.consumer = new KafkaConsumer<>(KafkaClients.consumer(config));
         try {
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
@@ -107,7 +108,7 @@ public final class Worker implements AutoCloseable {
                 decodePool,
                 metrics);
         this.lag = new LagTracker(consumer, metrics);
-        metrics.model(extractor.info());
+        metrics.model(extractor.info(), decodeIdentity);
         metrics.batchMaxSize(policy.maxSize(), config.batchMaxSize().measured());
     }
 

@@ -13,12 +13,13 @@ final class Models {
      * The identity a worker running this model writes into its vectors. Taken from
      * {@link OutputRecords} itself, so the index and the workers can never map it differently.
      */
-    static ModelIdentity identityOf(ModelInfo info) {
-        return new OutputRecords("unused", "unused-dead-letters", "similar", info).model();
+    static ModelIdentity identityOf(ModelInfo info, String decode) {
+        return new OutputRecords("unused", "unused-dead-letters", "similar", info, decode).model();
     }
 
     static String describe(ModelIdentity m) {
         return m.getArchitecture() + " weights=" + m.getWeightsDigest() + " (" + m.getWeightsSource() + ")"
-                + " preprocessing=" + m.getPreprocessing() + " precision=" + m.getPrecision() + " input=" + m.getInputSize();
+                + " preprocessing=" + m.getPreprocessing() + " precision=" + m.getPrecision() + " input=" + m.getInputSize()
+                + (m.getDecode().isEmpty() ? "" : " decode=" + m.getDecode());
     }
 }

@@ -23,11 +23,12 @@ public final class OutputRecords {
     private final String workerId;
     private final ModelIdentity model;
 
-    public OutputRecords(String featureTopic, String deadLetterTopic, String workerId, ModelInfo info) {
+    /** @param decode how images are decoded, where it differs from the framework's way ({@code DecodeSpec.identity}) */
+    public OutputRecords(String featureTopic, String deadLetterTopic, String workerId, ModelInfo info, String decode) {
         this.featureTopic = featureTopic;
         this.deadLetterTopic = deadLetterTopic;
         this.workerId = workerId;
-        this.model = identity(info);
+        this.model = identity(info, decode);
     }
 
     public ModelIdentity model() {
@@ -89,7 +90,7 @@ public final class OutputRecords {
         return SourceCoordinates.newBuilder().setTopic(topic).setPartition(partition).setOffset(offset).build();
     }
 
-    static ModelIdentity identity(ModelInfo info) {
+    static ModelIdentity identity(ModelInfo info, String decode) {
         return ModelIdentity.newBuilder()
                 .setArchitecture(info.architecture())
                 .setWeightsSource(switch (info.weightsSource()) {
@@ -108,6 +109,7 @@ public final class OutputRecords {
                     case FP16 -> ModelIdentity.Precision.FP16;
                 })
                 .setInputSize(info.inputSize())
+                .setDecode(decode)
                 .build();
     }
 

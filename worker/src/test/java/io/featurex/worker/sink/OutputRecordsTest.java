@@ -13,13 +13,22 @@ class OutputRecordsTest {
 
     @Test
     void theModelIdentityCarriesTheRealPrecisionSoPrecisionsNeverMix() {
-        ModelIdentity fp32 = new OutputRecords("f", "d", "w", info(Precision.FP32)).model();
-        ModelIdentity bf16 = new OutputRecords("f", "d", "w", info(Precision.BF16)).model();
-        ModelIdentity fp16 = new OutputRecords("f", "d", "w", info(Precision.FP16)).model();
+        ModelIdentity fp32 = new OutputRecords("f", "d", "w", info(Precision.FP32), "").model();
+        ModelIdentity bf16 = new OutputRecords("f", "d", "w", info(Precision.BF16), "").model();
+        ModelIdentity fp16 = new OutputRecords("f", "d", "w", info(Precision.FP16), "").model();
         assertThat(fp32.getPrecision()).isEqualTo(ModelIdentity.Precision.FP32);
         assertThat(bf16.getPrecision()).isEqualTo(ModelIdentity.Precision.BF16);
         assertThat(fp16.getPrecision()).isEqualTo(ModelIdentity.Precision.FP16);
         assertThat(bf16).isNotEqualTo(fp32); // the index compares whole identities
+    }
+
+    @Test
+    void theModelIdentityCarriesHowImagesWereDecoded() {
+        ModelIdentity framework = new OutputRecords("f", "d", "w", info(Precision.FP32), "").model();
+        ModelIdentity reduced = new OutputRecords("f", "d", "w", info(Precision.FP32), "jpeg-reduce").model();
+        assertThat(framework.getDecode()).isEmpty();
+        assertThat(reduced.getDecode()).isEqualTo("jpeg-reduce");
+        assertThat(reduced).isNotEqualTo(framework);
     }
 
     private static ModelInfo info(Precision precision) {
