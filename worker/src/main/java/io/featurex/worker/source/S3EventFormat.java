@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.eventnotifications.s3.model.S3;
@@ -22,8 +23,10 @@ import software.amazon.awssdk.eventnotifications.s3.model.S3Object;
 /**
  * S3 event notifications: {@code {"Records": [...]}} as S3 sends them (through SQS, or SNS with
  * its envelope, and a connector) and as MinIO publishes them to Kafka (the same records, wrapped
- * with its own {@code EventName} and {@code Key}). Each object-created record is one image, read back with the
- * event's version or ETag so the vector is of exactly the object the event announced.
+ * with its own {@code EventName} and {@code Key}); and S3's events as EventBridge delivers them
+ * ({@code {"detail-type": "Object Created", "source": "aws.s3", "detail": {...}}}). Each
+ * object-created record is one image, read back with the event's version or ETag so the vector is
+ * of exactly the object the event announced.
  *
  * <p>The id is {@code bucket/key@version} (versioned buckets) or {@code bucket/key@etag}: the same
  * event delivered twice (storage notifications are at-least-once) overwrites downstream instead of
@@ -37,12 +40,47 @@ final class S3EventFormat implements RecordFormat {
     static final String SIZE = "s3.size";
     static final String SEQUENCER = "s3.sequencer";
 
-    private static final String CREATED = "ObjectCreated:";
-    private static final ObjectMapper SNS = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What one event record says about one object, whichever shape it came in. */
+    private record ObjectEvent(String eventName, boolean created, String bucket, String key, String version,
+            String etag, Long size, String sequencer, Instant time) {}
 
     @Override
     public List<Entry> entries(byte[] value, String fallbackId) throws BadInputException {
-        String text = unwrapSns(Text.utf8(value));
+        String text = Text.utf8(value);
+        JsonNode envelope = envelopeOrNull(text);
+        if (envelope != null && envelope.path("Type").asText("").equals("Notification") && envelope.path("Message").isTextual()) {
+            // S3 -> SNS -> SQS (-> a connector) without raw message delivery: the event is the
+            // envelope's Message string.
+            text = envelope.path("Message").textValue();
+            envelope = envelopeOrNull(text);
+        }
+        if (envelope != null && envelope.has("detail-type")) {
+            return List.of(entry(eventBridge(envelope), fallbackId));
+        }
+        List<ObjectEvent> events = notification(text);
+        List<Entry> entries = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            entries.add(entry(events.get(i), events.size() == 1 ? fallbackId : fallbackId + "-" + i));
+        }
+        return entries;
+    }
+
+    /** The JSON tree, read only when the text may be an SNS envelope or an EventBridge event. */
+    private static JsonNode envelopeOrNull(String text) throws BadInputException {
+        if (!text.contains("\"Notification\"") && !text.contains("\"detail-type\"")) {
+            return null;
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (JacksonException e) {
+            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The Records format, parsed by the AWS SDK's own reader. Keys arrive URL-encoded. */
+    private static List<ObjectEvent> notification(String text) throws BadInputException {
         S3EventNotification event;
         try {
             event = S3EventNotification.fromJson(text);
@@ -57,55 +95,65 @@ final class S3EventFormat implements RecordFormat {
                     ? "an s3:TestEvent (sent when a bucket notification is configured): no object in it"
                     : "event notification without object records: " + Text.excerpt(text));
         }
-        List<Entry> entries = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            String recordFallback = records.size() == 1 ? fallbackId : fallbackId + "-" + i;
-            entries.add(entry(records.get(i), recordFallback));
+        List<ObjectEvent> events = new ArrayList<>(records.size());
+        for (S3EventNotificationRecord record : records) {
+            S3 s3 = record.getS3();
+            S3Object object = s3 == null ? null : s3.getObject();
+            String eventName = record.getEventName() == null ? "" : record.getEventName();
+            // MinIO prefixes event names with "s3:", S3 does not.
+            boolean created = (eventName.startsWith("s3:") ? eventName.substring(3) : eventName).startsWith("ObjectCreated:");
+            events.add(new ObjectEvent(eventName, created,
+                    s3 == null || s3.getBucket() == null ? null : s3.getBucket().getName(),
+                    object == null || object.getKey() == null ? null : object.getUrlDecodedKey(),
+                    object == null ? null : object.getVersionId(),
+                    object == null ? null : object.getETag(),
+                    object == null ? null : object.getSizeAsLong(),
+                    object == null ? null : object.getSequencer(),
+                    record.getEventTime()));
         }
-        return entries;
+        return events;
     }
 
-    /**
-     * S3 -> SNS -> SQS (-> a Kafka connector) delivers the event as the {@code Message} string of an
-     * SNS envelope unless raw message delivery is on; take it out of the envelope.
-     */
-    private static String unwrapSns(String text) throws BadInputException {
-        if (!text.contains("\"Notification\"")) {
-            return text;
+    /** EventBridge's shape: one object per event, its key as is (EventBridge does not URL-encode it). */
+    private static ObjectEvent eventBridge(JsonNode event) throws BadInputException {
+        String detailType = event.path("detail-type").asText("");
+        if (!event.path("source").asText("").equals("aws.s3")) {
+            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE,
+                    "an EventBridge event from " + event.path("source").asText("?") + ", not from aws.s3");
         }
+        JsonNode object = event.path("detail").path("object");
+        Instant time = null;
         try {
-            JsonNode root = SNS.readTree(text);
-            if (root != null && root.path("Type").asText("").equals("Notification") && root.path("Message").isTextual()) {
-                return root.path("Message").textValue();
-            }
-            return text;
-        } catch (JacksonException e) {
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "not JSON: " + e.getOriginalMessage(), e);
+            time = event.hasNonNull("time") ? Instant.parse(event.path("time").asText()) : null;
+        } catch (DateTimeParseException e) {
+            // An unreadable time is no reason to lose the image; the output simply has none.
         }
+        return new ObjectEvent(detailType, detailType.equals("Object Created"),
+                text(event.path("detail").path("bucket"), "name"), text(object, "key"), text(object, "version-id"),
+                text(object, "etag"), object.path("size").isIntegralNumber() ? object.path("size").longValue() : null,
+                text(object, "sequencer"), time);
     }
 
-    private static Entry entry(S3EventNotificationRecord record, String fallbackId) {
-        S3 s3 = record.getS3();
-        S3Object object = s3 == null ? null : s3.getObject();
-        String bucket = s3 == null || s3.getBucket() == null ? null : s3.getBucket().getName();
-        String key = object == null || object.getKey() == null ? null : object.getUrlDecodedKey();
-        if (bucket == null || bucket.isEmpty() || key == null || key.isEmpty()) {
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || !value.isTextual() ? null : value.textValue();
+    }
+
+    private static Entry entry(ObjectEvent event, String fallbackId) {
+        if (blankToNull(event.bucket()) == null || blankToNull(event.key()) == null) {
             return new Entry.Rejected(fallbackId, null, new BadInputException(ErrorCode.MALFORMED_MESSAGE,
                     "event record without bucket name or object key"));
         }
-        String eventName = record.getEventName() == null ? "" : record.getEventName();
-        // MinIO prefixes event names with "s3:", S3 does not.
-        String event = eventName.startsWith("s3:") ? eventName.substring(3) : eventName;
-        String version = blankToNull(object.getVersionId());
-        String etag = blankToNull(object.getETag());
-        String id = bucket + "/" + key + (version != null ? "@" + version : etag != null ? "@" + etag : "");
+        String version = blankToNull(event.version());
+        String etag = blankToNull(event.etag());
+        String id = event.bucket() + "/" + event.key() + (version != null ? "@" + version : etag != null ? "@" + etag : "");
 
-        ImageRef.Builder ref = ImageRef.newBuilder().setId(id).putAttributes(EVENT_NAME, eventName);
+        ImageRef.Builder ref = ImageRef.newBuilder().setId(id).putAttributes(EVENT_NAME, event.eventName());
         try {
-            ref.setUri(uri(bucket, key, version));
+            ref.setUri(uri(event.bucket(), event.key(), version));
         } catch (URISyntaxException e) {
             return new Entry.Rejected(id, null, new BadInputException(ErrorCode.MALFORMED_MESSAGE,
-                    "bucket " + bucket + " and key " + key + " make no URI: " + e.getMessage()));
+                    "bucket " + event.bucket() + " and key " + event.key() + " make no URI: " + e.getMessage()));
         }
         if (etag != null) {
             ref.putAttributes(ETAG, etag);
@@ -113,19 +161,18 @@ final class S3EventFormat implements RecordFormat {
         if (version != null) {
             ref.putAttributes(VERSION_ID, version);
         }
-        if (object.getSizeAsLong() != null) {
-            ref.putAttributes(SIZE, object.getSizeAsLong().toString());
+        if (event.size() != null) {
+            ref.putAttributes(SIZE, event.size().toString());
         }
-        if (blankToNull(object.getSequencer()) != null) {
-            ref.putAttributes(SEQUENCER, object.getSequencer());
+        if (blankToNull(event.sequencer()) != null) {
+            ref.putAttributes(SEQUENCER, event.sequencer());
         }
-        Instant time = record.getEventTime();
-        if (time != null) {
-            ref.setEventTime(Timestamp.newBuilder().setSeconds(time.getEpochSecond()).setNanos(time.getNano()));
+        if (event.time() != null) {
+            ref.setEventTime(Timestamp.newBuilder().setSeconds(event.time().getEpochSecond()).setNanos(event.time().getNano()));
         }
-        if (!event.startsWith(CREATED)) {
+        if (!event.created()) {
             return new Entry.Rejected(id, ref.build(), new BadInputException(ErrorCode.NOT_AN_OBJECT_CREATION,
-                    "event " + eventName + " names no new object; notify only s3:ObjectCreated:* events to this topic"));
+                    "event " + event.eventName() + " names no new object; send only object-created events to this topic"));
         }
         return new Entry.Ref(id, ref.build());
     }

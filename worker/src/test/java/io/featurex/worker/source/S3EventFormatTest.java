@@ -58,6 +58,29 @@ class S3EventFormatTest {
     }
 
     @Test
+    void eventBridgeEventsCarryTheKeyAsIs() throws Exception {
+        Entry.Ref entry = (Entry.Ref) single("eventbridge-object-created.json");
+        // EventBridge does not URL-encode keys: '+' stays a plus, the space a space.
+        assertThat(entry.id()).isEqualTo("photos/2026/11/red flower+(1) 10:15.jpg@IYV3p45BT0ac8hjHg1houSdS1a.Mro8e");
+        assertThat(entry.ref().getUri()).isEqualTo("s3://photos/2026/11/red%20flower+(1)%2010:15.jpg?versionId=IYV3p45BT0ac8hjHg1houSdS1a.Mro8e");
+        assertThat(entry.ref().getAttributesMap())
+                .containsEntry("s3.event_name", "Object Created")
+                .containsEntry("s3.etag", "5f363e0e58a95f06cbe9bbc662c5dfb6")
+                .containsEntry("s3.size", "48213");
+        assertThat(entry.ref().getEventTime().getSeconds()).isEqualTo(Instant.parse("2026-11-25T10:15:30Z").getEpochSecond());
+    }
+
+    @Test
+    void eventBridgeDeletesAndOtherSourcesAreRejected() throws Exception {
+        String deleted = new String(resource("eventbridge-object-created.json"), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("Object Created", "Object Deleted");
+        Entry.Rejected rejected = (Entry.Rejected) InputFormatTest.only(InputFormat.S3_EVENT, utf8(deleted));
+        assertThat(rejected.error().code()).isEqualTo(ErrorCode.NOT_AN_OBJECT_CREATION);
+        assertThat(code(InputFormat.S3_EVENT, utf8("{\"detail-type\": \"EC2 Instance State-change Notification\", \"source\": \"aws.ec2\", \"detail\": {}}")))
+                .isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+    }
+
+    @Test
     void theSameEventReadTwiceHasTheSameId() throws Exception {
         assertThat(single("minio-object-created.json").id()).isEqualTo(single("minio-object-created.json").id());
     }
