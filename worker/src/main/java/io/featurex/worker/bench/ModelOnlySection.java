@@ -25,14 +25,18 @@ import java.util.function.IntFunction;
 
 /**
  * The model alone, no Kafka: featurex's model exactly as {@code run} loads it (a TorchScript file
- * through {@link ModelLoader}, fp32, and the same weights exported in bfloat16), and Debian's
- * torch on the same fp32 file and images, interleaved cell by cell and round by round; then
- * libtorch's matmul.
+ * through {@link ModelLoader}, fp32, and the same weights exported in bfloat16), featurex's own
+ * DJL graph (what Keras, .params and random weights run on) in fp32 and with
+ * {@code model.precision=bf16}, and Debian's torch on the same fp32 file and images, interleaved
+ * cell by cell and round by round; then libtorch's matmul.
  */
 final class ModelOnlySection {
 
     static final String FEATUREX_FP32 = "featurex fp32";
     static final String FEATUREX_BF16 = "featurex bf16";
+    /** The DJL graph featurex builds itself: what Keras .h5, .params and random weights run on. */
+    static final String GRAPH_FP32 = "graph fp32";
+    static final String GRAPH_BF16 = "graph bf16";
     static final String PYTHON_PREFIX = "python ";
 
     /**
@@ -42,10 +46,12 @@ final class ModelOnlySection {
     record Settings(List<Integer> batchSizes, boolean python, int rounds, double minSeconds,
             int matmulSize, String pythonExe, int threads, int retries, double maxOthers) {}
 
+    /** @param graphBf16MinCosine the DJL graph's bf16 copy against its fp32 self; NaN when not measured */
     record Result(
             Cells cells,
             Optional<String> bf16Unsupported,
             double bf16MinCosine,
+            double graphBf16MinCosine,
             double matmulFp32) {}
 
     private final Settings settings;
@@ -68,9 +74,14 @@ final class ModelOnlySection {
         Optional<String> bf16Unsupported = Optional.empty();
         double bf16Cos = Double.NaN;
         double matmulFp32 = Double.NaN;
+        double graphBf16Cos = Double.NaN;
         FeatureExtractor bf16 = null;
+        FeatureExtractor graphBf16 = null;
         PythonModelOnly python = null;
-        try (FeatureExtractor fp32 = ModelLoader.load(ModelSpec.file(weights, 1))) {
+        // Seeded weights in featurex's own graph: throughput does not depend on the weights' values.
+        ModelSpec graph = ModelSpec.seeded(0, 1, Preprocessing.TORCH);
+        try (FeatureExtractor fp32 = ModelLoader.load(ModelSpec.file(weights, 1));
+                FeatureExtractor graphFp32 = ModelLoader.load(graph)) {
             float[][] reference = fp32.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE));
             if (bf16Weights.isPresent()) {
                 try {
@@ -83,6 +94,9 @@ final class ModelOnlySection {
                         bf16 = null;
                     }
                 }
+                graphBf16 = ModelLoader.load(graph.withPrecision(Precision.BF16));
+                graphBf16Cos = minCosine(graphFp32.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE)),
+                        graphBf16.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE)));
             } else {
                 bf16Unsupported = Optional.of("bf16 not requested (--precisions)");
             }
@@ -96,6 +110,11 @@ final class ModelOnlySection {
             if (bf16 != null) {
                 FeatureExtractor model = bf16;
                 rows.put(FEATUREX_BF16, batch -> timed(model, pixels, batch));
+            }
+            rows.put(GRAPH_FP32, batch -> timed(graphFp32, pixels, batch));
+            if (graphBf16 != null) {
+                FeatureExtractor model = graphBf16;
+                rows.put(GRAPH_BF16, batch -> timed(model, pixels, batch));
             }
             if (python != null) {
                 PythonModelOnly peer = python;
@@ -132,8 +151,11 @@ final class ModelOnlySection {
             if (bf16 != null) {
                 bf16.close();
             }
+            if (graphBf16 != null) {
+                graphBf16.close();
+            }
         }
-        return new Result(cells, bf16Unsupported, bf16Cos, matmulFp32);
+        return new Result(cells, bf16Unsupported, bf16Cos, graphBf16Cos, matmulFp32);
     }
 
     private interface Cell {

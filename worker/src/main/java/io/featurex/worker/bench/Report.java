@@ -69,6 +69,34 @@ final class Report {
         return out.toString();
     }
 
+    /** featurex's own DJL graph: against the TorchScript file in fp32, and its bf16 copy against itself. */
+    private void graphRows(ModelOnlySection.Result r) {
+        Cells cells = r.cells();
+        if (!cells.rowNames().contains(ModelOnlySection.GRAPH_FP32)) {
+            return;
+        }
+        for (int batch : ctx.batchSizes()) {
+            double ratio = cells.best(ModelOnlySection.GRAPH_FP32, batch).imagesPerSecond()
+                    / cells.best(ModelOnlySection.FEATUREX_FP32, batch).imagesPerSecond();
+            modelRow("model-only featurex fp32, own DJL graph (Keras .h5 / .params / random weights)", ModelOnlySection.GRAPH_FP32,
+                    batch, cells, r.matmulFp32(), "featurex fp32 TorchScript, batch " + batch, ratio, null, true);
+        }
+        if (!cells.rowNames().contains(ModelOnlySection.GRAPH_BF16)) {
+            return;
+        }
+        boolean accurate = r.graphBf16MinCosine() >= BF16_MIN_COSINE;
+        for (int batch : ctx.batchSizes()) {
+            double ratio = cells.best(ModelOnlySection.GRAPH_BF16, batch).imagesPerSecond()
+                    / cells.best(ModelOnlySection.GRAPH_FP32, batch).imagesPerSecond();
+            modelRow(String.format(Locale.ROOT, "model-only featurex bf16, own DJL graph (model.precision=bf16, min cos vs fp32 %s)",
+                    Format.cosine(r.graphBf16MinCosine())), ModelOnlySection.GRAPH_BF16, batch, cells, r.matmulFp32(),
+                    "featurex fp32 own graph, batch " + batch, ratio, BF16_VS_FP32, accurate);
+        }
+        notes.add("own DJL graph: VGG16 as featurex builds it for Keras .h5, DJL .params and seeded random weights (here seed 0, "
+                + "torch preprocessing: throughput does not depend on the weights' values); bf16 is the copy model.precision=bf16 "
+                + "makes of it, float32 in and out.");
+    }
+
     private void modelRows(ModelOnlySection.Result r) {
         Cells cells = r.cells();
         for (int batch : ctx.batchSizes()) {
@@ -97,6 +125,7 @@ final class Report {
                     + "by featurex's ModelLoader like the fp32 file; min cosine vs fp32 over the sample images %s (needs >= %.3f).",
                     Format.cosine(r.bf16MinCosine()), BF16_MIN_COSINE));
         }
+        graphRows(r);
         for (String variant : PythonModelOnly.VARIANTS) {
             String row = ModelOnlySection.PYTHON_PREFIX + variant;
             if (!cells.rowNames().contains(row)) {
@@ -110,10 +139,10 @@ final class Report {
         table.add("matmul " + ctx.matmulSize() + "x" + ctx.matmulSize() + " fp32, libtorch via DJL NDArray.matMul", "", "",
                 Format.gflops(r.matmulFp32()), "", "", "", "", "", "best of one 1 s probe per round; the ceiling for the model's fp32 GFLOP/s");
         notes.add(String.format(Locale.ROOT, "model-only: each cell is the best of %d interleaved rounds (featurex fp32, bf16, "
-                + "Python per batch size, in turn; then up to %d retry pass(es) of the cells whose best try saw other processes "
+                + "own graph fp32 and bf16, Python per batch size, in turn; then up to %d retry pass(es) of the cells whose best try saw other processes "
                 + "take more than %.2f cores), each try one warm-up batch then batches for >= %.1f s; 'detail' gives the range "
                 + "over tries. GFLOP/s = images/s x %.2f GFLOP (VGG16 notop, 224x224). Peak RSS is the measuring process's "
-                + "VmHWM during the cell (the bench JVM holds the fp32 and bf16 models; Python its own process).",
+                + "VmHWM during the cell (the bench JVM holds all four featurex models; Python its own process).",
                 ctx.rounds(), ctx.retries(), ctx.maxOthers(), ctx.minSeconds(), ctx.gflopPerImage()));
         notes.add(loadNote("model-only cells", r.cells().all().stream().mapToDouble(Measurement::foreignCores).toArray()));
     }
