@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             BrokerCommand.class,
             SendCommand.class,
+            ReplayCommand.class,
             io.featurex.worker.similar.SimilarCommand.class,
             io.featurex.worker.bench.BenchCommand.class,
             ExportParamsCommand.class,

@@ -51,6 +51,8 @@ public final class WorkerHarness implements AutoCloseable {
     /** Headers of each dead letter, by id, values as text. */
     public final Map<String, Map<String, String>> deadLetterHeaders = new LinkedHashMap<>();
     public int duplicates;
+    /** Output records already counted: each await reads from the start again, and counts only what is new. */
+    private final java.util.Set<String> counted = new java.util.HashSet<>();
 
     public WorkerHarness(FeatureExtractor extractor, int partitions, Map<String, String> settings) {
         // Tests of several input topics name them (created already); the first is the one send() feeds.
@@ -109,6 +111,9 @@ public final class WorkerHarness implements AutoCloseable {
                     throw new AssertionError("worker failed", failure.get());
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (!counted.add(record.topic() + "-" + record.partition() + "-" + record.offset())) {
+                        continue;
+                    }
                     if (record.topic().equals(output)) {
                         FeatureVector v = FeatureVector.parseFrom(record.value());
                         if (features.put(v.getId(), v) != null) {
@@ -127,7 +132,9 @@ public final class WorkerHarness implements AutoCloseable {
             }
             // A little longer: anything beyond the expected count is a duplicate or a stray.
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                duplicates++;
+                if (counted.add(record.topic() + "-" + record.partition() + "-" + record.offset())) {
+                    duplicates++;
+                }
             }
         }
         return this;

@@ -1,0 +1,91 @@
+package io.featurex.worker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.featurex.v1.ErrorCode;
+import io.featurex.worker.decode.Preprocessing;
+import io.featurex.worker.infer.FeatureExtractor;
+import io.featurex.worker.infer.ModelLoader;
+import io.featurex.worker.infer.ModelSpec;
+import io.featurex.worker.replay.DeadLetterReplay;
+import io.featurex.worker.testing.S3Server;
+import io.featurex.worker.testing.TestKafka;
+import io.featurex.worker.testing.WorkerHarness;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing lost, in practice: an event whose object is not there yet (replication lag) becomes a
+ * dead letter; once the object arrives, `featurex replay` sends the event back and the worker
+ * makes its feature.
+ */
+class DeadLetterReplayIT {
+
+    @Test
+    void aDeadLetterReplayedAfterItsCauseIsMendedBecomesAFeature() throws Exception {
+        byte[] image;
+        try (InputStream in = getClass().getResourceAsStream("/io/featurex/worker/demo/samples/cat.jpg")) {
+            image = in.readAllBytes();
+        }
+        // A single PUT's ETag is the MD5 of the bytes: the event can name it before the object exists here.
+        String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(image));
+        String event = "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"eventTime\":\"2026-11-25T10:00:00.000Z\","
+                + "\"s3\":{\"bucket\":{\"name\":\"photos\"},\"object\":{\"key\":\"late.jpg\",\"size\":" + image.length
+                + ",\"eTag\":\"" + etag + "\"}}}]}";
+        String id = "photos/late.jpg@" + etag;
+
+        try (S3Server s3 = S3Server.start().exportCredentials();
+                FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, 8, Preprocessing.CAFFE))) {
+            s3.createBucket("photos");
+            Map<String, String> settings = new HashMap<>(s3.workerSettings());
+            settings.put("input.format", "s3-event");
+            try (WorkerHarness worker = new WorkerHarness(model, 1, settings).start()) {
+                worker.send(List.of(event.getBytes(StandardCharsets.UTF_8)));
+                worker.awaitOutputs(1);
+                assertThat(worker.deadLetterById.get(id).getCode()).isEqualTo(ErrorCode.OBJECT_NOT_FOUND);
+
+                Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+                String group = TestKafka.newGroupId("replay");
+                DeadLetterReplay.Options options = new DeadLetterReplay.Options(worker.deadLetters,
+                        Set.of(ErrorCode.OBJECT_NOT_FOUND, ErrorCode.ACCESS_DENIED), Optional.empty(), group, false);
+
+                DeadLetterReplay.Summary dry = replay(kafka, new DeadLetterReplay.Options(
+                        worker.deadLetters, options.codes(), Optional.empty(), group, true));
+                assertThat(dry.sent()).isEqualTo(1);
+
+                s3.put("photos", "late.jpg", image);
+                DeadLetterReplay.Summary first = replay(kafka, options);
+                assertThat(first.read()).isEqualTo(1);
+                assertThat(first.sent()).as("the dry run sent and committed nothing").isEqualTo(1);
+                assertThat(first.byCode()).containsExactly(Map.entry(ErrorCode.OBJECT_NOT_FOUND, 1));
+
+                worker.awaitOutputs(2);
+                assertThat(worker.features).containsKey(id);
+                assertThat(worker.features.get(id).getAttributesMap()).containsEntry("s3.etag", etag);
+                assertThat(worker.duplicates).isZero();
+
+                DeadLetterReplay.Summary second = replay(kafka, options);
+                assertThat(second.read()).as("the group remembers what was replayed").isZero();
+                assertThat(second.sent()).isZero();
+            }
+        }
+    }
+
+    private static DeadLetterReplay.Summary replay(Map<String, Object> kafka, DeadLetterReplay.Options options) {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        DeadLetterReplay.Summary summary = DeadLetterReplay.run(kafka, options, new PrintStream(log, true, StandardCharsets.UTF_8));
+        System.out.print(log.toString(StandardCharsets.UTF_8));
+        return summary;
+    }
+}
