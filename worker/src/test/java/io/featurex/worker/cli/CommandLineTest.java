@@ -32,6 +32,20 @@ class CommandLineTest {
     }
 
     @Test
+    void replayRefusesAnUnknownErrorCodeBeforeConnecting() {
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.commandLine().execute("replay", "--bootstrap-servers", "127.0.0.1:1", "--code", "ACCESS_DENIED,NOT_A_CODE");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown error code 'NOT_A_CODE'");
+    }
+
+    @Test
     void everySettingIsAFlagOfRun() {
         CommandLine cli = Main.commandLine();
         CommandLine run = cli.getSubcommands().get("run");

@@ -78,6 +78,10 @@ class DeadLetterReplayIT {
                 DeadLetterReplay.Summary second = replay(kafka, options);
                 assertThat(second.read()).as("the group remembers what was replayed").isZero();
                 assertThat(second.sent()).isZero();
+                // The command a user runs: same group, nothing new to send, exit 0.
+                assertThat(io.featurex.worker.cli.TestAccess.execute("replay", "--bootstrap-servers", TestKafka.bootstrapServers(),
+                        "--dead-letter-topic", worker.deadLetters, "--group", group, "--code", "OBJECT_NOT_FOUND")).isZero();
+                assertThat(worker.features).hasSize(1);
             }
         }
     }
