@@ -30,7 +30,7 @@ class PackageLayeringTest {
             "decode", Set.of(),
             "batch", Set.of(),
             "infer", Set.of("batch", "decode"),
-            "sink", Set.of("infer", "decode"),
+            "sink", Set.of("infer", "decode", "config"),
             "metrics", Set.of("infer"),
             "config", Set.of("decode", "fetch", "infer", "source"),
             "kafka", Set.of("config"));

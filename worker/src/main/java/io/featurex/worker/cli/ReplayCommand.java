@@ -60,8 +60,9 @@ final class ReplayCommand implements Callable<Integer> {
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         DeadLetterReplay.Summary s = DeadLetterReplay.run(props,
                 new DeadLetterReplay.Options(deadLetterTopic, wanted, Optional.ofNullable(toTopic), group, dryRun), System.out);
-        System.out.printf("%s %d input records (%d dead letters matched of %d read; %d more from an input already sent; %d unreadable) %s%n",
-                dryRun ? "would send" : "sent", s.sent(), s.matched(), s.read(), s.sameInput(), s.unreadable(), s.byCode());
+        System.out.printf("%s %d input records (%d dead letters matched of %d read; %d more from an input already sent; %d unreadable;"
+                        + " %d truncated and gone from the input topic) %s%n",
+                dryRun ? "would send" : "sent", s.sent(), s.matched(), s.read(), s.sameInput(), s.unreadable(), s.lost(), s.byCode());
         return 0;
     }
 }

@@ -13,8 +13,10 @@ public enum Setting {
     BOOTSTRAP_SERVERS("bootstrap.servers", null, "Kafka bootstrap servers, host:port[,host:port...]."),
     INPUT_TOPIC("input.topic", "featurex.images", "Input topic, or comma-separated topics."),
     INPUT_FORMAT("input.format", "protobuf", "Record format of the input topics: protobuf (ImageRef), uri (one URI as text), json ({\"id\",\"uri\",...}) or s3-event (S3/MinIO event notifications); per topic as topic=format[,topic=format...]; a bare format is the default for topics not named."),
+    INPUT_MAX_IMAGES_PER_RECORD("input.max-images-per-record", "4096", "Most images one input record may name (an S3 event can name many); a record naming more becomes one TOO_MANY_IMAGES dead letter. A record's outputs commit in one transaction: at start-up this many features must fit the producer's buffer.memory."),
     OUTPUT_TOPIC("output.topic", "featurex.features", "Topic FeatureVector records are published to, keyed by image id."),
     DEAD_LETTER_TOPIC("dead-letter.topic", "featurex.dead-letters", "Topic DeadLetter records are published to."),
+    DEAD_LETTER_MAX_ORIGINAL_BYTES("dead-letter.max-original-bytes", "262144", "Most of an input record's value a dead letter carries; beyond it (or beyond what the dead-letter topic takes) a prefix, flagged original_truncated (replay reads the whole record from the input topic). Checked against the dead-letter topic's max.message.bytes at start-up."),
     GROUP_ID("group.id", "featurex", "Consumer group: workers with the same group share the input partitions."),
     WORKER_ID("worker.id", "", "This worker's id (client id and transactional id); default: host name + process id. Unique per worker."),
     DELIVERY("delivery", "exactly-once", "exactly-once (Kafka transactions) or at-least-once."),
@@ -31,7 +33,7 @@ public enum Setting {
     PIPELINE_MAX_IN_FLIGHT("pipeline.max-in-flight", "64", "Records between poll and commit; above it the input partitions pause."),
     PIPELINE_DECODE_THREADS("pipeline.decode-threads", "2", "Threads fetching and decoding images."),
     FETCH_MAX_BYTES("fetch.max-bytes", "33554432", "Largest image file or HTTP body accepted, in bytes."),
-    FETCH_INLINE_MAX_BYTES("fetch.inline-max-bytes", "8388608", "Largest inline image accepted, in bytes."),
+    FETCH_INLINE_MAX_BYTES("fetch.inline-max-bytes", "auto", "Largest inline image accepted, in bytes; auto: what the input topics accept (their max.message.bytes). A limit above every input topic's is refused at start-up: such images could never arrive."),
     FETCH_TIMEOUT_MS("fetch.timeout-ms", "10000", "Time limit of one fetch, connection to last byte."),
     FETCH_FILE_ROOTS("fetch.file-roots", "", "Comma-separated directories file: URIs may read from; empty refuses file:."),
     FETCH_ALLOWED_HOSTS("fetch.allowed-hosts", "", "Comma-separated hosts http(s) may fetch from; empty: any public host."),
@@ -83,6 +85,11 @@ public enum Setting {
 
     public String flag() {
         return "--" + key.replace('.', '-');
+    }
+
+    /** A problem with this setting's value, as every start-up problem is reported: key (flag, variable): message. */
+    public String problem(String message) {
+        return key + " (" + flag() + ", " + envName() + "): " + message;
     }
 
     public static Setting byKey(String key) {

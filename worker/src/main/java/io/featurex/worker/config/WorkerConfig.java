@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -38,6 +39,8 @@ public record WorkerConfig(
         InputTopics inputs,
         String outputTopic,
         String deadLetterTopic,
+        int deadLetterMaxOriginalBytes,
+        int maxImagesPerRecord,
         String groupId,
         String workerId,
         Delivery delivery,
@@ -115,7 +118,11 @@ public record WorkerConfig(
         }
         int decodeThreads = p.integer(Setting.PIPELINE_DECODE_THREADS, 1, 1024);
         long maxBytes = p.longValue(Setting.FETCH_MAX_BYTES, 1, Long.MAX_VALUE);
-        long inlineMax = p.longValue(Setting.FETCH_INLINE_MAX_BYTES, 1, Long.MAX_VALUE);
+        // auto: the input topics' own limit is the only one (FetchLimits.NO_INLINE_LIMIT).
+        OptionalLong inlineMaxSet = p.autoLong(Setting.FETCH_INLINE_MAX_BYTES, 1, Long.MAX_VALUE);
+        long inlineMax = inlineMaxSet.orElse(FetchLimits.NO_INLINE_LIMIT);
+        int maxOriginal = p.integer(Setting.DEAD_LETTER_MAX_ORIGINAL_BYTES, 0, Integer.MAX_VALUE - 1);
+        int maxImagesPerRecord = p.integer(Setting.INPUT_MAX_IMAGES_PER_RECORD, 1, 1_000_000);
         long timeoutMs = p.longValue(Setting.FETCH_TIMEOUT_MS, 1, 3_600_000);
         List<Path> roots = new ArrayList<>();
         for (String root : p.list(Setting.FETCH_FILE_ROOTS)) {
@@ -148,16 +155,23 @@ public record WorkerConfig(
         });
         p.failIfProblems();
         return new WorkerConfig(
-                bootstrap, inputs, output, deadLetters, group, workerId, delivery,
+                bootstrap, inputs, output, deadLetters, maxOriginal, maxImagesPerRecord, group, workerId, delivery,
                 new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), format, seed, divisor, preprocessing, device, precision),
                 new BatchSizing(fixedBatch, false, Duration.ofMillis(autoBudgetMs)), Duration.ofMillis(delayMs), maxInFlight, decodeThreads,
                 new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate), s3,
                 new DecodeSpec(fit, interpolation, exif, maxPixels, jpegReduce), metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
     }
 
+    /** fetch.inline-max-bytes where set; empty for auto (the input topics' own record limit is the only one). */
+    public OptionalLong inlineMaxBytes() {
+        long limit = fetchLimits.inlineMaxBytes();
+        return limit == FetchLimits.NO_INLINE_LIMIT ? OptionalLong.empty() : OptionalLong.of(limit);
+    }
+
     /** The same configuration with the batch size measured at start-up in place of auto. */
     public WorkerConfig withMeasuredBatchSize(int size) {
-        return new WorkerConfig(bootstrapServers, inputs, outputTopic, deadLetterTopic, groupId, workerId, delivery, model,
+        return new WorkerConfig(bootstrapServers, inputs, outputTopic, deadLetterTopic, deadLetterMaxOriginalBytes,
+                maxImagesPerRecord, groupId, workerId, delivery, model,
                 batchMaxSize.measured(size), batchMaxDelay, maxInFlight, decodeThreads, fetchLimits, s3, decode, metricsPort,
                 shutdownTimeout, createTopics, topicPartitions, topicReplicationFactor, kafka);
     }
@@ -188,7 +202,7 @@ public record WorkerConfig(
         }
 
         void problem(Setting s, String message) {
-            problems.add(s.key() + " (" + s.flag() + ", " + s.envName() + "): " + message);
+            problems.add(s.problem(message));
         }
 
         void failIfProblems() {
@@ -308,6 +322,14 @@ public record WorkerConfig(
 
         int integer(Setting s, int min, int max) {
             return (int) longValue(s, min, max);
+        }
+
+        /** A whole number, or "auto" (empty). */
+        OptionalLong autoLong(Setting s, long min, long max) {
+            if (raw(s).equals("auto")) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(longValue(s, min, max));
         }
 
         /** A whole number, or "auto" (empty). */

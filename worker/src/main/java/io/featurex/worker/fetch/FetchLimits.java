@@ -10,7 +10,7 @@ import java.util.Set;
  * no private, loopback or link-local hosts.
  *
  * @param maxBytes              largest body or file accepted
- * @param inlineMaxBytes        largest inline payload accepted
+ * @param inlineMaxBytes        largest inline payload accepted; {@link #NO_INLINE_LIMIT}: what the input topics take
  * @param timeout               whole fetch, connection to last byte
  * @param fileRoots             directories file: URIs may point into; empty refuses file:
  * @param allowedHosts          hosts http(s) may reach; empty means any public host
@@ -23,6 +23,9 @@ public record FetchLimits(
         List<Path> fileRoots,
         Set<String> allowedHosts,
         boolean allowPrivateAddresses) {
+
+    /** No limit of its own on inline images: the input topic's record limit is the only one. */
+    public static final long NO_INLINE_LIMIT = Long.MAX_VALUE;
 
     public FetchLimits {
         fileRoots = List.copyOf(fileRoots);

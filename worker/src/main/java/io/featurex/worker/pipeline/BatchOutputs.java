@@ -21,17 +21,13 @@ record BatchOutputs(
         List<Output> records,
         Map<TopicPartition, OffsetAndMetadata> offsets,
         Map<TopicPartition, Long> firstOffsets,
-        int features,
-        List<String> deadLetterCodes,
         long[] recordTimestamps) {
 
     static BatchOutputs of(List<WorkItem> items, float[][] vectors, OutputRecords outputs, Predicate<WorkItem> owned) {
         List<Output> records = new ArrayList<>(items.size());
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         Map<TopicPartition, Long> first = new HashMap<>();
-        List<String> codes = new ArrayList<>();
         List<Long> timestamps = new ArrayList<>();
-        int features = 0;
         int vector = 0;
         Instant now = Instant.now();
         for (WorkItem item : items) {
@@ -45,17 +41,15 @@ record BatchOutputs(
                 String uri = rejected.ref() == null ? "" : rejected.ref().getUri();
                 records.add(outputs.deadLetter(rejected.id(), uri, rejected.error(),
                         source, item.record.key(), item.record.value(), now));
-                codes.add(rejected.error().code().name());
             } else {
-                records.add(outputs.feature(prepared.id(), prepared.ref(), source, values, now));
-                features++;
+                records.add(outputs.feature(prepared.id(), prepared.ref(), source, values, now, item.record.key(), item.record.value()));
             }
             offsets.merge(item.partition, new OffsetAndMetadata(item.record.offset() + 1),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
             first.merge(item.partition, item.record.offset(), Math::min);
             timestamps.add(item.record.timestamp());
         }
-        return new BatchOutputs(records, offsets, first, features, codes,
+        return new BatchOutputs(records, offsets, first,
                 timestamps.stream().mapToLong(Long::longValue).toArray());
     }
 }

@@ -8,10 +8,13 @@ import io.featurex.worker.fetch.Fetcher;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.InferenceException;
 import io.featurex.worker.kafka.KafkaClients;
+import io.featurex.worker.kafka.TopicLimits;
 import io.featurex.worker.metrics.Health;
 import io.featurex.worker.metrics.WorkerMetrics;
 import io.featurex.worker.sink.AtLeastOncePublisher;
 import io.featurex.worker.sink.FatalPublishException;
+import io.featurex.worker.sink.Output;
+import io.featurex.worker.sink.OutputLimits;
 import io.featurex.worker.sink.OutputRecords;
 import io.featurex.worker.sink.Publisher;
 import io.featurex.worker.sink.RetriablePublishException;
@@ -30,6 +33,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,6 +60,7 @@ public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final long MAX_POLL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int MAX_CONSECUTIVE_PUBLISH_FAILURES = 10;
+    private static final Duration LIMITS_TIMEOUT = Duration.ofSeconds(30);
 
     private final WorkerConfig config;
     private final FeatureExtractor extractor;
@@ -88,13 +93,15 @@ public final class Worker implements AutoCloseable {
         this.health = health;
         this.policy = new BatchPolicy(config.batchMaxSize().resolved(), config.batchMaxDelay().toNanos());
         String decodeIdentity = config.decode().identity(extractor.info().preprocessing());
-        this.outputs = new OutputRecords(config.outputTopic(), config.deadLetterTopic(), config.workerId(), extractor.info(), decodeIdentity);
+        OutputLimits limits = readLimits(config, extractor.info().dimension());
+        this.outputs = new OutputRecords(limits.features(), limits.deadLetters(), config.deadLetterMaxOriginalBytes(),
+                config.workerId(), extractor.info(), decodeIdentity);
         this.consumer = new KafkaConsumer<>(KafkaClients.consumer(config));
         try {
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
             this.publisher = config.delivery() == Delivery.EXACTLY_ONCE
-                    ? new TransactionalPublisher(producer, consumer::groupMetadata)
-                    : new AtLeastOncePublisher(producer, this::commitSync);
+                    ? new TransactionalPublisher(producer, consumer::groupMetadata, outputs::refused)
+                    : new AtLeastOncePublisher(producer, this::commitSync, outputs::refused);
         } catch (RuntimeException e) {
             consumer.close();
             throw e;
@@ -110,6 +117,16 @@ public final class Worker implements AutoCloseable {
         this.lag = new LagTracker(consumer, metrics);
         metrics.model(extractor.info(), decodeIdentity);
         metrics.batchMaxSize(policy.maxSize(), config.batchMaxSize().measured());
+    }
+
+    /** The topics' record limits against the settings that size outputs: every mismatch at once. */
+    private static OutputLimits readLimits(WorkerConfig config, int dimension) {
+        List<String> topics = new ArrayList<>(config.inputs().names());
+        topics.add(config.outputTopic());
+        topics.add(config.deadLetterTopic());
+        try (Admin admin = Admin.create(KafkaClients.admin(config))) {
+            return OutputLimits.check(config, TopicLimits.maxMessageBytes(admin, topics, LIMITS_TIMEOUT), dimension);
+        }
     }
 
     /** Runs until {@link #stop()} (then drains) or a fatal error (then throws). */
@@ -241,12 +258,17 @@ public final class Worker implements AutoCloseable {
         BatchOutputs batch = BatchOutputs.of(done.items(), vectors, outputs, inFlight::isCurrent);
         long started = System.nanoTime();
         try {
-            publisher.publish(batch.records(), batch.offsets());
+            List<Output> published = publisher.publish(batch.records(), batch.offsets());
             consecutivePublishFailures = 0;
             lag.committed(batch.offsets());
             metrics.stage(WorkerMetrics.Stage.PUBLISH, (System.nanoTime() - started) / 1e9);
-            metrics.features(batch.features());
-            batch.deadLetterCodes().forEach(metrics::deadLetter);
+            for (Output output : published) {
+                if (output.isFeature()) {
+                    metrics.features(1);
+                } else {
+                    metrics.deadLetter(output.code().name());
+                }
+            }
             long nowMillis = System.currentTimeMillis();
             for (long timestamp : batch.recordTimestamps()) {
                 metrics.endToEnd(Math.max(0, nowMillis - timestamp) / 1e3);

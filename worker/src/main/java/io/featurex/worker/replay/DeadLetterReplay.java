@@ -31,7 +31,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * mended (credentials fixed, an object uploaded late, a store no longer throttling). Reads the
  * dead-letter topic up to its end as it was at the start, with a consumer group of its own whose
  * offsets are committed after the re-sent records are acknowledged, so running it again sends
- * only what was dead-lettered since. An input record several of whose images were dead-lettered
+ * only what was dead-lettered since. A dead letter that carries only a prefix of its input (see
+ * {@code dead-letter.max-original-bytes}) is replayed from the input topic itself, where the
+ * whole record still is while the topic's retention keeps it. An input record several of whose images were dead-lettered
  * (an S3 event with several objects) is sent once. Its outputs are keyed by the same stable ids
  * as before, so what it already produced is overwritten downstream, not duplicated in a
  * compacted topic.
@@ -52,8 +54,11 @@ public final class DeadLetterReplay {
         }
     }
 
-    /** What one run did. {@code sent} counts input records; {@code byCode} dead letters that matched. */
-    public record Summary(int read, int matched, int sent, int sameInput, int unreadable, Map<ErrorCode, Integer> byCode) {}
+    /**
+     * What one run did. {@code sent} counts input records; {@code byCode} dead letters that matched;
+     * {@code lost} those whose input was truncated in the dead letter and is gone from its topic.
+     */
+    public record Summary(int read, int matched, int sent, int sameInput, int unreadable, int lost, Map<ErrorCode, Integer> byCode) {}
 
     private DeadLetterReplay() {}
 
@@ -66,15 +71,22 @@ public final class DeadLetterReplay {
         Map<String, Object> producerProps = new HashMap<>(clientProperties);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // What is re-sent was accepted by its topic before: the topic's own limit is the one that counts.
+        producerProps.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 << 20);
 
         int read = 0;
         int matched = 0;
         int sent = 0;
         int sameInput = 0;
         int unreadable = 0;
+        int lost = 0;
         Map<ErrorCode, Integer> byCode = new EnumMap<>(ErrorCode.class);
         Set<String> inputs = new HashSet<>();
+        Map<String, Object> originalsProps = new HashMap<>(consumerProps);
+        originalsProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                OriginalRecords originals = new OriginalRecords(
+                        new KafkaConsumer<>(originalsProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(options.deadLetterTopic())) {
@@ -106,10 +118,23 @@ public final class DeadLetterReplay {
                         continue;
                     }
                     String target = options.toTopic().orElse(letter.getSource().getTopic());
+                    byte[] key = letter.getOriginalKey().isEmpty() ? null : letter.getOriginalKey().toByteArray();
+                    byte[] value = letter.getOriginalValue().toByteArray();
+                    if (letter.getOriginalTruncated()) {
+                        // The dead letter kept a prefix: the whole record comes from the input topic.
+                        Optional<ConsumerRecord<byte[], byte[]>> original = originals.read(letter.getSource());
+                        if (original.isEmpty()) {
+                            out.printf("cannot send %s %s: its dead letter holds %d of the input's %d bytes, and %s is no longer in the log%n",
+                                    letter.getCode(), letter.getId(), letter.getOriginalValue().size(), letter.getOriginalValueSize(), input);
+                            lost++;
+                            continue;
+                        }
+                        key = original.get().key();
+                        value = original.get().value();
+                    }
                     out.printf("%s %s %s -> %s%n", options.dryRun() ? "would send" : "send", letter.getCode(), letter.getId(), target);
                     if (!options.dryRun()) {
-                        producer.send(new ProducerRecord<>(target, letter.getOriginalKey().isEmpty() ? null : letter.getOriginalKey().toByteArray(),
-                                letter.getOriginalValue().toByteArray()));
+                        producer.send(new ProducerRecord<>(target, key, value));
                     }
                     sent++;
                 }
@@ -121,7 +146,7 @@ public final class DeadLetterReplay {
                 }
             }
         }
-        return new Summary(read, matched, sent, sameInput, unreadable, new TreeMap<>(byCode));
+        return new Summary(read, matched, sent, sameInput, unreadable, lost, new TreeMap<>(byCode));
     }
 
     private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {

@@ -14,7 +14,7 @@ final class Models {
      * {@link OutputRecords} itself, so the index and the workers can never map it differently.
      */
     static ModelIdentity identityOf(ModelInfo info, String decode) {
-        return new OutputRecords("unused", "unused-dead-letters", "similar", info, decode).model();
+        return OutputRecords.identity(info, decode);
     }
 
     static String describe(ModelIdentity m) {

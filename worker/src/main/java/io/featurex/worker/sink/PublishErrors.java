@@ -5,11 +5,13 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 
-/** The one place that decides which Kafka errors stop the worker and which are retried. */
+/**
+ * The one place that decides which Kafka errors stop the worker and which are retried. A record
+ * too large is neither: it is that record's own failure ({@link Refusals}).
+ */
 final class PublishErrors {
 
     private PublishErrors() {}
@@ -22,8 +24,7 @@ final class PublishErrors {
                     || t instanceof AuthorizationException
                     || t instanceof AuthenticationException
                     || t instanceof UnsupportedVersionException
-                    || t instanceof SerializationException
-                    || t instanceof RecordTooLargeException) {
+                    || t instanceof SerializationException) {
                 return true;
             }
         }

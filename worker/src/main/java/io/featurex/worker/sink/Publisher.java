@@ -7,15 +7,18 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Publishes one micro-batch of outputs and commits the input offsets they account for, such that
- * the offsets are never committed without the outputs.
+ * the offsets are never committed without the outputs. An output the broker refuses for its own
+ * sake (its size) is that output's failure, not the batch's: it is replaced by the smallest dead
+ * letter that names its input, and the batch goes out with that in its place.
  */
 public interface Publisher extends AutoCloseable {
 
     /**
+     * @return the outputs as they were published, replacements included, in the same order
      * @throws RetriablePublishException nothing of this call is visible; the same call may be retried
      * @throws FatalPublishException     the worker must stop (fenced, not authorised, ...)
      */
-    void publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets);
+    List<Output> publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets);
 
     @Override
     void close();

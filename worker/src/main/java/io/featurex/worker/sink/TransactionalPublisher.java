@@ -2,6 +2,7 @@ package io.featurex.worker.sink;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -11,46 +12,72 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Exactly-once: per micro-batch, one transaction holds the features, the dead letters and the
- * consumed offsets. Never one transaction per record (each costs ~10 ms).
+ * consumed offsets. Never one transaction per record (each costs ~10 ms). A transaction that
+ * fails because the broker refused some of its outputs for their size is aborted and sent again
+ * at once with those outputs replaced (a second refusal is not about one record any more).
  */
 public final class TransactionalPublisher implements Publisher {
 
     private final Producer<byte[], byte[]> producer;
     private final Supplier<ConsumerGroupMetadata> groupMetadata;
+    private final BiFunction<Output, Exception, Output> replacement;
 
-    /** @param producer a producer with a transactional.id; transactions are initialised here */
-    public TransactionalPublisher(Producer<byte[], byte[]> producer, Supplier<ConsumerGroupMetadata> groupMetadata) {
+    /**
+     * @param producer    a producer with a transactional.id; transactions are initialised here
+     * @param replacement the dead letter standing in for an output the broker refused
+     */
+    public TransactionalPublisher(Producer<byte[], byte[]> producer, Supplier<ConsumerGroupMetadata> groupMetadata,
+            BiFunction<Output, Exception, Output> replacement) {
         this.producer = producer;
         this.groupMetadata = groupMetadata;
+        this.replacement = replacement;
         producer.initTransactions();
     }
 
     @Override
-    public void publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    public List<Output> publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets) {
         if (outputs.isEmpty() && offsets.isEmpty()) {
-            return;
+            return outputs;
         }
-        try {
-            producer.beginTransaction();
-            for (Output output : outputs) {
-                producer.send(output.toRecord());
-            }
-            if (!offsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(offsets, groupMetadata.get());
-            }
-            // Fails if any send failed: no callback error can be lost.
-            producer.commitTransaction();
-        } catch (KafkaException e) {
-            if (PublishErrors.isFatal(e)) {
-                throw new FatalPublishException("transaction failed for good: " + e, e);
-            }
+        List<Output> attempt = outputs;
+        for (int round = 1; ; round++) {
+            Refusals refusals = new Refusals(attempt.size());
             try {
-                producer.abortTransaction();
-            } catch (KafkaException abortFailure) {
-                e.addSuppressed(abortFailure);
-                throw new FatalPublishException("transaction failed and could not be aborted: " + e, e);
+                producer.beginTransaction();
+                for (int i = 0; i < attempt.size(); i++) {
+                    int index = i;
+                    producer.send(attempt.get(i).toRecord(), (metadata, error) -> {
+                        if (error != null) {
+                            refusals.failed(index, error);
+                        }
+                    });
+                }
+                if (!offsets.isEmpty()) {
+                    producer.sendOffsetsToTransaction(offsets, groupMetadata.get());
+                }
+                // Fails if any send failed: no callback error can be lost.
+                producer.commitTransaction();
+                return attempt;
+            } catch (KafkaException e) {
+                if (PublishErrors.isFatal(e)) {
+                    throw new FatalPublishException("transaction failed for good: " + e, e);
+                }
+                abort(e);
+                List<Output> replaced = refusals.replaceRefused(attempt, replacement);
+                if (replaced == attempt || round == 2) {
+                    throw new RetriablePublishException("transaction aborted: " + e, e);
+                }
+                attempt = replaced;
             }
-            throw new RetriablePublishException("transaction aborted: " + e, e);
+        }
+    }
+
+    private void abort(KafkaException failure) {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException abortFailure) {
+            failure.addSuppressed(abortFailure);
+            throw new FatalPublishException("transaction failed and could not be aborted: " + failure, failure);
         }
     }
 

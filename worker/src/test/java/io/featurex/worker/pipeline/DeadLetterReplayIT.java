@@ -86,6 +86,44 @@ class DeadLetterReplayIT {
         }
     }
 
+    /** A dead letter keeps only a prefix of a large input; replay sends the whole input, read from its topic. */
+    @Test
+    void aTruncatedDeadLetterIsReplayedWithTheWholeInputFromItsTopic() throws Exception {
+        byte[] garbage = new byte[600_000];
+        new java.util.Random(5).nextBytes(garbage);
+        byte[] input = io.featurex.v1.ImageRef.newBuilder().setId("big")
+                .setInline(com.google.protobuf.ByteString.copyFrom(garbage)).build().toByteArray();
+        try (FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, 8, Preprocessing.CAFFE));
+                WorkerHarness worker = new WorkerHarness(model, 1, Map.of()).start()) {
+            worker.send(List.of(input));
+            worker.awaitOutputs(1);
+            io.featurex.v1.DeadLetter letter = worker.deadLetterById.get("big");
+            assertThat(letter.getOriginalTruncated()).isTrue();
+            assertThat(letter.getOriginalValue().size()).isEqualTo(262_144);
+
+            String target = TestKafka.newTopic("replayed", 1);
+            Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+            DeadLetterReplay.Summary summary = replay(kafka, new DeadLetterReplay.Options(worker.deadLetters, Set.of(),
+                    Optional.of(target), TestKafka.newGroupId("replay"), false));
+            assertThat(summary.sent()).isEqualTo(1);
+            assertThat(summary.lost()).isZero();
+
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+                    TestKafka.consumerConfig(TestKafka.newGroupId("reader")),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(target));
+                List<byte[]> received = new java.util.ArrayList<>();
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                while (received.isEmpty() && System.nanoTime() < deadline) {
+                    consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> received.add(r.value()));
+                }
+                assertThat(received).hasSize(1);
+                assertThat(received.get(0)).isEqualTo(input);
+            }
+        }
+    }
+
     private static DeadLetterReplay.Summary replay(Map<String, Object> kafka, DeadLetterReplay.Options options) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         DeadLetterReplay.Summary summary = DeadLetterReplay.run(kafka, options, new PrintStream(log, true, StandardCharsets.UTF_8));

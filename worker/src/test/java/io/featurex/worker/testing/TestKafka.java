@@ -73,8 +73,13 @@ public final class TestKafka {
 
     /** Creates a topic with a fresh name starting with {@code prefix}, ready to produce to. */
     public static String newTopic(String prefix, int partitions) {
+        return newTopic(prefix, partitions, Map.of());
+    }
+
+    /** The same, with topic configurations (e.g. max.message.bytes). */
+    public static String newTopic(String prefix, int partitions, Map<String, String> configs) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        TopicSetup.ensureTopics(admin(), List.of(new NewTopic(name, partitions, (short) 1)), TOPIC_TIMEOUT);
+        TopicSetup.ensureTopics(admin(), List.of(new NewTopic(name, partitions, (short) 1).configs(configs)), TOPIC_TIMEOUT);
         return name;
     }
 

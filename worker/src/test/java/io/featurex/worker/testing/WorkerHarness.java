@@ -58,8 +58,12 @@ public final class WorkerHarness implements AutoCloseable {
         // Tests of several input topics name them (created already); the first is the one send() feeds.
         String named = settings.get(Setting.INPUT_TOPIC.key());
         input = named != null ? named.split(",")[0].trim() : TestKafka.newTopic("images", partitions);
-        output = TestKafka.newTopic("features", partitions);
-        deadLetters = TestKafka.newTopic("dead-letters", 1);
+        output = settings.containsKey(Setting.OUTPUT_TOPIC.key())
+                ? settings.get(Setting.OUTPUT_TOPIC.key())
+                : TestKafka.newTopic("features", partitions);
+        deadLetters = settings.containsKey(Setting.DEAD_LETTER_TOPIC.key())
+                ? settings.get(Setting.DEAD_LETTER_TOPIC.key())
+                : TestKafka.newTopic("dead-letters", 1);
         group = TestKafka.newGroupId("worker");
         Map<String, String> raw = new HashMap<>(settings);
         // The tests' model is given, not measured: batch.max-size=auto would spend seconds per test on it.
@@ -83,6 +87,11 @@ public final class WorkerHarness implements AutoCloseable {
     public WorkerHarness start() {
         loop.start();
         return this;
+    }
+
+    /** Whether the worker's loop is still running (it has neither failed nor been stopped). */
+    public boolean running() {
+        return loop.isAlive() && failure.get() == null;
     }
 
     /** Sends raw record values (ImageRef bytes, or anything else) in order, keyed by index. */
