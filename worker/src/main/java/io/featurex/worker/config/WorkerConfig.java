@@ -49,6 +49,8 @@ public record WorkerConfig(
         Duration batchMaxDelay,
         int maxInFlight,
         int decodeThreads,
+        int fetchConcurrency,
+        long fetchBytesInFlight,
         FetchLimits fetchLimits,
         S3Settings s3,
         DecodeSpec decode,
@@ -116,7 +118,10 @@ public record WorkerConfig(
         if (batchSize > 0 && maxInFlight > 0 && maxInFlight < batchSize) {
             p.problem(Setting.PIPELINE_MAX_IN_FLIGHT, "must be at least batch.max-size (" + batchSize + ") or batches never fill");
         }
-        int decodeThreads = p.integer(Setting.PIPELINE_DECODE_THREADS, 1, 1024);
+        int decodeThreads = p.autoInteger(Setting.PIPELINE_DECODE_THREADS, 1, 1024)
+                .orElse(Runtime.getRuntime().availableProcessors());
+        int fetchConcurrency = p.integer(Setting.FETCH_MAX_CONCURRENCY, 1, 10_000);
+        long fetchBytesInFlight = p.longValue(Setting.FETCH_MAX_BYTES_IN_FLIGHT, 1, Long.MAX_VALUE);
         long maxBytes = p.longValue(Setting.FETCH_MAX_BYTES, 1, Long.MAX_VALUE);
         // auto: the input topics' own limit is the only one (FetchLimits.NO_INLINE_LIMIT).
         OptionalLong inlineMaxSet = p.autoLong(Setting.FETCH_INLINE_MAX_BYTES, 1, Long.MAX_VALUE);
@@ -158,7 +163,7 @@ public record WorkerConfig(
                 bootstrap, inputs, output, deadLetters, maxOriginal, maxImagesPerRecord, group, workerId, delivery,
                 new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), format, seed, divisor, preprocessing, device, precision),
                 new BatchSizing(fixedBatch, false, Duration.ofMillis(autoBudgetMs)), Duration.ofMillis(delayMs), maxInFlight, decodeThreads,
-                new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate), s3,
+                fetchConcurrency, fetchBytesInFlight, new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate), s3,
                 new DecodeSpec(fit, interpolation, exif, maxPixels, jpegReduce), metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
     }
 
@@ -172,7 +177,7 @@ public record WorkerConfig(
     public WorkerConfig withMeasuredBatchSize(int size) {
         return new WorkerConfig(bootstrapServers, inputs, outputTopic, deadLetterTopic, deadLetterMaxOriginalBytes,
                 maxImagesPerRecord, groupId, workerId, delivery, model,
-                batchMaxSize.measured(size), batchMaxDelay, maxInFlight, decodeThreads, fetchLimits, s3, decode, metricsPort,
+                batchMaxSize.measured(size), batchMaxDelay, maxInFlight, decodeThreads, fetchConcurrency, fetchBytesInFlight, fetchLimits, s3, decode, metricsPort,
                 shutdownTimeout, createTopics, topicPartitions, topicReplicationFactor, kafka);
     }
 

@@ -33,7 +33,13 @@ public enum Metric {
     PAUSED_PARTITIONS("featurex_paused_partitions", Type.GAUGE,
             "Input partitions paused for backpressure."),
     IN_FLIGHT("featurex_images_in_flight", Type.GAUGE,
-            "Records read and not yet committed."),
+            "Images of the records read and not yet committed. Once it reaches pipeline.max-in-flight the partitions"
+                    + " over their share pause; a record of many images, or one poll's records, can take it past the bound."),
+    PIPELINE_IMAGES("featurex_pipeline_images", Type.GAUGE,
+            "Images inside the worker by state: waiting (read, not yet fetched), fetching, fetched (bytes waiting for a"
+                    + " decode thread), decoding, decoded (pixels waiting for a batch), in_model.", "state"),
+    FETCH_BYTES("featurex_fetch_bytes_in_flight", Type.GAUGE,
+            "Encoded bytes fetched and not yet decoded; no fetch starts while it is over fetch.max-bytes-in-flight."),
     MODEL("featurex_model_info", Type.INFO,
             "The model producing the vectors.", "architecture", "weights_digest", "preprocessing", "precision", "decode", "device");
 

@@ -30,6 +30,8 @@ public final class WorkerMetrics {
     private final Gauge assigned;
     private final Gauge paused;
     private final Gauge inFlight;
+    private final Gauge pipelineImages;
+    private final Gauge fetchBytes;
     private final Info model;
 
     public WorkerMetrics(PrometheusRegistry registry) {
@@ -46,6 +48,8 @@ public final class WorkerMetrics {
         assigned = gauge(Metric.ASSIGNED_PARTITIONS);
         paused = gauge(Metric.PAUSED_PARTITIONS);
         inFlight = gauge(Metric.IN_FLIGHT);
+        pipelineImages = gauge(Metric.PIPELINE_IMAGES);
+        fetchBytes = gauge(Metric.FETCH_BYTES);
         model = Info.builder().name(Metric.MODEL.baseName()).help(Metric.MODEL.help())
                 .labelNames(Metric.MODEL.labelArray()).register(registry);
         // Zero series from the start, so rate() and absent() work before the first event.
@@ -130,6 +134,12 @@ public final class WorkerMetrics {
 
     public void inFlight(int count) {
         inFlight.set(count);
+    }
+
+    /** @param byState images per state (waiting, fetching, fetched, decoding, decoded, in_model) */
+    public void pipeline(Map<String, Integer> byState, long bytesFetched) {
+        byState.forEach((state, count) -> pipelineImages.labelValues(state).set(count));
+        fetchBytes.set(bytesFetched);
     }
 
     public void paused(int partitions) {

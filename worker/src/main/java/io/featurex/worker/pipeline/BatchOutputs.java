@@ -2,54 +2,42 @@ package io.featurex.worker.pipeline;
 
 import io.featurex.worker.sink.Output;
 import io.featurex.worker.sink.OutputRecords;
+import io.featurex.worker.source.Entry;
+import io.featurex.worker.source.ImageOutcome;
+import io.featurex.worker.source.InputRecord;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * The outputs of one finished batch, and the offsets they account for. Items of partitions this
- * worker no longer owns are left out: their next owner redoes them.
+ * The outputs of complete input records, one per image they name, in record order: a feature
+ * for each vector, a dead letter for each failure.
  *
- * @param firstOffsets per partition, the first offset in the batch: where to rewind to if the publish fails
+ * @param recordTimestamps the input record's timestamp for each output, for the end-to-end latency
  */
-record BatchOutputs(
-        List<Output> records,
-        Map<TopicPartition, OffsetAndMetadata> offsets,
-        Map<TopicPartition, Long> firstOffsets,
-        long[] recordTimestamps) {
+record BatchOutputs(List<Output> records, long[] recordTimestamps) {
 
-    static BatchOutputs of(List<WorkItem> items, float[][] vectors, OutputRecords outputs, Predicate<WorkItem> owned) {
-        List<Output> records = new ArrayList<>(items.size());
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        Map<TopicPartition, Long> first = new HashMap<>();
+    static BatchOutputs of(List<InputRecord> complete, OutputRecords outputs, Instant now) {
+        List<Output> records = new ArrayList<>();
         List<Long> timestamps = new ArrayList<>();
-        int vector = 0;
-        Instant now = Instant.now();
-        for (WorkItem item : items) {
-            Prepared prepared = item.prepared.join();
-            float[] values = prepared instanceof Prepared.Image ? vectors[vector++] : null;
-            if (!owned.test(item)) {
-                continue;
+        for (InputRecord input : complete) {
+            var record = input.record();
+            var source = OutputRecords.coordinates(record.topic(), record.partition(), record.offset());
+            for (int i = 0; i < input.images(); i++) {
+                Entry entry = input.entries().get(i);
+                ImageOutcome outcome = input.outcome(i);
+                if (outcome instanceof ImageOutcome.Feature feature && entry instanceof Entry.Ref ref) {
+                    records.add(outputs.feature(ref.id(), ref.ref(), source, feature.vector(), now, record.key(), record.value()));
+                } else if (outcome instanceof ImageOutcome.Failed failed) {
+                    String uri = entry instanceof Entry.Ref ref ? ref.ref().getUri()
+                            : ((Entry.Rejected) entry).ref() == null ? "" : ((Entry.Rejected) entry).ref().getUri();
+                    records.add(outputs.deadLetter(entry.id(), uri, failed.error(), source, record.key(), record.value(), now));
+                } else {
+                    throw new IllegalStateException("image " + i + " of " + source + " has no outcome it can publish: " + outcome);
+                }
+                timestamps.add(record.timestamp());
             }
-            var source = OutputRecords.coordinates(item.record.topic(), item.record.partition(), item.record.offset());
-            if (prepared instanceof Prepared.Rejected rejected) {
-                String uri = rejected.ref() == null ? "" : rejected.ref().getUri();
-                records.add(outputs.deadLetter(rejected.id(), uri, rejected.error(),
-                        source, item.record.key(), item.record.value(), now));
-            } else {
-                records.add(outputs.feature(prepared.id(), prepared.ref(), source, values, now, item.record.key(), item.record.value()));
-            }
-            offsets.merge(item.partition, new OffsetAndMetadata(item.record.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
-            first.merge(item.partition, item.record.offset(), Math::min);
-            timestamps.add(item.record.timestamp());
         }
-        return new BatchOutputs(records, offsets, first,
-                timestamps.stream().mapToLong(Long::longValue).toArray());
+        return new BatchOutputs(records, timestamps.stream().mapToLong(Long::longValue).toArray());
     }
 }

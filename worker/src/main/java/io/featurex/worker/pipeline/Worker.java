@@ -1,9 +1,11 @@
 package io.featurex.worker.pipeline;
 
+import io.featurex.worker.batch.Batch;
 import io.featurex.worker.batch.BatchPolicy;
 import io.featurex.worker.batch.PixelBatch;
 import io.featurex.worker.config.Delivery;
 import io.featurex.worker.config.WorkerConfig;
+import io.featurex.worker.fetch.AsyncFetcher;
 import io.featurex.worker.fetch.Fetcher;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.InferenceException;
@@ -19,13 +21,23 @@ import io.featurex.worker.sink.OutputRecords;
 import io.featurex.worker.sink.Publisher;
 import io.featurex.worker.sink.RetriablePublishException;
 import io.featurex.worker.sink.TransactionalPublisher;
+import io.featurex.worker.source.Backpressure;
+import io.featurex.worker.source.ImageOutcome;
+import io.featurex.worker.source.InputRecord;
+import io.featurex.worker.source.LagTracker;
+import io.featurex.worker.source.OffsetLedger;
+import io.featurex.worker.source.RecordEntries;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,12 +45,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -46,14 +60,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker: a loop thread that owns the Kafka clients, a decode pool, and one inference
- * thread. The loop reads as its phases: poll, collect the model's result, dispatch the next
- * batch, publish the previous one, apply backpressure. While batch N is in the model, batch N+1
- * is being decoded and batch N-1 published.
+ * One worker: a loop thread that owns the Kafka clients and all bookkeeping, fetches in flight of
+ * their own, a decode pool, and one inference thread. The loop reads as its phases: poll, run what
+ * the stages handed back, dispatch a batch to the model, publish the records that are complete,
+ * apply backpressure. While a batch is in the model the next images are being fetched and decoded
+ * and the records finished before it are published.
  *
- * <p>The loop never blocks on the model or the decoders: they wake it ({@link
- * KafkaConsumer#wakeup()}) when they finish, and when too much is in flight it pauses the input
- * partitions and keeps polling, so a slow model never causes a rebalance.
+ * <p>The loop never blocks on the model, the decoders or the fetches: they hand their results
+ * back as tasks for the loop and wake it ({@link KafkaConsumer#wakeup()}); when too much is open
+ * it pauses the partitions over their share and keeps polling, so a slow model never causes a
+ * rebalance.
  */
 public final class Worker implements AutoCloseable {
 
@@ -70,21 +86,26 @@ public final class Worker implements AutoCloseable {
     private final Publisher publisher;
     private final OutputRecords outputs;
     private final BatchPolicy policy;
-    private final InFlight inFlight = new InFlight();
+    private final Backpressure backpressure;
+    private final RecordEntries entries;
+    private final OffsetLedger ledger = new OffsetLedger();
     private final ExecutorService decodePool;
     private final ExecutorService inferenceThread;
-    private final Fetcher fetcher;
-    private final Preparer preparer;
+    private final AsyncFetcher fetcher;
+    private final Feed feed;
     private final LagTracker lag;
+    /** What the stages hand back, run on the loop thread in the order it came. */
+    private final ConcurrentLinkedQueue<Runnable> handedBack = new ConcurrentLinkedQueue<>();
+    /** An error no input explains (out of memory in a decode thread, say): the loop rethrows it. */
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     private volatile boolean stopRequested;
     private boolean closed;
-    private boolean paused;
     private Inference inference;
     private int consecutivePublishFailures;
 
-    /** A batch in the model: its items, and the vectors to come. */
-    private record Inference(List<WorkItem> items, CompletableFuture<float[][]> vectors, long startedNanos, int images) {}
+    /** A batch in the model: its images, and the vectors to come. */
+    private record Inference(Batch<ImageTask> batch, CompletableFuture<float[][]> vectors, long startedNanos) {}
 
     public Worker(WorkerConfig config, FeatureExtractor extractor, WorkerMetrics metrics, Health health) {
         this.config = config;
@@ -92,6 +113,8 @@ public final class Worker implements AutoCloseable {
         this.metrics = metrics;
         this.health = health;
         this.policy = new BatchPolicy(config.batchMaxSize().resolved(), config.batchMaxDelay().toNanos());
+        this.backpressure = new Backpressure(config.maxInFlight());
+        this.entries = new RecordEntries(config.maxImagesPerRecord());
         String decodeIdentity = config.decode().identity(extractor.info().preprocessing());
         OutputLimits limits = readLimits(config, extractor.info().dimension());
         this.outputs = new OutputRecords(limits.features(), limits.deadLetters(), config.deadLetterMaxOriginalBytes(),
@@ -108,12 +131,14 @@ public final class Worker implements AutoCloseable {
         }
         this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), named("featurex-decode"));
         this.inferenceThread = Executors.newSingleThreadExecutor(named("featurex-infer"));
-        this.fetcher = new Fetcher(config.fetchLimits(), config.s3(), config.decodeThreads());
-        this.preparer = new Preparer(
-                fetcher,
+        this.fetcher = new AsyncFetcher(new Fetcher(config.fetchLimits(), config.s3(), config.fetchConcurrency()), config.fetchConcurrency());
+        int batch = policy.maxSize();
+        this.feed = new Feed(fetcher,
                 config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize()),
-                decodePool,
-                metrics);
+                decodePool, this::handBack,
+                new Feed.Limits(config.fetchConcurrency(), config.fetchBytesInFlight(), config.decodeThreads(),
+                        2 * batch + config.decodeThreads()),
+                metrics, this::fail);
         this.lag = new LagTracker(consumer, metrics);
         metrics.model(extractor.info(), decodeIdentity);
         metrics.batchMaxSize(policy.maxSize(), config.batchMaxSize().measured());
@@ -139,11 +164,10 @@ public final class Worker implements AutoCloseable {
             long waitNanos = MAX_POLL_WAIT_NANOS;
             while (!stopRequested) {
                 pollPhase(waitNanos);
-                Inference finished = collectPhase();
+                handedBackPhase();
+                collectPhase();
                 waitNanos = dispatchPhase();
-                if (finished != null) {
-                    publishPhase(finished);
-                }
+                publishPhase();
                 backpressurePhase();
                 lag.maybeReport();
             }
@@ -155,13 +179,23 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Asks the loop to stop; it finishes the batch in the model, commits it and returns. */
+    /** Asks the loop to stop; it finishes the batch in the model, commits what is complete and returns. */
     public void stop() {
         stopRequested = true;
         wakeLoop();
     }
 
-    /** Called from other threads when a stage has news: the loop's poll returns at once. */
+    /** Called from the stages' threads: the task runs on the loop thread, whose poll returns at once. */
+    private void handBack(Runnable task) {
+        handedBack.add(task);
+        wakeLoop();
+    }
+
+    private void fail(Throwable error) {
+        fatal.compareAndSet(null, error);
+        wakeLoop();
+    }
+
     private void wakeLoop() {
         try {
             consumer.wakeup();
@@ -181,86 +215,86 @@ public final class Worker implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             lag.read(partition, record.offset());
-            List<CompletableFuture<Prepared>> parts = preparer.submit(record, config.inputs().formatOf(record.topic()).format());
-            long epoch = inFlight.epoch(partition);
-            for (int part = 0; part < parts.size(); part++) {
-                WorkItem item = new WorkItem(record, part, parts.size(), epoch, now, parts.get(part));
-                inFlight.add(item);
-                item.prepared.whenComplete((result, error) -> {
-                    item.readyNanos = System.nanoTime();
-                    wakeLoop();
-                });
+            InputRecord read = ledger.read(record, entries.of(record, config.inputs().formatOf(record.topic()).format()), now);
+            feed.add(read);
+        }
+        feed.advance();
+    }
+
+    /** Runs what the stages handed back: fetched bytes, decoded pixels, failed images. */
+    private void handedBackPhase() {
+        for (Runnable task; (task = handedBack.poll()) != null; ) {
+            task.run();
+        }
+        Throwable error = fatal.get();
+        if (error != null) {
+            if (error instanceof Error e) {
+                throw e;
             }
+            throw new IllegalStateException("a pipeline stage failed: " + error, error);
         }
     }
 
-    private Inference collectPhase() {
+    /** The model's vectors go to their images' records. */
+    private void collectPhase() {
         if (inference == null || !inference.vectors().isDone()) {
-            return null;
+            return;
         }
-        Inference finished = inference;
+        Inference done = inference;
         inference = null;
-        return finished;
+        float[][] vectors;
+        try {
+            vectors = done.vectors().join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof InferenceException ie ? ie : new InferenceException("inference failed", cause);
+        }
+        metrics.batch(done.batch().items().size(), (System.nanoTime() - done.startedNanos()) / 1e9);
+        done.batch().forEachVector(vectors, (task, vector) -> {
+            if (!task.stale()) {
+                task.record.complete(task.index, new ImageOutcome.Feature(vector));
+            }
+        });
+        feed.leftModel(done.batch().items().size());
     }
 
     /** @return how long the loop may wait before the batch policy wants to be asked again */
     private long dispatchPhase() {
-        if (inference != null) {
-            return MAX_POLL_WAIT_NANOS;
-        }
-        InFlight.Ready ready = inFlight.ready(policy.maxSize());
         long now = System.nanoTime();
-        BatchPolicy.Decision decision = policy.decide(ready.images(), now - ready.oldestArrivedNanos(), true);
-        boolean onlyRejects = ready.items() > 0 && ready.images() == 0;
-        if (!decision.send() && !onlyRejects) {
+        int ready = feed.decodedCount();
+        BatchPolicy.Decision decision = policy.decide(ready, ready == 0 ? 0 : now - feed.oldestDecodedNanos(), inference == null);
+        if (!decision.send()) {
             return decision.waitNanos();
         }
-        List<WorkItem> items = inFlight.take(ready.items());
-        List<float[]> pixels = new ArrayList<>(ready.images());
-        for (WorkItem item : items) {
-            if (item.readyNanos != 0) {
-                metrics.stage(WorkerMetrics.Stage.QUEUE, (now - item.readyNanos) / 1e9);
-            }
-            if (item.prepared.join() instanceof Prepared.Image image) {
-                pixels.add(image.pixels());
-            }
+        List<ImageTask> tasks = feed.takeDecoded(decision.images());
+        if (tasks.isEmpty()) {
+            return 0;
         }
-        CompletableFuture<float[][]> vectors = pixels.isEmpty()
-                ? CompletableFuture.completedFuture(new float[0][])
-                : CompletableFuture.supplyAsync(() -> extract(pixels), inferenceThread);
+        List<float[]> pixels = new ArrayList<>(tasks.size());
+        for (ImageTask task : tasks) {
+            metrics.stage(WorkerMetrics.Stage.QUEUE, (now - task.decodedNanos) / 1e9);
+            pixels.add(task.pixels);
+            task.pixels = null; // the batch holds them now, and only until the model is done
+        }
+        Batch<ImageTask> batch = new Batch<>(tasks, new PixelBatch(pixels, extractor.info().inputSize()));
+        CompletableFuture<float[][]> vectors = CompletableFuture.supplyAsync(() -> extractor.extract(batch.pixels()), inferenceThread);
         vectors.whenComplete((result, error) -> wakeLoop());
-        inference = new Inference(items, vectors, now, pixels.size());
+        inference = new Inference(batch, vectors, now);
         return 0;
     }
 
-    /** Runs on the inference thread; more than a batch's worth (one record's many images) in several passes. */
-    private float[][] extract(List<float[]> pixels) {
-        float[][] vectors = new float[pixels.size()][];
-        for (int from = 0; from < pixels.size(); from += policy.maxSize()) {
-            int to = Math.min(pixels.size(), from + policy.maxSize());
-            float[][] part = extractor.extract(new PixelBatch(pixels.subList(from, to), extractor.info().inputSize()));
-            System.arraycopy(part, 0, vectors, from, part.length);
+    /** Publishes the records complete at the head of their partitions, with their offsets, in one transaction. */
+    private void publishPhase() {
+        OffsetLedger.Committable committable = ledger.takeCommittable();
+        if (committable.isEmpty()) {
+            return;
         }
-        return vectors;
-    }
-
-    private void publishPhase(Inference done) {
-        float[][] vectors;
-        try {
-            vectors = done.vectors().join();
-        } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof InferenceException ie ? ie : new InferenceException("inference failed", cause);
-        }
-        if (done.images() > 0) {
-            metrics.batch(done.images(), (System.nanoTime() - done.startedNanos()) / 1e9);
-        }
-        BatchOutputs batch = BatchOutputs.of(done.items(), vectors, outputs, inFlight::isCurrent);
+        BatchOutputs batch = BatchOutputs.of(committable.records(), outputs, Instant.now());
         long started = System.nanoTime();
         try {
-            List<Output> published = publisher.publish(batch.records(), batch.offsets());
+            List<Output> published = publisher.publish(batch.records(), committable.offsets());
             consecutivePublishFailures = 0;
-            lag.committed(batch.offsets());
+            lag.committed(committable.offsets());
             metrics.stage(WorkerMetrics.Stage.PUBLISH, (System.nanoTime() - started) / 1e9);
             for (Output output : published) {
                 if (output.isFeature()) {
@@ -278,18 +312,17 @@ public final class Worker implements AutoCloseable {
             if (consecutivePublishFailures >= MAX_CONSECUTIVE_PUBLISH_FAILURES) {
                 throw new FatalPublishException(consecutivePublishFailures + " publish attempts in a row failed", e);
             }
-            log.warn("publish failed, rewinding {} to redo the batch: {}", batch.firstOffsets().keySet(), e.getMessage());
-            rewind(batch);
-        } finally {
-            inFlight.finished(done.items().size());
+            log.warn("publish failed, rewinding {} to redo its records: {}", committable.firstOffsets().keySet(), e.getMessage());
+            rewind(committable.firstOffsets());
         }
     }
 
-    /** After an aborted publish: read the batch's partitions again from the batch's first offsets. */
-    private void rewind(BatchOutputs batch) {
-        inFlight.rewound(batch.firstOffsets().keySet());
+    /** After an aborted publish: read the records' partitions again from the first offset not published. */
+    private void rewind(Map<TopicPartition, Long> firstOffsets) {
+        ledger.rewound(firstOffsets.keySet());
+        feed.dropStale();
         Set<TopicPartition> assigned = consumer.assignment();
-        batch.firstOffsets().forEach((partition, offset) -> {
+        firstOffsets.forEach((partition, offset) -> {
             if (assigned.contains(partition)) {
                 consumer.seek(partition, offset);
             }
@@ -297,37 +330,39 @@ public final class Worker implements AutoCloseable {
     }
 
     private void backpressurePhase() {
-        int size = inFlight.size();
-        metrics.inFlight(size);
-        if (!paused && size >= config.maxInFlight()) {
-            consumer.pause(consumer.assignment());
-            paused = true;
-        } else if (paused && size <= config.maxInFlight() / 2) {
-            consumer.resume(consumer.paused());
-            paused = false;
+        Backpressure.Decision decision = backpressure.decide(ledger.imagesByPartition(), consumer.paused());
+        if (!decision.pause().isEmpty()) {
+            consumer.pause(decision.pause());
         }
-        metrics.paused(paused ? consumer.paused().size() : 0);
+        if (!decision.resume().isEmpty()) {
+            consumer.resume(decision.resume());
+        }
+        metrics.inFlight(ledger.images());
+        metrics.paused(consumer.paused().size());
+        feed.report();
     }
 
-    /** Finishes the batch in the model and publishes it; queued records are left to be redone. */
+    /** Finishes the batch in the model and publishes what is complete; the rest is left to be redone. */
     private void drain() {
         health.set(Health.State.DRAINING, "finishing the batch in the model");
-        if (inference == null) {
-            return;
+        if (inference != null) {
+            try {
+                inference.vectors().get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                handedBackPhase();
+                collectPhase();
+            } catch (TimeoutException e) {
+                log.warn("in-flight batch did not finish within {}; it will be redone by the next owner", config.shutdownTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                log.warn("in-flight batch failed while draining: {}", e.getCause().toString());
+                inference = null; // its records are left to be redone
+            }
         }
-        try {
-            inference.vectors().get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            publishPhase(collectPhase());
-        } catch (TimeoutException e) {
-            log.warn("in-flight batch did not finish within {}; it will be redone by the next owner", config.shutdownTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            log.warn("in-flight batch failed while draining: {}", e.getCause().toString());
-        }
+        publishPhase();
     }
 
-    private void commitSync(java.util.Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets) {
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
         while (true) {
             try {
                 consumer.commitSync(offsets);
@@ -376,7 +411,8 @@ public final class Worker implements AutoCloseable {
         }
 
         private void forget(Collection<TopicPartition> partitions) {
-            inFlight.revoked(partitions);
+            ledger.revoked(partitions);
+            feed.dropStale();
             lag.revoked(partitions);
         }
 
@@ -385,11 +421,8 @@ public final class Worker implements AutoCloseable {
             if (!partitions.isEmpty()) {
                 log.info("partitions assigned: {}", partitions);
             }
-            inFlight.assigned(partitions);
-            lag.assigned(partitions);
-            if (paused) {
-                consumer.pause(new HashSet<>(partitions));
-            }
+            ledger.assigned(partitions);
+            lag.assigned(new HashSet<>(partitions));
         }
     }
 

@@ -106,10 +106,14 @@ class BadInputIT {
             add(bad, ErrorCode.TOO_MANY_PIXELS, ref("bomb" + n).setInline(ByteString.copyFrom(pngHeader(40_000, 40_000))).build().toByteArray());
             add(bad, ErrorCode.INLINE_TOO_LARGE, ref("inline-big" + n).setInline(ByteString.copyFrom(new byte[200_000])).build().toByteArray());
             add(bad, ErrorCode.FETCH_FAILED, ref("refused" + n).setUri("http://localhost:" + closedPort + "/a.jpg").build().toByteArray());
+            // Echoed attributes that make the feature larger than the output topic's 1 MB.
+            add(bad, ErrorCode.OUTPUT_TOO_LARGE, ref("echo" + n).setUri(root.resolve("cat.jpg").toUri().toString())
+                    .putAttributes("note", "a".repeat(1_045_000)).build().toByteArray());
         }
-        // Minus UNSPECIFIED, UNRECOGNIZED and the object-store codes, which S3EventsIT exercises against its S3 server.
+        // Minus UNSPECIFIED, UNRECOGNIZED, the object-store codes, which S3EventsIT exercises against its
+        // S3 server, and TOO_MANY_IMAGES, which needs a format naming several images (ManyImagesIT).
         assertThat(bad.keySet()).as("every other error code is exercised")
-                .hasSize(ErrorCode.values().length - 2 - S3EventsIT.OBJECT_STORE_CODES.size());
+                .hasSize(ErrorCode.values().length - 3 - S3EventsIT.OBJECT_STORE_CODES.size());
 
         // Interleave: a good image after every third bad one, alternating file, http and inline.
         List<byte[]> values = new ArrayList<>();
@@ -153,13 +157,21 @@ class BadInputIT {
             assertThat(worker.health.state()).isEqualTo(Health.State.RUNNING);
             assertThat(worker.failure()).isNull();
             assertThat(worker.duplicates).isZero();
+            for (String id : goodIds) {
+                DeadLetter wrong = worker.deadLetterById.get(id);
+                assertThat(wrong).as("good image %s dead-lettered: %s", id, wrong == null ? "" : wrong.getCode() + " " + wrong.getMessage()).isNull();
+            }
             assertThat(worker.features.keySet()).containsExactlyInAnyOrderElementsOf(goodIds);
             assertThat(worker.deadLetterById).hasSize(badCount);
             Map<ErrorCode, Integer> byCode = new EnumMap<>(ErrorCode.class);
             for (DeadLetter d : worker.deadLetterById.values()) {
                 int offset = (int) d.getSource().getOffset();
                 assertThat(d.getCode()).as("record at offset %d: %s", offset, d.getMessage()).isEqualTo(expectedAt.get(offset));
-                assertThat(d.getOriginalValue().toByteArray()).isEqualTo(values.get(offset));
+                byte[] original = values.get(offset);
+                // Inputs over dead-letter.max-original-bytes are carried as a flagged prefix.
+                assertThat(d.getOriginalTruncated()).isEqualTo(original.length > 262_144);
+                assertThat(d.getOriginalValueSize()).isEqualTo(original.length);
+                assertThat(d.getOriginalValue().toByteArray()).isEqualTo(Arrays.copyOf(original, Math.min(original.length, 262_144)));
                 assertThat(d.getMessage()).isNotBlank();
                 byCode.merge(d.getCode(), 1, Integer::sum);
             }

@@ -27,6 +27,8 @@ public final class ForkedWorker implements AutoCloseable {
     private final Path log;
     private final int metricsPort;
     private Process process;
+    private String heap = "-Xmx384m";
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
 
     public ForkedWorker(String workerId, List<String> runArgs, Path logDir) throws IOException {
         if (!Files.isRegularFile(JAR)) {
@@ -40,17 +42,31 @@ public final class ForkedWorker implements AutoCloseable {
         }
     }
 
+    /** The heap cap, as a -Xmx value (the launcher gives run 768m; these tests default to 384m). */
+    public ForkedWorker heap(String xmx) {
+        this.heap = "-Xmx" + xmx;
+        return this;
+    }
+
+    /** Environment variables for the process (e.g. AWS credentials), beside this JVM's own. */
+    public ForkedWorker env(java.util.Map<String, String> variables) {
+        env.putAll(variables);
+        return this;
+    }
+
     public ForkedWorker start() throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx384m",
+                heap,
                 "-Dai.djl.offline=true",
                 "-DDJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR", System.getProperty("user.home") + "/.djl.ai"),
                 "-jar", JAR.toString(), "run",
                 "--worker-id", workerId,
                 "--metrics-port", Integer.toString(metricsPort)));
         command.addAll(args);
-        process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
@@ -90,6 +106,16 @@ public final class ForkedWorker implements AutoCloseable {
     public int terminate(Duration timeout) throws InterruptedException {
         process.destroy();
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** The process's peak resident set so far (VmHWM), in bytes. */
+    public long peakRssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmHWM for process " + process.pid());
     }
 
     public boolean isAlive() {

@@ -1,4 +1,4 @@
-package io.featurex.worker.pipeline;
+package io.featurex.worker.source;
 
 import io.featurex.worker.metrics.WorkerMetrics;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * (for a group that has committed nothing) the first offset read.
  * Called on the loop thread only.
  */
-final class LagTracker {
+public final class LagTracker {
 
     private static final Logger log = LoggerFactory.getLogger(LagTracker.class);
     private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -32,12 +32,12 @@ final class LagTracker {
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private long lastReport;
 
-    LagTracker(Consumer<?, ?> consumer, WorkerMetrics metrics) {
+    public LagTracker(Consumer<?, ?> consumer, WorkerMetrics metrics) {
         this.consumer = consumer;
         this.metrics = metrics;
     }
 
-    void assigned(Collection<TopicPartition> partitions) {
+    public void assigned(Collection<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
             return;
         }
@@ -53,7 +53,7 @@ final class LagTracker {
         lastReport = 0;
     }
 
-    void revoked(Collection<TopicPartition> partitions) {
+    public void revoked(Collection<TopicPartition> partitions) {
         partitions.forEach(committed::remove);
         lastReport = 0;
     }
@@ -62,15 +62,15 @@ final class LagTracker {
      * A record read. Where the group has committed nothing yet, the first record this worker
      * read is where the group stands: everything from it on is lag until committed.
      */
-    void read(TopicPartition tp, long offset) {
+    public void read(TopicPartition tp, long offset) {
         committed.putIfAbsent(tp, offset);
     }
 
-    void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
     }
 
-    void maybeReport() {
+    public void maybeReport() {
         long now = System.nanoTime();
         if (lastReport != 0 && now - lastReport < REPORT_EVERY_NANOS) {
             return;
