@@ -14,14 +14,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SchemePortResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.io.DetachedSocketFactory;
+import org.apache.hc.client5.http.io.HttpClientConnectionOperator;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.URIScheme;
+import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -40,14 +48,25 @@ final class HttpFetcher implements AutoCloseable {
     private final ScheduledExecutorService deadlines;
 
     HttpFetcher(FetchLimits limits, int connections) {
-        this(limits, connections, InetAddress::getAllByName);
+        this(limits, connections, InetAddress::getAllByName, PoolingHttpClientConnectionManagerBuilder.create());
     }
 
-    HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup) {
+    /** With a test's lookup, and its sockets: they can record every connection and refuse those off this machine. */
+    HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup, DetachedSocketFactory sockets) {
+        this(limits, connections, lookup, new PoolingHttpClientConnectionManagerBuilder() {
+            @Override
+            protected HttpClientConnectionOperator createConnectionOperator(SchemePortResolver ports, DnsResolver dns, TlsSocketStrategy tls) {
+                return new DefaultHttpClientConnectionOperator(sockets, ports, dns,
+                        RegistryBuilder.<TlsSocketStrategy>create().register(URIScheme.HTTPS.id, tls).build());
+            }
+        });
+    }
+
+    private HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup,
+            PoolingHttpClientConnectionManagerBuilder pool) {
         this.limits = limits;
         Timeout timeout = Timeout.of(limits.timeout());
-        PoolingHttpClientConnectionManagerBuilder pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(Math.max(2, connections))
+        pool.setMaxConnTotal(Math.max(2, connections))
                 .setMaxConnPerRoute(Math.max(2, connections))
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build());
         if (!limits.allowPrivateAddresses()) {
