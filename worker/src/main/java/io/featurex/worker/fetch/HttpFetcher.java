@@ -9,7 +9,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,7 +33,7 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * http(s) with a byte limit, one deadline for the whole exchange, and redirects followed by
- * hand so that every hop's host is checked against the allow-list. Unless private addresses are
+ * hand so that every hop is checked by {@link HttpTargetPolicy}. Unless private addresses are
  * allowed, host names are resolved through {@link PublicAddressResolver}, whose vetted addresses
  * are the ones connected to.
  */
@@ -43,6 +42,7 @@ final class HttpFetcher implements AutoCloseable {
     private static final int MAX_REDIRECTS = 5;
 
     private final FetchLimits limits;
+    private final HttpTargetPolicy targets;
     private final CloseableHttpClient client;
     /** Aborts exchanges at their deadline: socket timeouts alone let a body trickle in forever. */
     private final ScheduledExecutorService deadlines;
@@ -65,6 +65,7 @@ final class HttpFetcher implements AutoCloseable {
     private HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup,
             PoolingHttpClientConnectionManagerBuilder pool) {
         this.limits = limits;
+        this.targets = new HttpTargetPolicy(limits.allowedHosts());
         Timeout timeout = Timeout.of(limits.timeout());
         pool.setMaxConnTotal(Math.max(2, connections))
                 .setMaxConnPerRoute(Math.max(2, connections))
@@ -88,13 +89,15 @@ final class HttpFetcher implements AutoCloseable {
 
     byte[] fetch(URI uri) throws BadInputException {
         long deadline = System.nanoTime() + limits.timeout().toNanos();
+        targets.check(uri);
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            checkHost(current);
             Exchange response = exchange(current, deadline);
             int status = response.status();
             if (status >= 300 && status < 400 && response.location() != null) {
-                current = current.resolve(response.location());
+                URI next = redirectTarget(current, response.location());
+                targets.checkRedirect(current, next);
+                current = next;
                 continue;
             }
             if (status >= 500) {
@@ -178,17 +181,11 @@ final class HttpFetcher implements AutoCloseable {
         return Arrays.copyOf(buffer, size);
     }
 
-    private void checkHost(URI uri) throws BadInputException {
-        String host = uri.getHost();
-        if (host == null) {
-            throw new BadInputException(ErrorCode.FETCH_FAILED, "no host in " + uri);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new BadInputException(ErrorCode.UNSUPPORTED_SCHEME, "redirect to unsupported scheme: " + uri);
-        }
-        if (!limits.allowedHosts().isEmpty() && !limits.allowedHosts().contains(host.toLowerCase(Locale.ROOT))) {
-            throw new BadInputException(ErrorCode.HOST_NOT_ALLOWED, "host " + host + " is not in the allowed hosts");
+    private static URI redirectTarget(URI from, String location) throws BadInputException {
+        try {
+            return from.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(ErrorCode.FETCH_FAILED, from + " redirects to a Location that is not a URI: " + location);
         }
     }
 

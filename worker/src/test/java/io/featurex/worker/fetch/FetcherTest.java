@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -42,8 +43,13 @@ class FetcherTest {
     /** Requests that reached /guarded: a guard that works keeps it at zero. */
     private static final AtomicInteger guardedRequests = new AtomicInteger();
 
+    /** A file: URI inside the roots that a followed redirect would read. */
+    @TempDir
+    static Path roots;
+
     @BeforeAll
     static void serve() throws Exception {
+        Files.writeString(roots.resolve("cat.jpg"), "jpeg");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         port = server.getAddress().getPort();
         base = "http://127.0.0.1:" + port;
@@ -75,6 +81,11 @@ class FetcherTest {
             guardedRequests.incrementAndGet();
             status(exchange, 200);
         });
+        server.createContext("/to-file", exchange -> redirect(exchange, roots.resolve("cat.jpg").toUri().toString()));
+        server.createContext("/to-ftp", exchange -> redirect(exchange, "ftp://127.0.0.1:" + port + "/guarded"));
+        server.createContext("/to-shorthand", exchange -> redirect(exchange, "http://127.1:" + port + "/guarded"));
+        server.createContext("/to-no-uri", exchange -> redirect(exchange, "http://exa mple/guarded"));
+        server.createContext("/to-no-host", exchange -> redirect(exchange, "http:///guarded"));
         server.createContext("/to-metadata", exchange -> redirect(exchange, "http://metadata.example:" + port + "/guarded"));
         server.setExecutor(Executors.newCachedThreadPool()); // /slow must not hold up the others
         server.start();
@@ -141,11 +152,41 @@ class FetcherTest {
     }
 
     @Test
-    void noSourceAndUnknownSchemes() {
+    void noSourceEmptyUrisAndUnknownSchemes() {
         Fetcher f = fetcher(List.of(), false);
         assertThat(code(f, ImageRef.getDefaultInstance())).isEqualTo(ErrorCode.NO_SOURCE);
+        ImageRef empty = uri("");
+        assertThat(empty.getSourceCase()).as("an empty uri is still set").isEqualTo(ImageRef.SourceCase.URI);
+        assertThat(failure(f, empty)).satisfies(e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.NO_SOURCE);
+            assertThat(e.getMessage()).contains("uri is empty");
+        });
+        assertThat(code(f, uri(" \t"))).isEqualTo(ErrorCode.NO_SOURCE);
         assertThat(code(f, uri("ftp://host/a.jpg"))).isEqualTo(ErrorCode.UNSUPPORTED_SCHEME);
         assertThat(code(f, uri("a.jpg"))).isEqualTo(ErrorCode.UNSUPPORTED_SCHEME);
+    }
+
+    @Test
+    void urisThatDoNotParseOrNameNothingAreInvalid() {
+        Fetcher f = fetcher(List.of(roots), true);
+        for (String invalid : List.of(
+                "http://exa mple.com/a.jpg", // a raw space
+                " " + base + "/ok",
+                "http://example.com/a b.jpg",
+                "file://fileserver" + roots.resolve("cat.jpg").toUri().getPath(), // another machine's file
+                "file:cat.jpg",
+                roots.resolve("cat.jpg").toUri() + "?v=1",
+                "http:///a.jpg",
+                "https:a.jpg",
+                "s3://bucket",
+                "s3:///key.jpg",
+                "s3://bucket/a.jpg#frag")) {
+            BadInputException e = failure(f, uri(invalid));
+            assertThat(e.code()).as(invalid + ": " + e.getMessage()).isEqualTo(ErrorCode.INVALID_URI);
+        }
+        assertThat(failure(f, uri("http://exa mple.com/a.jpg")).getMessage()).startsWith("not a valid URI: Illegal character");
+        assertThat(failure(f, uri("file://fileserver/x.jpg")).getMessage()).contains("authority");
+        assertThat(guardedRequests).hasValue(0);
     }
 
     @Test
@@ -185,6 +226,38 @@ class FetcherTest {
         assertThat(code(f, uri(base + "/big"))).isEqualTo(ErrorCode.TOO_LARGE);
         assertThat(code(f, uri(base + "/slow"))).isEqualTo(ErrorCode.FETCH_TIMEOUT);
         assertThat(f.fetch(uri(base + "/moved"))).isEqualTo("image-bytes".getBytes());
+    }
+
+    @Test
+    void numericShorthandAndUnreadableHostsAreRefusedBeforeAnyLookup() throws Exception {
+        ConcurrentLinkedQueue<String> asked = new ConcurrentLinkedQueue<>();
+        PublicAddressResolver.Lookup lookup = host -> {
+            asked.add(host);
+            return new InetAddress[] {address(host, "127.0.0.1")};
+        };
+        for (boolean allowPrivate : new boolean[] {false, true}) {
+            RecordingSockets sockets = new RecordingSockets();
+            try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), allowPrivate), 2, lookup, sockets)) {
+                for (String host : List.of("127.1", "0x7f.1", "0x7f.0.0.1", "2130706433", "0x7f000001", "017700000001",
+                        "0177.0.0.1", "127.0.0.01", "08.0.0.1", "1.2.3.256", "127.0.0.1.", "a_b.example", "example.123")) {
+                    BadInputException e = failure(http, "http://" + host + ":" + port + "/guarded");
+                    assertThat(e.code()).as(host + ": " + e.getMessage()).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
+                    assertThat(e.getMessage()).contains("host " + host);
+                }
+                assertThat(failure(http, "http://0177.0.0.1/a.jpg").getMessage())
+                        .contains("numeric but not a dotted-quad").contains("inet_aton reads it as 127.0.0.1");
+                assertThat(failure(http, "http://127.1/a.jpg").getMessage())
+                        .contains("neither a DNS name nor a dotted-quad").contains("inet_aton reads it as 127.0.0.1");
+            }
+            assertThat(sockets.attempts).as("allowPrivate=" + allowPrivate).isEmpty();
+        }
+        assertThat(asked).isEmpty();
+        assertThat(guardedRequests).hasValue(0);
+        // A dotted quad is no shorthand: it goes on to the address check, which refuses loopback.
+        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, lookup, new RecordingSockets())) {
+            assertThat(failure(http, base + "/guarded").getMessage()).contains("Loopback");
+        }
+        assertThat(asked).containsExactly("127.0.0.1");
     }
 
     @Test
@@ -307,6 +380,29 @@ class FetcherTest {
             assertThat(failure(http, "http://images.example:" + port + "/guarded").getMessage()).contains("Loopback");
         }
         assertThat(guarded.attempts).isEmpty();
+        assertThat(guardedRequests).hasValue(0);
+    }
+
+    @Test
+    void aRedirectToAnotherSchemeIsNeverFollowed() {
+        Fetcher f = fetcher(List.of(roots), true); // the file it points to would be readable
+        BadInputException toFile = failure(f, uri(base + "/to-file"));
+        assertThat(toFile.code()).isEqualTo(ErrorCode.REDIRECT_SCHEME_NOT_ALLOWED);
+        assertThat(toFile.getMessage()).contains("redirects to file:").contains("only redirects to http and https are followed");
+        assertThat(code(f, uri(base + "/to-ftp"))).isEqualTo(ErrorCode.REDIRECT_SCHEME_NOT_ALLOWED);
+        assertThat(guardedRequests).hasValue(0);
+    }
+
+    @Test
+    void aRedirectIsCheckedAsAReferenceIs() {
+        Fetcher f = fetcher(List.of(), true);
+        assertThat(code(f, uri(base + "/to-shorthand"))).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
+        BadInputException noUri = failure(f, uri(base + "/to-no-uri"));
+        assertThat(noUri.code()).isEqualTo(ErrorCode.FETCH_FAILED);
+        assertThat(noUri.getMessage()).contains("Location that is not a URI");
+        BadInputException noHost = failure(f, uri(base + "/to-no-host"));
+        assertThat(noHost.code()).as("the server's fault, not the reference's").isEqualTo(ErrorCode.FETCH_FAILED);
+        assertThat(noHost.getMessage()).contains("no host in http:///guarded");
         assertThat(guardedRequests).hasValue(0);
     }
 }
