@@ -39,7 +39,7 @@ public enum Setting {
     FETCH_TIMEOUT_MS("fetch.timeout-ms", "10000", "Time limit of one fetch, connection to last byte."),
     FETCH_FILE_ROOTS("fetch.file-roots", "", "Comma-separated directories file: URIs may read from; empty refuses file:."),
     FETCH_ALLOWED_HOSTS("fetch.allowed-hosts", "", "Comma-separated hosts http(s) may fetch from; empty: any public host."),
-    FETCH_ALLOW_PRIVATE_ADDRESSES("fetch.allow-private-addresses", "false", "Allow loopback, private and link-local hosts (SSRF guard off)."),
+    FETCH_ALLOW_PRIVATE_ADDRESSES("fetch.allow-private-addresses", "false", "Allow hosts that resolve to addresses that are not globally reachable (loopback, private, link-local, every IANA special-purpose block): the SSRF address check off, for tests and on-premises stores."),
     S3_ENDPOINT("s3.endpoint", "", "Endpoint of an S3-compatible store (MinIO, Ceph, ...), e.g. http://minio:9000; empty: AWS S3. Credentials: the AWS SDK's standard chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile, web identity, instance role)."),
     S3_REGION("s3.region", "", "Region for s3:// requests; empty: AWS_REGION or the SDK's region chain (us-east-1 with cross-region access where none is found; us-east-1 with an endpoint)."),
     S3_PATH_STYLE("s3.path-style", "false", "Path-style s3 requests (endpoint/bucket/key): MinIO and most self-hosted stores need it."),

@@ -7,14 +7,14 @@ import java.util.Set;
 
 /**
  * What the worker may fetch, and how much. The defaults are safe: no file roots (file: refused),
- * no private, loopback or link-local hosts.
+ * no address that is not globally reachable (loopback, private, link-local, ...: {@link PublicAddresses}).
  *
  * @param maxBytes              largest body or file accepted
  * @param inlineMaxBytes        largest inline payload accepted; {@link #NO_INLINE_LIMIT}: what the input topics take
  * @param timeout               whole fetch, connection to last byte
  * @param fileRoots             directories file: URIs may point into; empty refuses file:
  * @param allowedHosts          hosts http(s) may reach; empty means any public host
- * @param allowPrivateAddresses allow loopback, private and link-local addresses (tests, on-prem)
+ * @param allowPrivateAddresses allow addresses that are not globally reachable (tests, on-prem): the address check off
  */
 public record FetchLimits(
         long maxBytes,

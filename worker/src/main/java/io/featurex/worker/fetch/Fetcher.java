@@ -44,11 +44,14 @@ public final class Fetcher implements AutoCloseable {
 
     private byte[] fetchUri(ImageRef ref) throws BadInputException {
         String text = ref.getUri();
+        if (text.isBlank()) {
+            throw new BadInputException(ErrorCode.NO_SOURCE, "ImageRef's uri is empty");
+        }
         URI uri;
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "not a valid URI: " + e.getMessage());
+            throw new BadInputException(ErrorCode.INVALID_URI, "not a valid URI: " + e.getMessage());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         return switch (scheme) {

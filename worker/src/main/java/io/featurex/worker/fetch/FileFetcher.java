@@ -37,7 +37,8 @@ final class FileFetcher {
         try {
             path = Path.of(uri);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "not a valid file URI: " + uri);
+            // file://host/... (a remote file), a query, a fragment or an opaque file:name.
+            throw new BadInputException(ErrorCode.INVALID_URI, "not a local file URI (" + e.getMessage() + "): " + uri);
         }
         Path real;
         try {

@@ -9,24 +9,31 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SchemePortResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.io.DetachedSocketFactory;
+import org.apache.hc.client5.http.io.HttpClientConnectionOperator;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.URIScheme;
+import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * http(s) with a byte limit, one deadline for the whole exchange, and redirects followed by
- * hand so that every hop's host is checked against the allow-list. Unless private addresses are
+ * hand so that every hop is checked by {@link HttpTargetPolicy}. Unless private addresses are
  * allowed, host names are resolved through {@link PublicAddressResolver}, whose vetted addresses
  * are the ones connected to.
  */
@@ -35,19 +42,32 @@ final class HttpFetcher implements AutoCloseable {
     private static final int MAX_REDIRECTS = 5;
 
     private final FetchLimits limits;
+    private final HttpTargetPolicy targets;
     private final CloseableHttpClient client;
     /** Aborts exchanges at their deadline: socket timeouts alone let a body trickle in forever. */
     private final ScheduledExecutorService deadlines;
 
     HttpFetcher(FetchLimits limits, int connections) {
-        this(limits, connections, InetAddress::getAllByName);
+        this(limits, connections, InetAddress::getAllByName, PoolingHttpClientConnectionManagerBuilder.create());
     }
 
-    HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup) {
+    /** With a test's lookup, and its sockets: they can record every connection and refuse those off this machine. */
+    HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup, DetachedSocketFactory sockets) {
+        this(limits, connections, lookup, new PoolingHttpClientConnectionManagerBuilder() {
+            @Override
+            protected HttpClientConnectionOperator createConnectionOperator(SchemePortResolver ports, DnsResolver dns, TlsSocketStrategy tls) {
+                return new DefaultHttpClientConnectionOperator(sockets, ports, dns,
+                        RegistryBuilder.<TlsSocketStrategy>create().register(URIScheme.HTTPS.id, tls).build());
+            }
+        });
+    }
+
+    private HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup,
+            PoolingHttpClientConnectionManagerBuilder pool) {
         this.limits = limits;
+        this.targets = new HttpTargetPolicy(limits.allowedHosts());
         Timeout timeout = Timeout.of(limits.timeout());
-        PoolingHttpClientConnectionManagerBuilder pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(Math.max(2, connections))
+        pool.setMaxConnTotal(Math.max(2, connections))
                 .setMaxConnPerRoute(Math.max(2, connections))
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build());
         if (!limits.allowPrivateAddresses()) {
@@ -69,13 +89,15 @@ final class HttpFetcher implements AutoCloseable {
 
     byte[] fetch(URI uri) throws BadInputException {
         long deadline = System.nanoTime() + limits.timeout().toNanos();
+        targets.check(uri);
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            checkHost(current);
             Exchange response = exchange(current, deadline);
             int status = response.status();
             if (status >= 300 && status < 400 && response.location() != null) {
-                current = current.resolve(response.location());
+                URI next = redirectTarget(current, response.location());
+                targets.checkRedirect(current, next);
+                current = next;
                 continue;
             }
             if (status >= 500) {
@@ -159,17 +181,11 @@ final class HttpFetcher implements AutoCloseable {
         return Arrays.copyOf(buffer, size);
     }
 
-    private void checkHost(URI uri) throws BadInputException {
-        String host = uri.getHost();
-        if (host == null) {
-            throw new BadInputException(ErrorCode.FETCH_FAILED, "no host in " + uri);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new BadInputException(ErrorCode.UNSUPPORTED_SCHEME, "redirect to unsupported scheme: " + uri);
-        }
-        if (!limits.allowedHosts().isEmpty() && !limits.allowedHosts().contains(host.toLowerCase(Locale.ROOT))) {
-            throw new BadInputException(ErrorCode.HOST_NOT_ALLOWED, "host " + host + " is not in the allowed hosts");
+    private static URI redirectTarget(URI from, String location) throws BadInputException {
+        try {
+            return from.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(ErrorCode.FETCH_FAILED, from + " redirects to a Location that is not a URI: " + location);
         }
     }
 

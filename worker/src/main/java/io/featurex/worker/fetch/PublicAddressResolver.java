@@ -1,13 +1,13 @@
 package io.featurex.worker.fetch;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import org.apache.hc.client5.http.DnsResolver;
 
 /**
- * Resolves a host once and refuses it when any of its addresses is loopback, private, link-local
- * or otherwise not public. The HTTP client connects to exactly the addresses returned here, so a
+ * Resolves a host once and refuses it when any of its addresses is not globally reachable
+ * ({@link PublicAddresses}). The HTTP client connects to exactly the addresses returned here, so a
  * name that answers differently on a second lookup (DNS rebinding) cannot slip past the check.
  */
 final class PublicAddressResolver implements DnsResolver {
@@ -34,8 +34,10 @@ final class PublicAddressResolver implements DnsResolver {
     public InetAddress[] resolve(String host) throws UnknownHostException {
         InetAddress[] addresses = lookup.all(host);
         for (InetAddress address : addresses) {
-            if (isPrivate(address)) {
-                throw new NotPublicException("host " + host + " resolves to non-public address " + address.getHostAddress());
+            Optional<String> refusal = PublicAddresses.refusal(address);
+            if (refusal.isPresent()) {
+                throw new NotPublicException("host " + host + " resolves to " + address.getHostAddress()
+                        + ", which is not globally reachable: " + refusal.get());
             }
         }
         return addresses;
@@ -44,14 +46,5 @@ final class PublicAddressResolver implements DnsResolver {
     @Override
     public String resolveCanonicalHostname(String host) throws UnknownHostException {
         return resolve(host)[0].getCanonicalHostName();
-    }
-
-    static boolean isPrivate(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
-            return true;
-        }
-        // IPv6 unique local addresses (fc00::/7) are private too; Java does not call them site-local.
-        return address instanceof Inet6Address && (address.getAddress()[0] & 0xFE) == 0xFC;
     }
 }

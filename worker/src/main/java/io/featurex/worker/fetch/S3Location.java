@@ -16,13 +16,13 @@ record S3Location(String bucket, String key, String versionId) {
         String bucket = uri.getRawAuthority();
         String path = uri.getPath();
         if (bucket == null || bucket.isEmpty()) {
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "no bucket in " + uri + " (s3://bucket/key)");
+            throw new BadInputException(ErrorCode.INVALID_URI, "no bucket in " + uri + " (s3://bucket/key)");
         }
         if (path == null || path.length() <= 1) {
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "no object key in " + uri + " (s3://bucket/key)");
+            throw new BadInputException(ErrorCode.INVALID_URI, "no object key in " + uri + " (s3://bucket/key)");
         }
         if (uri.getRawFragment() != null) {
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE,
+            throw new BadInputException(ErrorCode.INVALID_URI,
                     "'#' in " + uri + ": percent-encode it (%23) when it is part of the key");
         }
         String versionId = null;
@@ -31,7 +31,7 @@ record S3Location(String bucket, String key, String versionId) {
                 int eq = parameter.indexOf('=');
                 String name = eq < 0 ? parameter : parameter.substring(0, eq);
                 if (!name.equals("versionId") || eq < 0) {
-                    throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "unknown parameter '" + name + "' in " + uri
+                    throw new BadInputException(ErrorCode.INVALID_URI, "unknown parameter '" + name + "' in " + uri
                             + " (only versionId=...; percent-encode '?' (%3F) when it is part of the key)");
                 }
                 versionId = URLDecoder.decode(parameter.substring(eq + 1), StandardCharsets.UTF_8);

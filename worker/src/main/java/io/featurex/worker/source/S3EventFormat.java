@@ -152,7 +152,7 @@ final class S3EventFormat implements RecordFormat {
         try {
             ref.setUri(uri(event.bucket(), event.key(), version));
         } catch (URISyntaxException e) {
-            return new Entry.Rejected(id, null, new BadInputException(ErrorCode.MALFORMED_MESSAGE,
+            return new Entry.Rejected(id, null, new BadInputException(ErrorCode.INVALID_URI,
                     "bucket " + event.bucket() + " and key " + event.key() + " make no URI: " + e.getMessage()));
         }
         if (etag != null) {

@@ -38,11 +38,11 @@ class S3LocationTest {
     }
 
     @Test
-    void incompleteOrAmbiguousUrisAreMalformed() {
+    void incompleteOrAmbiguousUrisAreInvalid() {
         for (String uri : List.of("s3:///key.jpg", "s3://bucket", "s3://bucket/", "s3://bucket/a.jpg?x=1", "s3://bucket/a.jpg#frag")) {
             BadInputException e = catchThrowableOfType(BadInputException.class, () -> S3Location.of(URI.create(uri)));
             assertThat(e).as(uri).isNotNull();
-            assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_URI);
         }
     }
 

@@ -70,10 +70,10 @@ class BadInputIT {
         int port = http.getAddress().getPort();
         String allowed = "http://localhost:" + port;
         // Redirect to the same server under a host name that is not on the allow-list.
-        http.createContext("/redirect", exchange -> {
-            exchange.getResponseHeaders().set("Location", "http://127.0.0.1:" + port + "/ok.png");
-            respond(exchange, 302, new byte[0]);
-        });
+        http.createContext("/redirect", exchange -> redirect(exchange, "http://127.0.0.1:" + port + "/ok.png"));
+        // Redirects to other schemes; the file is one the worker could read, were it followed.
+        http.createContext("/to-file", exchange -> redirect(exchange, root.resolve("cat.jpg").toUri().toString()));
+        http.createContext("/to-ftp", exchange -> redirect(exchange, "ftp://localhost:" + port + "/ok.png"));
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -88,7 +88,7 @@ class BadInputIT {
             random.nextBytes(noise);
             noise[0] = (byte) 0xFF; // an invalid protobuf tag: never parses
             add(bad, ErrorCode.MALFORMED_MESSAGE, i % 2 == 0 ? noise : ("{\"uri\": \"x" + i + "\"}").getBytes(StandardCharsets.UTF_8));
-            add(bad, ErrorCode.NO_SOURCE, ref("no-source" + n).build().toByteArray());
+            add(bad, ErrorCode.NO_SOURCE, (i % 2 == 0 ? ref("no-source" + n) : ref("empty-uri" + n).setUri("")).build().toByteArray());
             add(bad, ErrorCode.UNSUPPORTED_SCHEME, ref("scheme" + n).setUri(i % 2 == 0 ? "ftp://host/a.jpg" : "gopher://x/y").build().toByteArray());
             add(bad, ErrorCode.FILE_NOT_FOUND, ref("missing" + n).setUri(root.resolve("nope" + i + ".jpg").toUri().toString()).build().toByteArray());
             add(bad, ErrorCode.PATH_NOT_ALLOWED, ref("outside" + n).setUri(i % 2 == 0
@@ -97,8 +97,20 @@ class BadInputIT {
             add(bad, ErrorCode.HTTP_SERVER_ERROR, ref("http500" + n).setUri(allowed + "/error").build().toByteArray());
             add(bad, ErrorCode.FETCH_TIMEOUT, ref("slow" + n).setUri(allowed + "/slow").build().toByteArray());
             add(bad, ErrorCode.TOO_LARGE, ref("huge" + n).setUri(allowed + "/huge").build().toByteArray());
-            add(bad, ErrorCode.HOST_NOT_ALLOWED, ref("host" + n).setUri(i % 2 == 0
-                    ? "http://127.0.0.1:" + port + "/ok.png" : allowed + "/redirect").build().toByteArray());
+            add(bad, ErrorCode.HOST_NOT_ALLOWED, ref("host" + n).setUri(switch (i % 4) {
+                case 0 -> "http://127.0.0.1:" + port + "/ok.png";
+                case 1 -> allowed + "/redirect";
+                case 2 -> "http://127.1:" + port + "/ok.png"; // numeric shorthand
+                default -> "http://2130706433:" + port + "/ok.png"; // 127.0.0.1 as one number
+            }).build().toByteArray());
+            add(bad, ErrorCode.INVALID_URI, ref("invalid-uri" + n).setUri(switch (i % 4) {
+                case 0 -> "http://localhost:" + port + "/ok png"; // a raw space
+                case 1 -> "file://fileserver" + root.resolve("cat.jpg").toUri().getPath(); // another machine's file
+                case 2 -> "http:///ok.png"; // no host
+                default -> "s3://photos"; // no key
+            }).build().toByteArray());
+            add(bad, ErrorCode.REDIRECT_SCHEME_NOT_ALLOWED, ref("redirect-scheme" + n)
+                    .setUri(allowed + (i % 2 == 0 ? "/to-file" : "/to-ftp")).build().toByteArray());
             add(bad, ErrorCode.UNDECODABLE_IMAGE, ref("garbage" + n).setInline(ByteString.copyFromUtf8("no image here " + i)).build().toByteArray());
             add(bad, ErrorCode.TRUNCATED_IMAGE, ref("cut" + n).setInline(ByteString.copyFrom(
                     Arrays.copyOf(i % 2 == 0 ? cat : astronaut, (i % 2 == 0 ? cat : astronaut).length / 2))).build().toByteArray());
@@ -176,6 +188,10 @@ class BadInputIT {
                 byCode.merge(d.getCode(), 1, Integer::sum);
             }
             System.out.println("dead letters by code: " + byCode);
+            assertThat(worker.deadLetterById.get("host-2").getMessage()).contains("neither a DNS name nor a dotted-quad");
+            assertThat(worker.deadLetterById.get("host-3").getMessage()).contains("numeric but not a dotted-quad");
+            assertThat(worker.deadLetterById.get("redirect-scheme-0").getMessage()).contains("redirects to file:");
+            assertThat(worker.deadLetterById.get("empty-uri-1").getMessage()).contains("uri is empty");
             assertThat(worker.committedOffsets()).isEqualTo(values.size());
         } finally {
             http.stop(0);
@@ -230,6 +246,11 @@ class BadInputIT {
             }
         }
         exchange.close();
+    }
+
+    private static void redirect(com.sun.net.httpserver.HttpExchange exchange, String location) throws java.io.IOException {
+        exchange.getResponseHeaders().set("Location", location);
+        respond(exchange, 302, new byte[0]);
     }
 
     private static void sleep(long millis) {

@@ -39,7 +39,8 @@ class InputFormatTest {
     @Test
     void uriRejectsEmptyTwoUrisAndNonUtf8() {
         assertThat(code(InputFormat.URI, utf8(" \n"))).isEqualTo(ErrorCode.EMPTY_MESSAGE);
-        assertThat(code(InputFormat.URI, utf8("file:///a.jpg file:///b.jpg"))).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+        assertThat(code(InputFormat.URI, utf8("file:///a.jpg file:///b.jpg"))).isEqualTo(ErrorCode.INVALID_URI);
+        assertThat(code(InputFormat.URI, utf8("http://example.com/a cat.jpg"))).isEqualTo(ErrorCode.INVALID_URI);
         assertThat(code(InputFormat.URI, new byte[] {(byte) 0xC3, (byte) 0x28})).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
         assertThat(code(InputFormat.URI, null)).isEqualTo(ErrorCode.EMPTY_MESSAGE);
     }

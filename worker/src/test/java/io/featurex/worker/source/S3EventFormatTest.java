@@ -127,6 +127,17 @@ class S3EventFormatTest {
     }
 
     @Test
+    void aBucketNameThatMakesNoUriIsAnInvalidUri() throws Exception {
+        String json = """
+                {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "a[b"}, "object": {"key": "k.jpg"}}}]}
+                """;
+        Entry.Rejected rejected = (Entry.Rejected) InputFormatTest.only(InputFormat.S3_EVENT, utf8(json));
+        assertThat(rejected.id()).isEqualTo("a[b/k.jpg");
+        assertThat(rejected.error().code()).isEqualTo(ErrorCode.INVALID_URI);
+        assertThat(rejected.error().getMessage()).contains("make no URI");
+    }
+
+    @Test
     void etagAttributeIsTheOneTheFetchStageChecks() {
         assertThat(S3EventFormat.ETAG).isEqualTo(Fetcher.S3_ETAG_ATTRIBUTE);
     }
