@@ -75,7 +75,8 @@ final class WorkerProcess {
             health.set(Health.State.FAILED, e.getMessage());
             log.error("cannot start: {}", e.getMessage(), e);
             return 1;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // An Error too (out of memory in a stage, say): the process reports it and exits, never hangs.
             health.set(Health.State.FAILED, e.toString());
             log.error("worker failed: {}", e.toString(), e);
             return 1;

@@ -3,83 +3,90 @@ package io.featurex.worker.fetch;
 import io.featurex.v1.ErrorCode;
 import io.featurex.worker.BadInputException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.hc.client5.http.DnsResolver;
-import org.apache.hc.client5.http.SchemePortResolver;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.io.DetachedSocketFactory;
-import org.apache.hc.client5.http.io.HttpClientConnectionOperator;
-import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
-import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.URIScheme;
-import org.apache.hc.core5.http.config.RegistryBuilder;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.CapacityChannel;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * http(s) with a byte limit, one deadline for the whole exchange, and redirects followed by
- * hand so that every hop is checked by {@link HttpTargetPolicy}. Unless private addresses are
+ * http(s) as non-blocking I/O (Apache HttpClient 5's async client: a few reactor threads carry
+ * every connection, HTTP/2 where a TLS server offers it), so hundreds of fetches can wait on a
+ * slow store at once without a thread each. A byte limit (checked on Content-Length and while the
+ * body streams in), one deadline for the whole exchange redirects included, and redirects followed
+ * by hand so that every hop is checked by {@link HttpTargetPolicy}. Unless private addresses are
  * allowed, host names are resolved through {@link PublicAddressResolver}, whose vetted addresses
  * are the ones connected to.
  */
 final class HttpFetcher implements AutoCloseable {
 
     private static final int MAX_REDIRECTS = 5;
+    private static final int FIRST_BUFFER = 64 * 1024;
 
     private final FetchLimits limits;
     private final HttpTargetPolicy targets;
-    private final CloseableHttpClient client;
+    private final CloseableHttpAsyncClient client;
     /** Aborts exchanges at their deadline: socket timeouts alone let a body trickle in forever. */
     private final ScheduledExecutorService deadlines;
 
     HttpFetcher(FetchLimits limits, int connections) {
-        this(limits, connections, InetAddress::getAllByName, PoolingHttpClientConnectionManagerBuilder.create());
+        this(limits, connections, InetAddress::getAllByName, UnaryOperator.identity());
     }
 
-    /** With a test's lookup, and its sockets: they can record every connection and refuse those off this machine. */
-    HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup, DetachedSocketFactory sockets) {
-        this(limits, connections, lookup, new PoolingHttpClientConnectionManagerBuilder() {
-            @Override
-            protected HttpClientConnectionOperator createConnectionOperator(SchemePortResolver ports, DnsResolver dns, TlsSocketStrategy tls) {
-                return new DefaultHttpClientConnectionOperator(sockets, ports, dns,
-                        RegistryBuilder.<TlsSocketStrategy>create().register(URIScheme.HTTPS.id, tls).build());
-            }
-        });
-    }
-
-    private HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup,
-            PoolingHttpClientConnectionManagerBuilder pool) {
+    /**
+     * With a test's lookup, and a test's hold on the resolver that connections take their
+     * addresses from: it can record each address handed to a connection, and keep them all on
+     * this machine.
+     */
+    HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup, UnaryOperator<DnsResolver> connectTo) {
         this.limits = limits;
         this.targets = new HttpTargetPolicy(limits.allowedHosts());
         Timeout timeout = Timeout.of(limits.timeout());
-        pool.setMaxConnTotal(Math.max(2, connections))
-                .setMaxConnPerRoute(Math.max(2, connections))
-                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build());
-        if (!limits.allowPrivateAddresses()) {
-            pool.setDnsResolver(new PublicAddressResolver(lookup));
-        }
-        this.client = HttpClients.custom()
-                .setConnectionManager(pool.build())
+        DnsResolver resolver = limits.allowPrivateAddresses() ? SystemDefaultDnsResolver.INSTANCE : new PublicAddressResolver(lookup);
+        this.client = HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(Math.max(2, connections))
+                        .setMaxConnPerRoute(Math.max(2, connections))
+                        .setDnsResolver(connectTo.apply(resolver))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build())
+                        .build())
+                .setIOReactorConfig(IOReactorConfig.custom().setSoTimeout(timeout).build())
+                .setVersionPolicy(HttpVersionPolicy.NEGOTIATE)
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .build();
+        this.client.start();
         this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "featurex-fetch-deadlines");
             t.setDaemon(true);
@@ -87,98 +94,91 @@ final class HttpFetcher implements AutoCloseable {
         });
     }
 
-    byte[] fetch(URI uri) throws BadInputException {
-        long deadline = System.nanoTime() + limits.timeout().toNanos();
-        targets.check(uri);
-        URI current = uri;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            Exchange response = exchange(current, deadline);
-            int status = response.status();
-            if (status >= 300 && status < 400 && response.location() != null) {
-                URI next = redirectTarget(current, response.location());
-                targets.checkRedirect(current, next);
-                current = next;
-                continue;
-            }
-            if (status >= 500) {
-                throw new BadInputException(ErrorCode.HTTP_SERVER_ERROR, "HTTP " + status + " from " + current);
-            }
-            if (status >= 400) {
-                throw new BadInputException(ErrorCode.HTTP_CLIENT_ERROR, "HTTP " + status + " from " + current);
-            }
-            if (status != 200) {
-                throw new BadInputException(ErrorCode.FETCH_FAILED, "unexpected HTTP " + status + " from " + current);
-            }
-            return response.body();
+    /** The body, or a future failed with the {@link BadInputException} that says why. */
+    CompletableFuture<byte[]> fetch(URI uri) {
+        try {
+            targets.check(uri);
+        } catch (BadInputException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        throw new BadInputException(ErrorCode.FETCH_FAILED, "more than " + MAX_REDIRECTS + " redirects from " + uri);
+        return hop(uri, uri, 0, System.nanoTime() + limits.timeout().toNanos());
+    }
+
+    private CompletableFuture<byte[]> hop(URI original, URI current, int hop, long deadline) {
+        return exchange(current, deadline).thenCompose(response -> {
+            int status = response.status();
+            try {
+                if (status >= 300 && status < 400 && response.location() != null) {
+                    if (hop == MAX_REDIRECTS) {
+                        throw new BadInputException(ErrorCode.FETCH_FAILED, "more than " + MAX_REDIRECTS + " redirects from " + original);
+                    }
+                    URI next = redirectTarget(current, response.location());
+                    targets.checkRedirect(current, next);
+                    return hop(original, next, hop + 1, deadline);
+                }
+                if (status >= 500) {
+                    throw new BadInputException(ErrorCode.HTTP_SERVER_ERROR, "HTTP " + status + " from " + current);
+                }
+                if (status >= 400) {
+                    throw new BadInputException(ErrorCode.HTTP_CLIENT_ERROR, "HTTP " + status + " from " + current);
+                }
+                if (status != 200) {
+                    throw new BadInputException(ErrorCode.FETCH_FAILED, "unexpected HTTP " + status + " from " + current);
+                }
+                return CompletableFuture.completedFuture(response.body());
+            } catch (BadInputException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        });
     }
 
     /** A response read in full: status, redirect target, body (null unless 200). */
     private record Exchange(int status, String location, byte[] body) {}
 
-    private Exchange exchange(URI uri, long deadline) throws BadInputException {
+    private CompletableFuture<Exchange> exchange(URI uri, long deadline) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
-            throw new BadInputException(ErrorCode.FETCH_TIMEOUT, "no time left for " + uri + " (limit " + limits.timeout() + ")");
+            return CompletableFuture.failedFuture(
+                    new BadInputException(ErrorCode.FETCH_TIMEOUT, "no time left for " + uri + " (limit " + limits.timeout() + ")"));
         }
-        HttpGet get = new HttpGet(uri);
-        ScheduledFuture<?> abort = deadlines.schedule(get::cancel, remaining, TimeUnit.NANOSECONDS);
-        try {
-            return client.execute(get, response -> read(uri, response));
-        } catch (TooLargeException e) {
-            throw new BadInputException(ErrorCode.TOO_LARGE, uri + ": " + e.getMessage());
-        } catch (PublicAddressResolver.NotPublicException e) {
-            throw new BadInputException(ErrorCode.HOST_NOT_ALLOWED, e.getMessage());
-        } catch (UnknownHostException e) {
-            throw new BadInputException(ErrorCode.FETCH_FAILED, "unknown host " + uri.getHost());
-        } catch (SocketTimeoutException e) { // connect timeouts included
-            throw new BadInputException(ErrorCode.FETCH_TIMEOUT, uri + " took longer than " + limits.timeout());
-        } catch (IOException e) {
-            if (get.isCancelled()) {
-                throw new BadInputException(ErrorCode.FETCH_TIMEOUT, uri + " took longer than " + limits.timeout());
-            }
-            throw new BadInputException(ErrorCode.FETCH_FAILED, "fetching " + uri + " failed: " + e, e);
-        } finally {
-            abort.cancel(false);
-        }
+        CompletableFuture<Exchange> result = new CompletableFuture<>();
+        Future<Exchange> call = client.execute(SimpleRequestProducer.create(SimpleRequestBuilder.get(uri).build()),
+                new BodyConsumer(uri), null, null, new FutureCallback<>() {
+                    @Override
+                    public void completed(Exchange exchange) {
+                        result.complete(exchange);
+                    }
+
+                    @Override
+                    public void failed(Exception e) {
+                        result.completeExceptionally(failure(uri, e));
+                    }
+
+                    @Override
+                    public void cancelled() {
+                        result.completeExceptionally(new BadInputException(ErrorCode.FETCH_TIMEOUT,
+                                uri + " took longer than " + limits.timeout()));
+                    }
+                });
+        ScheduledFuture<?> abort = deadlines.schedule(() -> call.cancel(true), remaining, TimeUnit.NANOSECONDS);
+        result.whenComplete((exchange, error) -> abort.cancel(false));
+        return result;
     }
 
-    private Exchange read(URI uri, ClassicHttpResponse response) throws IOException {
-        int status = response.getCode();
-        Header location = response.getFirstHeader("Location");
-        HttpEntity entity = response.getEntity();
-        if (status != 200 || entity == null) {
-            return new Exchange(status, location == null ? null : location.getValue(), null);
+    private BadInputException failure(URI uri, Exception e) {
+        if (e instanceof TooLargeException) {
+            return new BadInputException(ErrorCode.TOO_LARGE, uri + ": " + e.getMessage());
         }
-        long declared = entity.getContentLength();
-        if (declared > limits.maxBytes()) {
-            throw new TooLargeException("Content-Length " + declared + " over the limit of " + limits.maxBytes() + " bytes");
+        if (e instanceof PublicAddressResolver.NotPublicException) {
+            return new BadInputException(ErrorCode.HOST_NOT_ALLOWED, e.getMessage());
         }
-        try (InputStream in = entity.getContent()) {
-            byte[] body = readAtMost(in, limits.maxBytes() + 1);
-            if (body.length > limits.maxBytes()) {
-                throw new TooLargeException("body over the limit of " + limits.maxBytes() + " bytes");
-            }
-            return new Exchange(status, null, body);
+        if (e instanceof UnknownHostException) {
+            return new BadInputException(ErrorCode.FETCH_FAILED, "unknown host " + uri.getHost());
         }
-    }
-
-    /** Reads until the end or {@code limit} bytes, whichever comes first. */
-    static byte[] readAtMost(InputStream in, long limit) throws IOException {
-        byte[] buffer = new byte[(int) Math.min(limit, 64 * 1024)];
-        int size = 0;
-        while (size < limit) {
-            if (size == buffer.length) {
-                buffer = Arrays.copyOf(buffer, (int) Math.min(limit, (long) buffer.length * 2));
-            }
-            int n = in.read(buffer, size, buffer.length - size);
-            if (n < 0) {
-                break;
-            }
-            size += n;
+        if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) { // connect timeouts included
+            return new BadInputException(ErrorCode.FETCH_TIMEOUT, uri + " took longer than " + limits.timeout());
         }
-        return Arrays.copyOf(buffer, size);
+        return new BadInputException(ErrorCode.FETCH_FAILED, "fetching " + uri + " failed: " + e, e);
     }
 
     private static URI redirectTarget(URI from, String location) throws BadInputException {
@@ -189,14 +189,91 @@ final class HttpFetcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a response as it streams in: the status and Location of anything but a 200 (its body
+     * is let pass), the body of a 200 up to the byte limit, refused as soon as it goes over it.
+     */
+    private final class BodyConsumer implements AsyncResponseConsumer<Exchange> {
+
+        private final URI uri;
+        private FutureCallback<Exchange> done;
+        private byte[] body;
+        private int size;
+
+        BodyConsumer(URI uri) {
+            this.uri = uri;
+        }
+
+        @Override
+        public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<Exchange> callback)
+                throws IOException {
+            int status = response.getCode();
+            if (status != 200) {
+                Header location = response.getFirstHeader("Location");
+                callback.completed(new Exchange(status, location == null ? null : location.getValue(), null));
+                return;
+            }
+            if (entity == null) {
+                callback.completed(new Exchange(status, null, new byte[0]));
+                return;
+            }
+            long declared = entity.getContentLength();
+            if (declared > limits.maxBytes()) {
+                throw new TooLargeException("Content-Length " + declared + " over the limit of " + limits.maxBytes() + " bytes");
+            }
+            body = new byte[(int) (declared >= 0 ? declared : Math.min(FIRST_BUFFER, limits.maxBytes()))];
+            done = callback;
+        }
+
+        @Override
+        public void informationResponse(HttpResponse response, HttpContext context) {
+            // 1xx: nothing to do, the final response follows.
+        }
+
+        @Override
+        public void updateCapacity(CapacityChannel channel) throws IOException {
+            channel.update(Integer.MAX_VALUE);
+        }
+
+        @Override
+        public void consume(ByteBuffer src) throws IOException {
+            if (done == null) {
+                src.position(src.limit()); // the body of a redirect or an error: not wanted
+                return;
+            }
+            int n = src.remaining();
+            if ((long) size + n > limits.maxBytes()) {
+                throw new TooLargeException("body over the limit of " + limits.maxBytes() + " bytes");
+            }
+            if (size + n > body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(limits.maxBytes(), Math.max((long) body.length * 2, size + n)));
+            }
+            src.get(body, size, n);
+            size += n;
+        }
+
+        @Override
+        public void streamEnd(List<? extends Header> trailers) {
+            if (done != null) {
+                done.completed(new Exchange(200, null, size == body.length ? body : Arrays.copyOf(body, size)));
+            }
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            // The exchange's own callback reports it; a fetch that failed here holds nothing.
+        }
+
+        @Override
+        public void releaseResources() {
+            body = null;
+        }
+    }
+
     @Override
     public void close() {
         deadlines.shutdownNow();
-        try {
-            client.close();
-        } catch (IOException e) {
-            // Closing idle pooled connections; nothing is waiting on them.
-        }
+        client.close(CloseMode.IMMEDIATE);
     }
 
     private static final class TooLargeException extends IOException {

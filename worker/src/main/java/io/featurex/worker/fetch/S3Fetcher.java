@@ -3,7 +3,9 @@ package io.featurex.worker.fetch;
 import io.featurex.v1.ErrorCode;
 import io.featurex.worker.BadInputException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.util.Arrays;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -79,12 +81,29 @@ final class S3Fetcher implements AutoCloseable {
 
     private byte[] readLimited(ResponseInputStream<GetObjectResponse> body, S3Location location)
             throws IOException, BadInputException {
-        byte[] bytes = HttpFetcher.readAtMost(body, limits.maxBytes() + 1);
+        byte[] bytes = readAtMost(body, limits.maxBytes() + 1);
         if (bytes.length > limits.maxBytes()) {
             body.abort();
             throw new BadInputException(ErrorCode.TOO_LARGE, location + " is over the limit of " + limits.maxBytes() + " bytes");
         }
         return bytes;
+    }
+
+    /** Reads until the end or {@code limit} bytes, whichever comes first. */
+    static byte[] readAtMost(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[(int) Math.min(limit, 64 * 1024)];
+        int size = 0;
+        while (size < limit) {
+            if (size == buffer.length) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(limit, (long) buffer.length * 2));
+            }
+            int n = in.read(buffer, size, buffer.length - size);
+            if (n < 0) {
+                break;
+            }
+            size += n;
+        }
+        return Arrays.copyOf(buffer, size);
     }
 
     private static String quoted(String etag) {

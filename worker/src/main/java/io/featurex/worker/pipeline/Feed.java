@@ -1,9 +1,8 @@
 package io.featurex.worker.pipeline;
 
 import io.featurex.v1.ErrorCode;
+import io.featurex.v1.ImageRef;
 import io.featurex.worker.BadInputException;
-import io.featurex.worker.decode.ImageDecoder;
-import io.featurex.worker.fetch.AsyncFetcher;
 import io.featurex.worker.metrics.WorkerMetrics;
 import io.featurex.worker.source.Entry;
 import io.featurex.worker.source.ImageOutcome;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -32,8 +32,18 @@ final class Feed {
     /** @param maxDecoded pixels (decoding or decoded) waiting for the model at most */
     record Limits(int maxFetches, long maxBytes, int decodeThreads, int maxDecoded) {}
 
-    private final AsyncFetcher fetcher;
-    private final ImageDecoder decoder;
+    /** The fetch stage: a future of the bytes, failing with the {@link BadInputException} that says why. */
+    interface Fetch {
+        CompletableFuture<byte[]> fetch(ImageRef ref);
+    }
+
+    /** The decode stage, run on a decode thread. */
+    interface Decode {
+        float[] decode(byte[] bytes) throws BadInputException;
+    }
+
+    private final Fetch fetcher;
+    private final Decode decoder;
     private final Executor decodePool;
     private final Executor loop;
     private final Limits limits;
@@ -52,7 +62,7 @@ final class Feed {
      * @param loop  runs a task on the loop thread (and wakes it)
      * @param fatal told of an error no input explains (out of memory, a bug): the worker must stop
      */
-    Feed(AsyncFetcher fetcher, ImageDecoder decoder, Executor decodePool, Executor loop, Limits limits, WorkerMetrics metrics,
+    Feed(Fetch fetcher, Decode decoder, Executor decodePool, Executor loop, Limits limits, WorkerMetrics metrics,
             Consumer<Throwable> fatal) {
         this.fetcher = fetcher;
         this.decoder = decoder;

@@ -5,7 +5,6 @@ import io.featurex.worker.batch.BatchPolicy;
 import io.featurex.worker.batch.PixelBatch;
 import io.featurex.worker.config.Delivery;
 import io.featurex.worker.config.WorkerConfig;
-import io.featurex.worker.fetch.AsyncFetcher;
 import io.featurex.worker.fetch.Fetcher;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.InferenceException;
@@ -91,7 +90,7 @@ public final class Worker implements AutoCloseable {
     private final OffsetLedger ledger = new OffsetLedger();
     private final ExecutorService decodePool;
     private final ExecutorService inferenceThread;
-    private final AsyncFetcher fetcher;
+    private final Fetcher fetcher;
     private final Feed feed;
     private final LagTracker lag;
     /** What the stages hand back, run on the loop thread in the order it came. */
@@ -131,10 +130,10 @@ public final class Worker implements AutoCloseable {
         }
         this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), named("featurex-decode"));
         this.inferenceThread = Executors.newSingleThreadExecutor(named("featurex-infer"));
-        this.fetcher = new AsyncFetcher(new Fetcher(config.fetchLimits(), config.s3(), config.fetchConcurrency()), config.fetchConcurrency());
+        this.fetcher = new Fetcher(config.fetchLimits(), config.s3(), config.fetchConcurrency());
         int batch = policy.maxSize();
-        this.feed = new Feed(fetcher,
-                config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize()),
+        this.feed = new Feed(fetcher::fetch,
+                config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize())::decode,
                 decodePool, this::handBack,
                 new Feed.Limits(config.fetchConcurrency(), config.fetchBytesInFlight(), config.decodeThreads(),
                         2 * batch + config.decodeThreads()),

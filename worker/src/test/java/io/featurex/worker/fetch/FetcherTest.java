@@ -19,6 +19,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every fetch outcome and its code. HTTP goes to one loopback server; names come from each test's
- * lookup, and connections through {@link RecordingSockets}, which never leave this machine.
+ * lookup, and connections through {@link RecordingConnections}, which never leave this machine.
  */
 class FetcherTest {
 
@@ -128,13 +129,13 @@ class FetcherTest {
     }
 
     private static BadInputException failure(Fetcher fetcher, ImageRef ref) {
-        BadInputException e = catchThrowableOfType(BadInputException.class, () -> fetcher.fetch(ref));
+        BadInputException e = catchThrowableOfType(BadInputException.class, () -> Fetcher.await(fetcher.fetch(ref)));
         assertThat(e).as(ref.toString()).isNotNull();
         return e;
     }
 
     private static BadInputException failure(HttpFetcher http, String uri) {
-        BadInputException e = catchThrowableOfType(BadInputException.class, () -> http.fetch(URI.create(uri)));
+        BadInputException e = catchThrowableOfType(BadInputException.class, () -> Fetcher.await(http.fetch(URI.create(uri))));
         assertThat(e).as(uri).isNotNull();
         return e;
     }
@@ -146,7 +147,7 @@ class FetcherTest {
     @Test
     void inlineBytesComeBackWithinTheirLimit() throws Exception {
         Fetcher f = fetcher(List.of(), false);
-        assertThat(f.fetch(ImageRef.newBuilder().setInline(ByteString.copyFromUtf8("small")).build())).isEqualTo("small".getBytes());
+        assertThat(Fetcher.await(f.fetch(ImageRef.newBuilder().setInline(ByteString.copyFromUtf8("small")).build()))).isEqualTo("small".getBytes());
         assertThat(code(f, ImageRef.newBuilder().setInline(ByteString.copyFrom(new byte[17])).build()))
                 .isEqualTo(ErrorCode.INLINE_TOO_LARGE);
     }
@@ -197,7 +198,7 @@ class FetcherTest {
         Files.createSymbolicLink(root.resolve("link.jpg"), outside);
         Fetcher f = fetcher(List.of(root), false);
 
-        assertThat(f.fetch(uri(inside.toUri().toString()))).isEqualTo("jpeg".getBytes());
+        assertThat(Fetcher.await(f.fetch(uri(inside.toUri().toString())))).isEqualTo("jpeg".getBytes());
         assertThat(code(f, uri(root.resolve("nope.jpg").toUri().toString()))).isEqualTo(ErrorCode.FILE_NOT_FOUND);
         assertThat(code(f, uri(outside.toUri().toString()))).isEqualTo(ErrorCode.PATH_NOT_ALLOWED);
         assertThat(code(f, uri(root.toUri() + "../secret.txt"))).isEqualTo(ErrorCode.PATH_NOT_ALLOWED);
@@ -215,7 +216,7 @@ class FetcherTest {
     void loopbackIsRefusedUnlessAllowed() throws Exception {
         assertThat(code(fetcher(List.of(), false), uri(base + "/guarded"))).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
         assertThat(guardedRequests).hasValue(0);
-        assertThat(fetcher(List.of(), true).fetch(uri(base + "/ok"))).isEqualTo("image-bytes".getBytes());
+        assertThat(Fetcher.await(fetcher(List.of(), true).fetch(uri(base + "/ok")))).isEqualTo("image-bytes".getBytes());
     }
 
     @Test
@@ -225,7 +226,49 @@ class FetcherTest {
         assertThat(code(f, uri(base + "/broken"))).isEqualTo(ErrorCode.HTTP_SERVER_ERROR);
         assertThat(code(f, uri(base + "/big"))).isEqualTo(ErrorCode.TOO_LARGE);
         assertThat(code(f, uri(base + "/slow"))).isEqualTo(ErrorCode.FETCH_TIMEOUT);
-        assertThat(f.fetch(uri(base + "/moved"))).isEqualTo("image-bytes".getBytes());
+        assertThat(Fetcher.await(f.fetch(uri(base + "/moved")))).isEqualTo("image-bytes".getBytes());
+    }
+
+    /**
+     * Fetches are I/O of their own: as many exchanges as the connections allow are in flight at
+     * once, on the client's few reactor threads, however slow the server is to answer.
+     */
+    @Test
+    void slowAnswersOverlapUpToTheConnectionLimit() throws Exception {
+        int concurrent = 40;
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        java.util.concurrent.CountDownLatch allArrived = new java.util.concurrent.CountDownLatch(concurrent);
+        HttpServer slow = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.createContext("/slow", exchange -> {
+            peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            allArrived.countDown();
+            try {
+                allArrived.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            byte[] body = "image-bytes".getBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        slow.start();
+        try (HttpFetcher http = new HttpFetcher(new FetchLimits(1024, 16, Duration.ofSeconds(20), List.of(), Set.of(), true), concurrent,
+                InetAddress::getAllByName, java.util.function.UnaryOperator.identity())) {
+            List<java.util.concurrent.CompletableFuture<byte[]>> fetches = new ArrayList<>();
+            for (int i = 0; i < concurrent; i++) {
+                fetches.add(http.fetch(URI.create("http://127.0.0.1:" + slow.getAddress().getPort() + "/slow?" + i)));
+            }
+            for (var fetch : fetches) {
+                assertThat(Fetcher.await(fetch)).isEqualTo("image-bytes".getBytes());
+            }
+        } finally {
+            slow.stop(0);
+        }
+        assertThat(peak).as("every exchange was waiting at the server at once").hasValue(concurrent);
     }
 
     @Test
@@ -236,8 +279,8 @@ class FetcherTest {
             return new InetAddress[] {address(host, "127.0.0.1")};
         };
         for (boolean allowPrivate : new boolean[] {false, true}) {
-            RecordingSockets sockets = new RecordingSockets();
-            try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), allowPrivate), 2, lookup, sockets)) {
+            RecordingConnections connections = new RecordingConnections();
+            try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), allowPrivate), 2, lookup, connections)) {
                 for (String host : List.of("127.1", "0x7f.1", "0x7f.0.0.1", "2130706433", "0x7f000001", "017700000001",
                         "0177.0.0.1", "127.0.0.01", "08.0.0.1", "1.2.3.256", "127.0.0.1.", "a_b.example", "example.123")) {
                     BadInputException e = failure(http, "http://" + host + ":" + port + "/guarded");
@@ -249,12 +292,12 @@ class FetcherTest {
                 assertThat(failure(http, "http://127.1/a.jpg").getMessage())
                         .contains("neither a DNS name nor a dotted-quad").contains("inet_aton reads it as 127.0.0.1");
             }
-            assertThat(sockets.attempts).as("allowPrivate=" + allowPrivate).isEmpty();
+            assertThat(connections.attempts).as("allowPrivate=" + allowPrivate).isEmpty();
         }
         assertThat(asked).isEmpty();
         assertThat(guardedRequests).hasValue(0);
         // A dotted quad is no shorthand: it goes on to the address check, which refuses loopback.
-        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, lookup, new RecordingSockets())) {
+        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, lookup, new RecordingConnections())) {
             assertThat(failure(http, base + "/guarded").getMessage()).contains("Loopback");
         }
         assertThat(asked).containsExactly("127.0.0.1");
@@ -301,15 +344,15 @@ class FetcherTest {
             }
             return new InetAddress[] {answer};
         };
-        RecordingSockets sockets = new RecordingSockets();
-        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, lookup, sockets)) {
+        RecordingConnections connections = new RecordingConnections();
+        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, lookup, connections)) {
             for (String host : answers.keySet()) {
                 BadInputException e = failure(http, "http://" + host + ":" + port + "/guarded");
                 assertThat(e.code()).as(host + ": " + e.getMessage()).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
                 assertThat(e.getMessage()).contains("host " + host + " resolves to", "not globally reachable", why.get(host));
             }
         }
-        assertThat(sockets.attempts).isEmpty();
+        assertThat(connections.attempts).isEmpty();
         assertThat(guardedRequests).hasValue(0);
     }
 
@@ -321,61 +364,61 @@ class FetcherTest {
         PublicAddressResolver.Lookup rebinding = host -> new InetAddress[] {lookups.getAndIncrement() == 0
                 ? address(host, "93.184.216.34")
                 : address(host, "127.0.0.1")};
-        RecordingSockets sockets = new RecordingSockets();
-        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, rebinding, sockets)) {
+        RecordingConnections connections = new RecordingConnections();
+        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, rebinding, connections)) {
             BadInputException e = failure(http, "http://images.example:" + port + "/guarded");
-            assertThat(e.code()).isEqualTo(ErrorCode.FETCH_FAILED); // the test's sockets refuse to leave the machine
+            assertThat(e.code()).isEqualTo(ErrorCode.FETCH_FAILED); // the test withholds addresses off this machine
         }
         assertThat(lookups).hasValue(1);
-        assertThat(sockets.attempts).containsExactly(new InetSocketAddress(InetAddress.getByName("93.184.216.34"), port));
+        assertThat(connections.attempts).containsExactly(new InetSocketAddress(InetAddress.getByName("93.184.216.34"), port));
         assertThat(guardedRequests).hasValue(0);
     }
 
     @Test
     void aNameWithAnyNonPublicAddressIsRefused() throws Exception {
         PublicAddressResolver.Lookup mixed = host -> new InetAddress[] {address(host, "93.184.216.34"), address(host, "10.0.0.5")};
-        RecordingSockets sockets = new RecordingSockets();
-        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, mixed, sockets)) {
+        RecordingConnections connections = new RecordingConnections();
+        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, mixed, connections)) {
             BadInputException e = failure(http, "http://images.example/cat.jpg");
             assertThat(e.code()).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
             assertThat(e.getMessage()).contains("10.0.0.5", "Private-Use");
         }
-        assertThat(sockets.attempts).isEmpty();
+        assertThat(connections.attempts).isEmpty();
     }
 
     @Test
     void everyRedirectIsResolvedAndVettedAgain() throws Exception {
         // The loopback server stands in for a public address, so the first hop passes the guard.
         InetAddress images = address("images.example", "93.184.216.34");
-        RecordingSockets sockets = new RecordingSockets().standIn(images, server.getAddress());
+        RecordingConnections connections = new RecordingConnections().standIn(images, server.getAddress());
         PublicAddressResolver.Lookup lookup = host -> switch (host) {
             case "images.example" -> new InetAddress[] {images};
             case "metadata.example" -> new InetAddress[] {address(host, "169.254.169.254")};
             default -> throw new UnknownHostException(host);
         };
-        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, lookup, sockets)) {
-            assertThat(http.fetch(URI.create("http://images.example:" + port + "/ok"))).isEqualTo("image-bytes".getBytes());
+        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, lookup, connections)) {
+            assertThat(Fetcher.await(http.fetch(URI.create("http://images.example:" + port + "/ok")))).isEqualTo("image-bytes".getBytes());
             BadInputException e = failure(http, "http://images.example:" + port + "/to-metadata");
             assertThat(e.code()).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
             assertThat(e.getMessage()).contains("host metadata.example resolves to 169.254.169.254", "Link Local");
         }
-        assertThat(sockets.attempts).extracting(InetSocketAddress::getAddress).containsOnly(images);
+        assertThat(connections.attempts).extracting(InetSocketAddress::getAddress).containsOnly(images);
         assertThat(guardedRequests).hasValue(0);
     }
 
     @Test
     void theAllowListAppliesBesideTheAddressCheck() throws Exception {
         FetchLimits onlyLocalhost = limits(List.of(), Set.of("localhost"), true);
-        RecordingSockets sockets = new RecordingSockets();
-        try (HttpFetcher http = new HttpFetcher(onlyLocalhost, 2, InetAddress::getAllByName, sockets)) {
-            assertThat(http.fetch(URI.create("http://localhost:" + port + "/ok"))).isEqualTo("image-bytes".getBytes());
+        RecordingConnections connections = new RecordingConnections();
+        try (HttpFetcher http = new HttpFetcher(onlyLocalhost, 2, InetAddress::getAllByName, connections)) {
+            assertThat(Fetcher.await(http.fetch(URI.create("http://localhost:" + port + "/ok")))).isEqualTo("image-bytes".getBytes());
             BadInputException e = failure(http, base + "/guarded");
             assertThat(e.code()).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
             assertThat(e.getMessage()).isEqualTo("host 127.0.0.1 is not in the allowed hosts");
         }
         // Being on the list lets a host through the list, not past the address check.
         PublicAddressResolver.Lookup toLoopback = host -> new InetAddress[] {address(host, "127.0.0.1")};
-        RecordingSockets guarded = new RecordingSockets();
+        RecordingConnections guarded = new RecordingConnections();
         try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of("images.example"), false), 2, toLoopback, guarded)) {
             assertThat(failure(http, "http://images.example:" + port + "/guarded").getMessage()).contains("Loopback");
         }
