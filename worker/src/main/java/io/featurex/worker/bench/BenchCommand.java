@@ -37,8 +37,31 @@ import picocli.CommandLine.Model.CommandSpec;
         })
 public final class BenchCommand implements Callable<Integer> {
 
+    static final String MODEL = "model";
+    static final String E2E = "e2e";
+    static final String FEED = "feed";
+
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--sections", split = ",", paramLabel = "S",
+            description = "What to measure: model (model-only), e2e (end-to-end and backlog), feed (what fetch and decode can hand a "
+                    + "model: no Python, no weights; quick alone). Default: ${DEFAULT-VALUE}.")
+    List<String> sections = new ArrayList<>(List.of(MODEL, E2E, FEED));
+
+    @Option(names = "--feed-refs", paramLabel = "N", description = "Refs per feed case. Default: ${DEFAULT-VALUE}.")
+    int feedRefs = 400;
+
+    @Option(names = "--feed-latencies", split = ",", paramLabel = "MS",
+            description = "Latencies the feed's in-process http server answers after. Default: ${DEFAULT-VALUE}.")
+    List<Integer> feedLatencies = new ArrayList<>(List.of(0, 20, 50, 200));
+
+    @Option(names = "--feed-decode-threads", split = ",", paramLabel = "N",
+            description = "Decode threads of the feed cases; default: 1 and one per core.")
+    List<Integer> feedDecodeThreads;
+
+    @Option(names = "--feed-batch", paramLabel = "N", description = "batch.max-size of the feed cases. Default: ${DEFAULT-VALUE}.")
+    int feedBatch = 32;
 
     @Option(names = "--batch-sizes", split = ",", paramLabel = "N", description = "Model-only batch sizes. Default: ${DEFAULT-VALUE}.")
     List<Integer> batchSizes = new ArrayList<>(List.of(1, 4, 8, 16));
@@ -131,6 +154,18 @@ public final class BenchCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        for (String section : sections) {
+            if (!List.of(MODEL, E2E, FEED).contains(section)) {
+                progress.println("unknown section " + section + " (" + MODEL + ", " + E2E + ", " + FEED + ")");
+                return 2;
+            }
+        }
+        if (!sections.contains(MODEL)) {
+            batchSizes.clear();
+        }
+        if (!sections.contains(E2E)) {
+            workers.clear();
+        }
         workers.removeIf(w -> w.equalsIgnoreCase("none"));
         if (noPython) {
             workers.removeIf(w -> !w.equals(EndToEndSection.FEATUREX) && !w.equals(EndToEndSection.FEATUREX_REDUCED));
@@ -151,7 +186,8 @@ public final class BenchCommand implements Callable<Integer> {
         workspace.freshRun();
         progress.println("bench: work dir " + workspace.root() + " (logs in " + workspace.logs() + ")");
 
-        Path weights = workspace.weights(seed, "fp32");
+        boolean needsWeights = !batchSizes.isEmpty() || !workers.isEmpty();
+        Path weights = needsWeights ? workspace.weights(seed, "fp32") : null;
         Optional<Path> bf16Weights = precisions.contains("bf16") && !batchSizes.isEmpty()
                 ? Optional.of(workspace.weights(seed, "bf16"))
                 : Optional.empty();
@@ -204,10 +240,17 @@ public final class BenchCommand implements Callable<Integer> {
                     workspace, progress)
                     .run(weights));
         }
+        Optional<FeedSection.Result> feed = Optional.empty();
+        if (sections.contains(FEED)) {
+            List<Integer> threads = feedDecodeThreads != null ? feedDecodeThreads
+                    : List.copyOf(new java.util.TreeSet<>(List.of(1, Runtime.getRuntime().availableProcessors())));
+            feed = Optional.of(new FeedSection(new FeedSection.Settings(samples, feedRefs, feedLatencies, threads, feedBatch, "torch"),
+                    progress).run());
+        }
         Report report = new Report(new Report.Context(machine, commandLine(), batchSizes,
                 Flops.vgg16Gflop(1, ModelSpec.INPUT_SIZE), matmulSize, rounds, retries, maxOthers, modelSeconds, batchMaxSize, batchMaxDelayMs,
                 decodeThreads, threads, backlog, descriptions));
-        out.print(report.render(model, e2e));
+        out.print(report.render(model, e2e, feed));
         out.flush();
         return 0;
     }

@@ -56,13 +56,16 @@ final class Report {
         this.ctx = ctx;
     }
 
-    String render(Optional<ModelOnlySection.Result> model, Optional<EndToEndSection.Result> e2e) {
+    String render(Optional<ModelOnlySection.Result> model, Optional<EndToEndSection.Result> e2e, Optional<FeedSection.Result> feed) {
         model.ifPresent(this::modelRows);
         e2e.ifPresent(r -> endToEndRows(r, model));
         StringBuilder out = new StringBuilder();
         out.append("featurex bench: ").append(ctx.machine().summary()).append('\n');
         out.append("command: ").append(ctx.commandLine()).append("\n\n");
-        out.append(table.render()).append('\n');
+        if (model.isPresent() || e2e.isPresent()) {
+            out.append(table.render()).append('\n');
+        }
+        feed.ifPresent(f -> out.append(FeedReport.render(f, notes)).append('\n'));
         for (String note : notes) {
             out.append("- ").append(note).append('\n');
         }

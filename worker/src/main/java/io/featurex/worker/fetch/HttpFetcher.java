@@ -29,6 +29,7 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.RequestNotExecutedException;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
@@ -51,6 +52,7 @@ final class HttpFetcher implements AutoCloseable {
 
     private static final int MAX_REDIRECTS = 5;
     private static final int FIRST_BUFFER = 64 * 1024;
+    private static final int NOT_SENT_RETRIES = 2;
 
     private final FetchLimits limits;
     private final HttpTargetPolicy targets;
@@ -135,7 +137,25 @@ final class HttpFetcher implements AutoCloseable {
     /** A response read in full: status, redirect target, body (null unless 200). */
     private record Exchange(int status, String location, byte[] body) {}
 
+    /**
+     * One request, sent again (at most {@link #NOT_SENT_RETRIES} times) when it never left: a
+     * pooled keep-alive connection the server had closed meanwhile (servers and object stores
+     * close idle ones) fails a request before it is written, and the server has seen nothing.
+     */
     private CompletableFuture<Exchange> exchange(URI uri, long deadline) {
+        return exchange(uri, deadline, 0);
+    }
+
+    private CompletableFuture<Exchange> exchange(URI uri, long deadline, int retry) {
+        return send(uri, deadline).handle((exchange, error) -> {
+            if (error instanceof NotSentException notSent) {
+                return retry < NOT_SENT_RETRIES ? exchange(uri, deadline, retry + 1) : CompletableFuture.<Exchange>failedFuture(notSent.failure);
+            }
+            return error != null ? CompletableFuture.<Exchange>failedFuture(error) : CompletableFuture.completedFuture(exchange);
+        }).thenCompose(next -> next);
+    }
+
+    private CompletableFuture<Exchange> send(URI uri, long deadline) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             return CompletableFuture.failedFuture(
@@ -151,7 +171,7 @@ final class HttpFetcher implements AutoCloseable {
 
                     @Override
                     public void failed(Exception e) {
-                        result.completeExceptionally(failure(uri, e));
+                        result.completeExceptionally(e instanceof RequestNotExecutedException ? new NotSentException(uri, e) : failure(uri, e));
                     }
 
                     @Override
@@ -274,6 +294,16 @@ final class HttpFetcher implements AutoCloseable {
     public void close() {
         deadlines.shutdownNow();
         client.close(CloseMode.IMMEDIATE);
+    }
+
+    /** A request that never left (see {@link #exchange}), and what it fails with when no retry is left. */
+    private static final class NotSentException extends RuntimeException {
+        final BadInputException failure;
+
+        NotSentException(URI uri, Exception cause) {
+            super(cause);
+            this.failure = new BadInputException(ErrorCode.FETCH_FAILED, "fetching " + uri + " failed: " + cause, cause);
+        }
     }
 
     private static final class TooLargeException extends IOException {

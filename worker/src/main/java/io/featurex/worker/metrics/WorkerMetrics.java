@@ -98,6 +98,15 @@ public final class WorkerMetrics {
         images.labelValues("feature").inc(count);
     }
 
+    /** Outputs committed so far: features and dead letters. */
+    public long outputs() {
+        return (long) (images.labelValues("feature").get() + images.labelValues("dead_letter").get());
+    }
+
+    public long deadLetters() {
+        return (long) images.labelValues("dead_letter").get();
+    }
+
     public void deadLetter(String code) {
         images.labelValues("dead_letter").inc();
         deadLetters.labelValues(code).inc();

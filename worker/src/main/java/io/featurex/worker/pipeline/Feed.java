@@ -21,16 +21,17 @@ import java.util.function.Consumer;
  * The feed of the model: images from their records to pixels, each step bounded on its own so
  * the model never waits on I/O and memory never grows with the input. Images are admitted in the
  * order they were read; a fetch starts while fewer than {@code fetch.max-concurrency} are in
- * flight and the encoded bytes held are under {@code fetch.max-bytes-in-flight}; a decode starts
- * while a decode thread is free and fewer than two batches' worth of pixels wait for the model.
+ * flight and the encoded bytes held are under {@code fetch.max-bytes-in-flight}; an image goes to
+ * the decode pool while fewer than two batches' worth of pixels (decoding or decoded) wait for the
+ * model.
  * A failure of one image completes its record's outcome for that image: nothing is dropped.
  *
  * <p>All state is the loop thread's: the stages' completions come back through {@code loop}.
  */
 final class Feed {
 
-    /** @param maxDecoded pixels (decoding or decoded) waiting for the model at most */
-    record Limits(int maxFetches, long maxBytes, int decodeThreads, int maxDecoded) {}
+    /** @param maxDecoded images decoding (queued at the pool or running) or decoded, waiting for the model, at most */
+    record Limits(int maxFetches, long maxBytes, int maxDecoded) {}
 
     /** The fetch stage: a future of the bytes, failing with the {@link BadInputException} that says why. */
     interface Fetch {
@@ -84,7 +85,9 @@ final class Feed {
 
     /** Starts what the limits allow now. */
     void advance() {
-        while (!fetched.isEmpty() && decoding < limits.decodeThreads() && decoding + decoded.size() < limits.maxDecoded()) {
+        // Decodes are handed to the pool as soon as pixels may be made, more than it has threads, so a
+        // decode thread takes its next image without waiting for the loop.
+        while (!fetched.isEmpty() && decoding + decoded.size() < limits.maxDecoded()) {
             startDecode(fetched.removeFirst());
         }
         while (!waiting.isEmpty() && fetching < limits.maxFetches() && bytesHeld < limits.maxBytes()) {

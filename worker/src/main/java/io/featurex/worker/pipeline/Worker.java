@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -47,6 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -90,6 +92,8 @@ public final class Worker implements AutoCloseable {
     private final OffsetLedger ledger = new OffsetLedger();
     private final ExecutorService decodePool;
     private final ExecutorService inferenceThread;
+    /** Exactly-once transactions run here; at-least-once publishes on the loop (it commits through the consumer). */
+    private final Executor publishThread;
     private final Fetcher fetcher;
     private final Feed feed;
     private final LagTracker lag;
@@ -101,7 +105,14 @@ public final class Worker implements AutoCloseable {
     private volatile boolean stopRequested;
     private boolean closed;
     private Inference inference;
+    private Publish publishing;
     private int consecutivePublishFailures;
+
+    /** A publish in flight: what it takes out of the ledger, its outputs, and its outcome to come. */
+    private record Publish(OffsetLedger.Committable committable, BatchOutputs batch, CompletableFuture<Published> result) {}
+
+    /** A publish done: the outputs as published (replacements included) and how long it took. */
+    private record Published(List<Output> outputs, long nanos) {}
 
     /** A batch in the model: its images, and the vectors to come. */
     private record Inference(Batch<ImageTask> batch, CompletableFuture<float[][]> vectors, long startedNanos) {}
@@ -122,7 +133,7 @@ public final class Worker implements AutoCloseable {
         try {
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
             this.publisher = config.delivery() == Delivery.EXACTLY_ONCE
-                    ? new TransactionalPublisher(producer, consumer::groupMetadata, outputs::refused)
+                    ? new TransactionalPublisher(producer, outputs::refused)
                     : new AtLeastOncePublisher(producer, this::commitSync, outputs::refused);
         } catch (RuntimeException e) {
             consumer.close();
@@ -130,13 +141,15 @@ public final class Worker implements AutoCloseable {
         }
         this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), named("featurex-decode"));
         this.inferenceThread = Executors.newSingleThreadExecutor(named("featurex-infer"));
+        this.publishThread = config.delivery() == Delivery.EXACTLY_ONCE
+                ? Executors.newSingleThreadExecutor(named("featurex-publish"))
+                : Runnable::run;
         this.fetcher = new Fetcher(config.fetchLimits(), config.s3(), config.fetchConcurrency());
         int batch = policy.maxSize();
         this.feed = new Feed(fetcher::fetch,
                 config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize())::decode,
                 decodePool, this::handBack,
-                new Feed.Limits(config.fetchConcurrency(), config.fetchBytesInFlight(), config.decodeThreads(),
-                        2 * batch + config.decodeThreads()),
+                new Feed.Limits(config.fetchConcurrency(), config.fetchBytesInFlight(), 2 * batch + config.decodeThreads()),
                 metrics, this::fail);
         this.lag = new LagTracker(consumer, metrics);
         metrics.model(extractor.info(), decodeIdentity);
@@ -282,37 +295,88 @@ public final class Worker implements AutoCloseable {
         return 0;
     }
 
-    /** Publishes the records complete at the head of their partitions, with their offsets, in one transaction. */
+    /**
+     * Publishes the records complete at the head of their partitions, with their offsets, in one
+     * transaction, on the publish thread: the loop goes on feeding the model meanwhile. One publish
+     * at a time, so a partition's transactions commit in offset order; what completes during one
+     * goes into the next, so transactions grow with the rate instead of queueing up.
+     */
     private void publishPhase() {
+        if (publishing != null) {
+            if (!publishing.result().isDone()) {
+                return;
+            }
+            finishPublish();
+        }
         OffsetLedger.Committable committable = ledger.takeCommittable();
         if (committable.isEmpty()) {
             return;
         }
         BatchOutputs batch = BatchOutputs.of(committable.records(), outputs, Instant.now());
-        long started = System.nanoTime();
+        ConsumerGroupMetadata group = consumer.groupMetadata(); // on the loop: the consumer is not thread-safe
+        CompletableFuture<Published> result = CompletableFuture.supplyAsync(() -> {
+            long started = System.nanoTime();
+            List<Output> published = publisher.publish(batch.records(), committable.offsets(), group);
+            return new Published(published, System.nanoTime() - started);
+        }, publishThread);
+        result.whenComplete((done, error) -> wakeLoop());
+        publishing = new Publish(committable, batch, result);
+        if (result.isDone()) {
+            finishPublish(); // at-least-once publishes on the loop itself: it commits through the consumer
+        }
+    }
+
+    /** The publish in flight is done: count what went out, or rewind to redo it. */
+    private void finishPublish() {
+        Publish done = publishing;
+        publishing = null;
+        Published published;
         try {
-            List<Output> published = publisher.publish(batch.records(), committable.offsets());
-            consecutivePublishFailures = 0;
-            lag.committed(committable.offsets());
-            metrics.stage(WorkerMetrics.Stage.PUBLISH, (System.nanoTime() - started) / 1e9);
-            for (Output output : published) {
-                if (output.isFeature()) {
-                    metrics.features(1);
-                } else {
-                    metrics.deadLetter(output.code().name());
+            published = done.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RetriablePublishException retriable) {
+                consecutivePublishFailures++;
+                if (consecutivePublishFailures >= MAX_CONSECUTIVE_PUBLISH_FAILURES) {
+                    throw new FatalPublishException(consecutivePublishFailures + " publish attempts in a row failed", retriable);
                 }
+                log.warn("publish failed, rewinding {} to redo its records: {}", done.committable().firstOffsets().keySet(),
+                        retriable.getMessage());
+                rewind(done.committable().firstOffsets());
+                return;
             }
-            long nowMillis = System.currentTimeMillis();
-            for (long timestamp : batch.recordTimestamps()) {
-                metrics.endToEnd(Math.max(0, nowMillis - timestamp) / 1e3);
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        consecutivePublishFailures = 0;
+        lag.committed(done.committable().offsets());
+        metrics.stage(WorkerMetrics.Stage.PUBLISH, published.nanos() / 1e9);
+        for (Output output : published.outputs()) {
+            if (output.isFeature()) {
+                metrics.features(1);
+            } else {
+                metrics.deadLetter(output.code().name());
             }
-        } catch (RetriablePublishException e) {
-            consecutivePublishFailures++;
-            if (consecutivePublishFailures >= MAX_CONSECUTIVE_PUBLISH_FAILURES) {
-                throw new FatalPublishException(consecutivePublishFailures + " publish attempts in a row failed", e);
+        }
+        long nowMillis = System.currentTimeMillis();
+        for (long timestamp : done.batch().recordTimestamps()) {
+            metrics.endToEnd(Math.max(0, nowMillis - timestamp) / 1e3);
+        }
+    }
+
+    /** Waits for the publish in flight, if any, and takes its result (before a rebalance moves its partitions, say). */
+    private void awaitPublish() {
+        if (publishing != null) {
+            try {
+                publishing.result().get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                // finishPublish reads the failure
+            } catch (TimeoutException e) {
+                log.warn("publish in flight did not finish within {}", config.shutdownTimeout());
+                return;
             }
-            log.warn("publish failed, rewinding {} to redo its records: {}", committable.firstOffsets().keySet(), e.getMessage());
-            rewind(committable.firstOffsets());
+            finishPublish();
         }
     }
 
@@ -358,7 +422,9 @@ public final class Worker implements AutoCloseable {
                 inference = null; // its records are left to be redone
             }
         }
+        awaitPublish();
         publishPhase();
+        awaitPublish();
     }
 
     private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -380,6 +446,9 @@ public final class Worker implements AutoCloseable {
         closed = true;
         decodePool.shutdownNow();
         inferenceThread.shutdownNow();
+        if (publishThread instanceof ExecutorService publishing) {
+            publishing.shutdownNow();
+        }
         fetcher.close();
         try {
             publisher.close();
@@ -410,6 +479,9 @@ public final class Worker implements AutoCloseable {
         }
 
         private void forget(Collection<TopicPartition> partitions) {
+            // A transaction in flight may hold these partitions' offsets: let it end first, so the
+            // next owner starts from what it committed, or rewinds to redo it.
+            awaitPublish();
             ledger.revoked(partitions);
             feed.dropStale();
             lag.revoked(partitions);

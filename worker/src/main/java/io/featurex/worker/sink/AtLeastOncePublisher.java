@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -37,7 +38,7 @@ public final class AtLeastOncePublisher implements Publisher {
     }
 
     @Override
-    public List<Output> publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    public List<Output> publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         try {
             List<Output> published = new ArrayList<>(outputs);
             Map<Integer, Exception> refused = sendAll(published, indices(outputs.size()));

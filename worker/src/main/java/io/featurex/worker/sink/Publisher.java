@@ -2,6 +2,7 @@ package io.featurex.worker.sink;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -14,11 +15,13 @@ import org.apache.kafka.common.TopicPartition;
 public interface Publisher extends AutoCloseable {
 
     /**
+     * @param group the consumer group's metadata as the consumer had it when the records were taken
+     *              (read on the consumer's thread: the consumer is not thread-safe)
      * @return the outputs as they were published, replacements included, in the same order
      * @throws RetriablePublishException nothing of this call is visible; the same call may be retried
      * @throws FatalPublishException     the worker must stop (fenced, not authorised, ...)
      */
-    List<Output> publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets);
+    List<Output> publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group);
 
     @Override
     void close();

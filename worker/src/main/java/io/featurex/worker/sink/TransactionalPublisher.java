@@ -3,7 +3,6 @@ package io.featurex.worker.sink;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -19,23 +18,20 @@ import org.apache.kafka.common.TopicPartition;
 public final class TransactionalPublisher implements Publisher {
 
     private final Producer<byte[], byte[]> producer;
-    private final Supplier<ConsumerGroupMetadata> groupMetadata;
     private final BiFunction<Output, Exception, Output> replacement;
 
     /**
      * @param producer    a producer with a transactional.id; transactions are initialised here
      * @param replacement the dead letter standing in for an output the broker refused
      */
-    public TransactionalPublisher(Producer<byte[], byte[]> producer, Supplier<ConsumerGroupMetadata> groupMetadata,
-            BiFunction<Output, Exception, Output> replacement) {
+    public TransactionalPublisher(Producer<byte[], byte[]> producer, BiFunction<Output, Exception, Output> replacement) {
         this.producer = producer;
-        this.groupMetadata = groupMetadata;
         this.replacement = replacement;
         producer.initTransactions();
     }
 
     @Override
-    public List<Output> publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    public List<Output> publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         if (outputs.isEmpty() && offsets.isEmpty()) {
             return outputs;
         }
@@ -53,7 +49,7 @@ public final class TransactionalPublisher implements Publisher {
                     });
                 }
                 if (!offsets.isEmpty()) {
-                    producer.sendOffsetsToTransaction(offsets, groupMetadata.get());
+                    producer.sendOffsetsToTransaction(offsets, group);
                 }
                 // Fails if any send failed: no callback error can be lost.
                 producer.commitTransaction();

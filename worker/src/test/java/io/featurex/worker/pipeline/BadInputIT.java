@@ -62,7 +62,7 @@ class BadInputIT {
         http.createContext("/error", exchange -> respond(exchange, 500, new byte[0]));
         http.createContext("/huge", exchange -> respond(exchange, 200, new byte[300_000]));
         http.createContext("/slow", exchange -> {
-            sleep(2_000);
+            sleep(6_000);
             respond(exchange, 200, astronaut);
         });
         http.setExecutor(Executors.newCachedThreadPool());
@@ -156,7 +156,7 @@ class BadInputIT {
         settings.put("fetch.file-roots", root.toString());
         settings.put("fetch.allowed-hosts", "localhost");
         settings.put("fetch.allow-private-addresses", "true");
-        settings.put("fetch.timeout-ms", "500");
+        settings.put("fetch.timeout-ms", "2000"); // generous: the fetches all go at once on a busy 2-core machine
         settings.put("fetch.max-bytes", "250000");
         settings.put("fetch.inline-max-bytes", "150000");
         settings.put("decode.max-pixels", "50000000");

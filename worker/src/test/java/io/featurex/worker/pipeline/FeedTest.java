@@ -37,16 +37,16 @@ class FeedTest {
     private final OffsetLedger ledger = new OffsetLedger();
     private Feed.Decode decode = bytes -> new float[] {bytes.length};
 
-    private Feed feed(int maxFetches, long maxBytes, int decodeThreads, int maxDecoded) {
+    private Feed feed(int maxFetches, long maxBytes, int maxDecoded) {
         ledger.assigned(List.of(P));
         return new Feed(ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()), bytes -> decode.decode(bytes),
-                this.decodeThreads::add, loop::add, new Feed.Limits(maxFetches, maxBytes, decodeThreads, maxDecoded),
+                this.decodeThreads::add, loop::add, new Feed.Limits(maxFetches, maxBytes, maxDecoded),
                 new WorkerMetrics(new PrometheusRegistry()), fatal::set);
     }
 
     @Test
     void noMoreFetchesStartThanAllowedWhateverTheRecordHolds() {
-        Feed feed = feed(3, 1 << 20, 2, 10);
+        Feed feed = feed(3, 1 << 20, 10);
         feed.add(record(0, 100));
         feed.advance();
         assertThat(fetches).hasSize(3);
@@ -57,7 +57,7 @@ class FeedTest {
 
     @Test
     void fetchesWaitWhileTheBytesHeldAreOverTheirBound() {
-        Feed feed = feed(10, 1_000, 1, 1);
+        Feed feed = feed(10, 1_000, 1);
         feed.add(record(0, 20));
         feed.advance();
         assertThat(fetches).hasSize(10);
@@ -67,7 +67,7 @@ class FeedTest {
         runLoop();
         // Under 1,000 bytes after the first and second answers: a fetch each; from 1,200 on, none.
         assertThat(fetches).hasSize(12);
-        // One decode thread, pixels bound 1: one decode runs, the rest of the bytes wait.
+        // Pixels bound 1: one image goes to the decode pool, the rest of the bytes wait.
         assertThat(decodeThreads).hasSize(1);
         runDecodes();
         runLoop();
@@ -80,7 +80,7 @@ class FeedTest {
 
     @Test
     void anImagesFailureIsItsRecordsOutcomeAndTheOthersGoOn() {
-        Feed feed = feed(4, 1 << 20, 2, 10);
+        Feed feed = feed(4, 1 << 20, 10);
         InputRecord record = record(0, 2);
         feed.add(record);
         feed.advance();
@@ -98,7 +98,7 @@ class FeedTest {
 
     @Test
     void anUnexpectedDecoderExceptionIsTheImagesDeadLetterButAnErrorStopsTheWorker() {
-        Feed feed = feed(4, 1 << 20, 2, 10);
+        Feed feed = feed(4, 1 << 20, 10);
         InputRecord record = record(0, 2);
         feed.add(record);
         feed.advance();
@@ -120,7 +120,7 @@ class FeedTest {
 
     @Test
     void whatIsHeldForADroppedRecordIsLetGoAndNeverCompleted() {
-        Feed feed = feed(4, 1_000, 1, 10);
+        Feed feed = feed(4, 1_000, 10);
         InputRecord record = record(0, 3);
         feed.add(record);
         feed.advance();

@@ -1,0 +1,212 @@
+package io.featurex.worker.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.featurex.v1.ImageRef;
+import io.featurex.worker.config.WorkerConfig;
+import io.featurex.worker.embedded.EmbeddedKafkaBroker;
+import io.featurex.worker.kafka.KafkaClients;
+import io.featurex.worker.kafka.TopicSetup;
+import io.featurex.worker.metrics.Health;
+import io.featurex.worker.metrics.WorkerMetrics;
+import io.featurex.worker.pipeline.Worker;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * What the pipeline can hand to a model: images/s through fetch, decode and batching when the
+ * model stage is replaced by one that discards each batch ({@link DiscardingModel}, a measurement
+ * of the bench alone), for {@code file:} refs and for {@code http:} refs from an in-process server
+ * that answers each request after an injected latency, at one decode thread and at one per core.
+ * A real worker (its loop, its Kafka transactions, an in-process KRaft broker) does everything else.
+ */
+final class FeedSection {
+
+    record Settings(List<Path> images, int refs, List<Integer> latenciesMs, List<Integer> decodeThreads, int batchMaxSize,
+            String preprocessing) {}
+
+    /** One measured case. @param latencyMs null for file: refs */
+    record Row(String source, Integer latencyMs, int decodeThreads, double imagesPerSecond, double foreignCores) {
+
+        double perDecodeThread() {
+            return imagesPerSecond / decodeThreads;
+        }
+    }
+
+    record Result(List<Row> rows, int refs, String images) {
+
+        /** The file: row with the same decode threads, the reference an http: row is measured against. */
+        Row fileRow(int decodeThreads) {
+            return rows.stream().filter(r -> r.latencyMs() == null && r.decodeThreads() == decodeThreads).findFirst().orElse(null);
+        }
+    }
+
+    private static final Duration CASE_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Settings settings;
+    private final PrintStream progress;
+
+    FeedSection(Settings settings, PrintStream progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    Result run() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        Path dir = commonFolder(settings.images());
+        ScheduledExecutorService answers = Executors.newScheduledThreadPool(2);
+        ExecutorService handlers = Executors.newCachedThreadPool();
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        // Each request is answered after the latency its query asks for, from a timer rather than a
+        // sleeping thread, so the server is never what limits concurrency.
+        http.createContext("/", exchange -> {
+            Path file = dir.resolve(exchange.getRequestURI().getPath().substring(1));
+            String query = exchange.getRequestURI().getQuery();
+            long latency = query == null ? 0 : Long.parseLong(query.replace("latency=", ""));
+            byte[] body = Files.readAllBytes(file);
+            answers.schedule(() -> {
+                try {
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                } catch (IOException e) {
+                    // The worker gave up on it (deadline): nothing to answer to.
+                } finally {
+                    exchange.close();
+                }
+            }, latency, TimeUnit.MILLISECONDS);
+        });
+        http.setExecutor(handlers);
+        http.start();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            for (int threads : settings.decodeThreads()) {
+                rows.add(measure(broker, http, null, threads));
+                for (int latency : settings.latenciesMs()) {
+                    rows.add(measure(broker, http, latency, threads));
+                }
+            }
+        } finally {
+            http.stop(0);
+            answers.shutdownNow();
+            handlers.shutdownNow();
+        }
+        return new Result(rows, settings.refs(), settings.images().size() + " images from " + dir);
+    }
+
+    private Row measure(EmbeddedKafkaBroker broker, HttpServer http, Integer latencyMs, int decodeThreads) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String input = "feed-in-" + run;
+        String output = "feed-out-" + run;
+        String deadLetters = "feed-dlq-" + run;
+        Map<String, String> raw = new HashMap<>();
+        raw.put("bootstrap.servers", broker.bootstrapServers());
+        raw.put("input.topic", input);
+        raw.put("output.topic", output);
+        raw.put("dead-letter.topic", deadLetters);
+        raw.put("group.id", "feed-" + run);
+        raw.put("worker.id", "feed-" + run);
+        raw.put("metrics.port", "-1");
+        raw.put("batch.max-size", Integer.toString(settings.batchMaxSize()));
+        raw.put("pipeline.decode-threads", Integer.toString(decodeThreads));
+        raw.put("model.preprocessing", settings.preprocessing());
+        raw.put("fetch.file-roots", commonFolder(settings.images()).toString());
+        raw.put("fetch.allow-private-addresses", "true"); // the bench's own server on loopback
+        raw.put("fetch.timeout-ms", "60000");
+        WorkerConfig config = WorkerConfig.from(raw);
+        try (Admin admin = Admin.create(KafkaClients.admin(config))) {
+            TopicSetup.ensureTopics(admin, List.of(new NewTopic(input, 1, (short) 1), new NewTopic(output, 1, (short) 1),
+                    new NewTopic(deadLetters, 1, (short) 1)), Duration.ofSeconds(60));
+        }
+        produce(broker.bootstrapServers(), input, http.getAddress().getPort(), latencyMs);
+        String label = latencyMs == null ? "file:" : "http: +" + latencyMs + " ms";
+        progress.printf(Locale.ROOT, "bench: feed %-14s %d decode thread%s, %d refs", label, decodeThreads, decodeThreads == 1 ? "" : "s",
+                settings.refs());
+
+        DiscardingModel model = new DiscardingModel(settings.refs(), settings.preprocessing());
+        Health health = new Health();
+        WorkerMetrics metrics = new WorkerMetrics(new PrometheusRegistry());
+        HostLoad.Snapshot before;
+        HostLoad.Snapshot after;
+        try (Worker worker = new Worker(config, model, metrics, health)) {
+            Thread loop = new Thread(worker::run, "bench-feed-worker");
+            loop.setDaemon(true);
+            before = HostLoad.now(ProcessHandle.current().pid());
+            loop.start();
+            long deadline = System.nanoTime() + CASE_TIMEOUT.toNanos();
+            while (metrics.outputs() < settings.refs() && System.nanoTime() < deadline && loop.isAlive()) {
+                Thread.sleep(20);
+            }
+            after = HostLoad.now(ProcessHandle.current().pid());
+            worker.stop();
+            loop.join(TimeUnit.SECONDS.toMillis(30));
+            if (metrics.outputs() < settings.refs()) {
+                throw new IllegalStateException("feed case " + label + ": " + metrics.outputs() + " of " + settings.refs()
+                        + " outputs within " + CASE_TIMEOUT + " (health: " + health.state() + ")");
+            }
+        }
+        if (metrics.deadLetters() > 0) {
+            throw new IllegalStateException("feed case " + label + ": " + metrics.deadLetters() + " of " + settings.refs()
+                    + " images were dead-lettered: " + DeadLetters.summary(broker.bootstrapServers(), deadLetters));
+        }
+        double rate = model.steadyRate();
+        double others = HostLoad.foreignCores(before, after);
+        progress.printf(Locale.ROOT, ": %s images/s (other processes: %.2f cores)%n", Format.rate(rate), others);
+        return new Row(latencyMs == null ? "file:" : "http:", latencyMs, decodeThreads, rate, others);
+    }
+
+    private void produce(String bootstrap, String topic, int port, Integer latencyMs) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        Path dir = commonFolder(settings.images());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < settings.refs(); i++) {
+                Path file = settings.images().get(i % settings.images().size());
+                String uri;
+                try {
+                    uri = latencyMs == null
+                            ? file.toUri().toString()
+                            : new URI("http", null, "127.0.0.1", port, "/" + dir.relativize(file).toString().replace('\\', '/'),
+                                    "latency=" + latencyMs, null).toASCIIString();
+                } catch (URISyntaxException e) {
+                    throw new IllegalArgumentException("no URI for " + file, e);
+                }
+                producer.send(new ProducerRecord<>(topic, ImageRef.newBuilder().setId("img-" + i).setUri(uri).build().toByteArray()));
+            }
+            producer.flush();
+        }
+    }
+
+    /** The folder holding every image (the http server serves it, file: refs are confined to it). */
+    static Path commonFolder(List<Path> images) {
+        Path common = images.get(0).toAbsolutePath().getParent();
+        for (Path p : images) {
+            while (!p.toAbsolutePath().startsWith(common)) {
+                common = common.getParent();
+            }
+        }
+        return common;
+    }
+}
