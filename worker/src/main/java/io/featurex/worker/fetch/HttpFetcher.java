@@ -37,6 +37,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -52,7 +53,7 @@ final class HttpFetcher implements AutoCloseable {
 
     private static final int MAX_REDIRECTS = 5;
     private static final int FIRST_BUFFER = 64 * 1024;
-    private static final int NOT_SENT_RETRIES = 2;
+    private static final int NOT_SENT_RETRIES = 5;
 
     private final FetchLimits limits;
     private final HttpTargetPolicy targets;
@@ -79,7 +80,9 @@ final class HttpFetcher implements AutoCloseable {
                         .setMaxConnTotal(Math.max(2, connections))
                         .setMaxConnPerRoute(Math.max(2, connections))
                         .setDnsResolver(connectTo.apply(resolver))
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout)
+                                // a pooled connection idle for a while is checked before it is used again
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(1)).build())
                         .build())
                 .setIOReactorConfig(IOReactorConfig.custom().setSoTimeout(timeout).build())
                 .setVersionPolicy(HttpVersionPolicy.NEGOTIATE)
@@ -293,7 +296,7 @@ final class HttpFetcher implements AutoCloseable {
     @Override
     public void close() {
         deadlines.shutdownNow();
-        client.close(CloseMode.IMMEDIATE);
+        client.close(CloseMode.GRACEFUL); // IMMEDIATE closes the selector under a running reactor, which then logs errors
     }
 
     /** A request that never left (see {@link #exchange}), and what it fails with when no retry is left. */
