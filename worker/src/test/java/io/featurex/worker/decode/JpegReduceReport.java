@@ -70,7 +70,7 @@ public final class JpegReduceReport {
     }
 
     private static ImageDecoder decoder(Preprocessing mode, boolean reduce) {
-        return new ImageDecoder(mode, mode.defaultResize(), SIZE, Long.MAX_VALUE, false, reduce);
+        return new ImageDecoder(mode, mode.defaultResize(), SIZE, Long.MAX_VALUE, false, reduce, null, null);
     }
 
     private static String plan(byte[] bytes, Preprocessing mode) throws IOException {

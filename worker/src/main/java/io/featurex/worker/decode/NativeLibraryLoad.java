@@ -1,0 +1,38 @@
+package io.featurex.worker.decode;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A system library bound through JNA, or why it is not: a missing decoder library is a
+ * deployment choice (the worker falls back to ImageIO), never a crash.
+ *
+ * @param library     null when it could not be loaded
+ * @param description the file it was loaded from, or every name tried and why each failed
+ */
+record NativeLibraryLoad<T extends Library>(T library, String description) {
+
+    boolean loaded() {
+        return library != null;
+    }
+
+    /**
+     * Tries each name in turn. The versioned soname comes first: runtime packages (Debian's
+     * libturbojpeg0, libwebp7) ship only that, the unversioned link comes with the -dev package.
+     */
+    static <T extends Library> NativeLibraryLoad<T> load(Class<T> type, String... names) {
+        List<String> failures = new ArrayList<>();
+        for (String name : names) {
+            try {
+                T library = Native.load(name, type);
+                return new NativeLibraryLoad<>(library, NativeLibrary.getInstance(name).getFile().getPath());
+            } catch (LinkageError e) {
+                failures.add(name + ": " + e.getMessage().lines().findFirst().orElse(e.toString()));
+            }
+        }
+        return new NativeLibraryLoad<>(null, String.join("; ", failures));
+    }
+}
