@@ -35,7 +35,8 @@ public enum Metric {
     IN_FLIGHT("featurex_images_in_flight", Type.GAUGE,
             "Records read and not yet committed."),
     MODEL("featurex_model_info", Type.INFO,
-            "The model producing the vectors.", "architecture", "weights_digest", "preprocessing", "precision", "decode", "device");
+            "The model producing the vectors, and the decoders feeding it (decoder: jpeg=turbo|imageio webp=libwebp|imageio).",
+            "architecture", "weights_digest", "preprocessing", "precision", "decode", "device", "decoder");
 
     public enum Type { COUNTER, GAUGE, HISTOGRAM, INFO }
 

@@ -4,6 +4,7 @@ import io.featurex.worker.batch.BatchPolicy;
 import io.featurex.worker.batch.PixelBatch;
 import io.featurex.worker.config.Delivery;
 import io.featurex.worker.config.WorkerConfig;
+import io.featurex.worker.decode.ImageDecoder;
 import io.featurex.worker.fetch.Fetcher;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.InferenceException;
@@ -102,13 +103,11 @@ public final class Worker implements AutoCloseable {
         this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), named("featurex-decode"));
         this.inferenceThread = Executors.newSingleThreadExecutor(named("featurex-infer"));
         this.fetcher = new Fetcher(config.fetchLimits(), config.s3(), config.decodeThreads());
-        this.preparer = new Preparer(
-                fetcher,
-                config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize()),
-                decodePool,
-                metrics);
+        ImageDecoder decoder = config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize());
+        log.info("decoding {}", decoder.describe());
+        this.preparer = new Preparer(fetcher, decoder, decodePool, metrics);
         this.lag = new LagTracker(consumer, metrics);
-        metrics.model(extractor.info(), decodeIdentity);
+        metrics.model(extractor.info(), decodeIdentity, decoder.decoders());
         metrics.batchMaxSize(policy.maxSize(), config.batchMaxSize().measured());
     }
 
