@@ -24,8 +24,9 @@ Writes into worker/src/test/resources/golden/decoders/, per image <stem>:
                           two reduce-* images)
   <stem>.caffe.f32.gz     (icc-adobe-rgb, ycck, lossy) caffe network input: NEAREST to 224x224,
                           BGR minus the ImageNet means
-  <stem>.torch.f32.gz     (the same three) torch network input: torchvision's Resize(256) (PIL
-                          BILINEAR) + CenterCrop(224) + ToTensor + Normalize
+  <stem>.torch.f32.gz     (the same three, and reduce-600x520: shrunk on both axes) torch network
+                          input: torchvision's Resize(256) (PIL BILINEAR) + CenterCrop(224) +
+                          ToTensor + Normalize
   <stem>.reduced.rgb.gz   (reduce-* only) PIL's pixels after img.draft('RGB', ...) at the largest
                           scale 1/2, 1/4 or 1/8 keeping the side the resize needs (the same
                           scale in both modes for these two images)
@@ -60,6 +61,9 @@ TORCH_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 NEEDED_SIDE = {"caffe": 224, "torch": 256}
 # Network inputs for one image of each kind issue 13 names; the others are checked by their pixels.
 WITH_TENSORS = ("icc-adobe-rgb", "ycck", "lossy")
+# And the exact torch input of one image the resize shrinks on both axes (every other golden
+# image is enlarged or kept): the antialiasing side of PIL's BILINEAR, bit for bit.
+WITH_TORCH_TENSOR = ("reduce-600x520",)
 
 TJPF_CMYK, TJPF_RGB = 11, 0
 TJSAMP_420, TJSAMP_440 = 2, 4
@@ -294,6 +298,7 @@ def main():
             write_gz(OUT / (stem + ".rgb.gz"), np.asarray(rgb, dtype=np.uint8).tobytes())
         if stem in WITH_TENSORS:
             write_gz(OUT / (stem + ".caffe.f32.gz"), f32(caffe_input(rgb)))
+        if stem in WITH_TENSORS + WITH_TORCH_TENSOR:
             write_gz(OUT / (stem + ".torch.f32.gz"), f32(torch_input(rgb)))
         if stem.startswith("reduce-"):
             entry["reduced"] = {}

@@ -5,15 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.featurex.worker.decode.JpegBackend;
 import io.featurex.worker.decode.NativeDecoders;
 import io.featurex.worker.decode.Preprocessing;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Our decode + resize + preprocessing against PIL and torchvision's, value for value, with each JPEG decoder. */
@@ -72,6 +79,33 @@ class GoldenPreprocessingTest {
         double diff = Golden.maxAbsDiff(ours, theirs);
         System.out.printf("golden preprocessing %-22s %-5s %-7s max |diff| = %.3g%n", image, mode, image.endsWith(".jpg") ? backend.key() : "libwebp", diff);
         assertThat(diff).isZero();
+    }
+
+    /** Every other golden image is enlarged or kept: this one is shrunk on both axes, PIL's antialiasing side. */
+    @ParameterizedTest
+    @MethodSource("io.featurex.worker.decode.NativeDecoders#jpegBackends")
+    void aShrinkingResizeGivesPilsNetworkInput(JpegBackend backend) throws Exception {
+        Path dir = Golden.root().resolve("decoders");
+        float[] ours = NativeDecoders.spec(backend).decoderFor(Preprocessing.TORCH, 224).decode(Files.readAllBytes(dir.resolve("reduce-600x520.jpg")));
+        assertThat(Golden.maxAbsDiff(ours, gunzipFloats(dir.resolve("reduce-600x520.torch.f32.gz")))).isZero();
+    }
+
+    /** The two images whose tensors are not stored: their SHA-256 is, in the manifest. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"rgb-portrait.png, caffe", "rgb-portrait.png, torch", "rgb-224.png, caffe", "rgb-224.png, torch"})
+    void unstoredTensorsHaveTheManifestsDigest(String image, String mode) throws Exception {
+        float[] ours = NativeDecoders.spec(JpegBackend.IMAGEIO).decoderFor(Preprocessing.fromKey(mode), 224).decode(Files.readAllBytes(Golden.image(image)));
+        ByteBuffer bytes = ByteBuffer.allocate(ours.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(ours);
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array()));
+        JsonNode entry = null;
+        for (JsonNode e : new ObjectMapper().readTree(Golden.root().resolve("manifest.json").toFile()).get("images")) {
+            if (e.get("file").asText().equals("images/" + image)) {
+                entry = e;
+            }
+        }
+        assertThat(entry).as(image + " in the manifest").isNotNull();
+        assertThat(digest).isEqualTo(entry.get(mode).get("tensor_sha256_uncompressed").asText());
     }
 
     private static float[] gunzipFloats(Path path) throws IOException {
