@@ -97,8 +97,14 @@ public final class ImageDecoder {
         int shorterTarget = ResizePolicy.shorterSideTarget(size);
         int resizedWidth = width <= height ? shorterTarget : (int) ((long) shorterTarget * width / height);
         int resizedHeight = width <= height ? (int) ((long) shorterTarget * height / width) : shorterTarget;
+        // Python's round(): half to even (torchvision's CenterCrop), hence rint, not Math.round.
+        int top = (int) Math.rint((resizedHeight - size) / 2.0);
+        int left = (int) Math.rint((resizedWidth - size) / 2.0);
+        if (resize.interpolation() == ResizePolicy.Interpolation.BILINEAR) {
+            return Resampler.bilinear(rgb, width, height, resizedWidth, resizedHeight, left, top, size, size);
+        }
         int[] scaled = resample(rgb, width, height, resizedWidth, resizedHeight);
-        return centerCrop(scaled, resizedWidth, resizedHeight);
+        return centerCrop(scaled, resizedWidth, left, top);
     }
 
     private int[] resample(int[] rgb, int width, int height, int outWidth, int outHeight) {
@@ -110,10 +116,7 @@ public final class ImageDecoder {
                 : Resampler.bilinear(rgb, width, height, outWidth, outHeight);
     }
 
-    private int[] centerCrop(int[] rgb, int width, int height) {
-        // Python's round(): half to even (torchvision's CenterCrop), hence rint, not Math.round.
-        int top = (int) Math.rint((height - size) / 2.0);
-        int left = (int) Math.rint((width - size) / 2.0);
+    private int[] centerCrop(int[] rgb, int width, int left, int top) {
         int[] out = new int[size * size];
         for (int y = 0; y < size; y++) {
             System.arraycopy(rgb, (top + y) * width + left, out, y * size, size);
