@@ -43,8 +43,16 @@ public final class ImageDecoder {
 
     /** @return {@code size x size x 3} floats, channels-last, preprocessed */
     public float[] decode(byte[] bytes) throws BadInputException {
+        return preprocessing.toTensor(resized(bytes));
+    }
+
+    /**
+     * The network input's pixels before preprocessing, as torchvision's transforms or Keras'
+     * {@code load_img} leave them: {@code size x size} packed 0xRRGGBB.
+     */
+    public int[] resized(byte[] bytes) throws BadInputException {
         Rgb image = readRgb(bytes);
-        return preprocessing.toTensor(resize(image.pixels(), image.width(), image.height()));
+        return resize(image.pixels(), image.width(), image.height());
     }
 
     /** Which decoder takes which format, as the start-up log and the model_info metric show it. */
