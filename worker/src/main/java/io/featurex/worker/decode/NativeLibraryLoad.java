@@ -28,9 +28,12 @@ record NativeLibraryLoad<T extends Library>(T library, String description) {
         for (String name : names) {
             try {
                 T library = Native.load(name, type);
-                return new NativeLibraryLoad<>(library, NativeLibrary.getInstance(name).getFile().getPath());
+                java.io.File file = NativeLibrary.getInstance(name).getFile();
+                return new NativeLibraryLoad<>(library, file == null ? name : file.getPath());
             } catch (LinkageError e) {
-                failures.add(name + ": " + e.getMessage().lines().findFirst().orElse(e.toString()));
+                // JNA's first line only names the library; the loader's own reason follows it.
+                String reason = String.valueOf(e.getMessage()).lines().skip(1).findFirst().orElse(String.valueOf(e.getMessage()));
+                failures.add(name + ": " + reason.strip());
             }
         }
         return new NativeLibraryLoad<>(null, String.join("; ", failures));

@@ -93,7 +93,8 @@ class HostileImagesTest {
     @MethodSource("io.featurex.worker.decode.NativeDecoders#jpegBackends")
     void aJpegClaimingAHugeSizeIsRefusedFromItsHeader(JpegBackend backend) throws Exception {
         byte[] jpeg = withJpegSize(Files.readAllBytes(FORMATS.resolve("baseline.jpg")), 60000, 60000);
-        BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder(backend, DEFAULT_LIMIT).decode(jpeg));
+        ImageDecoder decoder = decoder(backend, DEFAULT_LIMIT);
+        BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder.decode(jpeg));
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_PIXELS);
         assertThat(e.getMessage()).contains("60000x60000");
     }
@@ -102,7 +103,8 @@ class HostileImagesTest {
     @MethodSource("io.featurex.worker.decode.NativeDecoders#jpegBackends")
     void aJpegOfNoSizeIsUndecodable(JpegBackend backend) throws Exception {
         byte[] jpeg = withJpegSize(Files.readAllBytes(FORMATS.resolve("baseline.jpg")), 0, 64);
-        BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder(backend, DEFAULT_LIMIT).decode(jpeg));
+        ImageDecoder decoder = decoder(backend, DEFAULT_LIMIT);
+        BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder.decode(jpeg));
         assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
     }
 
@@ -116,7 +118,8 @@ class HostileImagesTest {
         webp[27] = 0x3F;
         webp[28] = (byte) 0xFF;
         webp[29] = 0x3F;
-        BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder(JpegBackend.IMAGEIO, DEFAULT_LIMIT).decode(webp));
+        ImageDecoder decoder = decoder(JpegBackend.IMAGEIO, DEFAULT_LIMIT);
+        BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder.decode(webp));
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_PIXELS);
         assertThat(e.getMessage()).contains("16383x16383");
     }
@@ -125,9 +128,9 @@ class HostileImagesTest {
     void aTruncatedWebpIsTruncated() throws Exception {
         NativeDecoders.assumeWebp();
         byte[] whole = Files.readAllBytes(FORMATS.resolve("lossy.webp"));
+        ImageDecoder decoder = decoder(JpegBackend.IMAGEIO, DEFAULT_LIMIT);
         for (int cut : new int[] {whole.length / 2, whole.length - 1, 40}) {
-            BadInputException e = catchThrowableOfType(BadInputException.class,
-                    () -> decoder(JpegBackend.IMAGEIO, DEFAULT_LIMIT).decode(Arrays.copyOf(whole, cut)));
+            BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder.decode(Arrays.copyOf(whole, cut)));
             assertThat(e.code()).as("cut at %d: %s", cut, e.getMessage()).isEqualTo(ErrorCode.TRUNCATED_IMAGE);
         }
     }
@@ -141,7 +144,8 @@ class HostileImagesTest {
     void aProgressiveJpegWithThousandsOfScansIsRefused() throws Exception {
         NativeDecoders.assumeTurbo();
         byte[] bomb = withLastScanRepeated(Files.readAllBytes(FORMATS.resolve("progressive.jpg")), 2000);
-        BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder(JpegBackend.TURBO, DEFAULT_LIMIT).decode(bomb));
+        ImageDecoder decoder = decoder(JpegBackend.TURBO, DEFAULT_LIMIT);
+        BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder.decode(bomb));
         assertThat(e.code()).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
         assertThat(e.getMessage()).contains("scans");
     }
