@@ -65,6 +65,7 @@ def main():
     frames[0].save(os.path.join(OUT, "animated.gif"), save_all=True, append_images=frames[1:], duration=100, loop=0)
     img.save(os.path.join(OUT, "image.bmp"))
     img.save(os.path.join(OUT, "lossy.webp"), quality=80)
+    frames[0].save(os.path.join(OUT, "animated.webp"), save_all=True, append_images=frames[1:], duration=100, loop=0, quality=80)
     img.save(os.path.join(OUT, "lossless.webp"), lossless=True)
     expectations()
 
