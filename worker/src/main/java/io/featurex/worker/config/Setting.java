@@ -45,7 +45,7 @@ public enum Setting {
     DECODE_EXIF_ORIENTATION("decode.exif-orientation", "false", "Rotate/flip JPEGs per their EXIF orientation (Keras and PIL ignore it)."),
     DECODE_JPEG_REDUCE("decode.jpeg-reduce", "false", "Decode JPEGs at least twice the size the resize needs at a reduced scale, then resize as usual: with libjpeg-turbo by DCT scaling (1/2, 1/4 or 1/8, as PIL's Image.draft), with ImageIO by subsampling and box averaging; faster on large photos, but the input is no longer PIL-exact, and the model identity records it (jpeg-reduce=dct or jpeg-reduce=subsample)."),
     DECODE_JPEG_DECODER("decode.jpeg-decoder", "auto", "auto (libjpeg-turbo when libturbojpeg loads, else ImageIO with a warning), turbo (start-up fails without libturbojpeg) or imageio; both decode exactly as PIL."),
-    DECODE_MAX_PIXELS("decode.max-pixels", "50000000", "Images with more pixels are refused from their header (decompression bombs); bounds decode memory (~7 bytes a pixel)."),
+    DECODE_MAX_PIXELS("decode.max-pixels", "50000000", "Images with more pixels are refused from their header (decompression bombs); bounds decode memory (~8 bytes a pixel)."),
     METRICS_PORT("metrics.port", "9400", "Port of /metrics, /healthz and /readyz; -1 disables."),
     SHUTDOWN_TIMEOUT_MS("shutdown.timeout-ms", "30000", "On SIGTERM, time to finish the in-flight batch and commit."),
     TOPICS_CREATE("topics.create", "false", "Create missing topics at start-up."),

@@ -65,9 +65,12 @@ final class CmykJpeg {
         return null;
     }
 
-    /** Interleaved stored CMYK samples (4 bytes a pixel) to packed 0xRRGGBB, PIL's {@code convert('RGB')} of {@code CMYK;I}. */
-    static void toRgb(byte[] cmyk, int[] rgb) {
-        for (int i = 0, o = 0; i < rgb.length; i++, o += 4) {
+    /**
+     * Interleaved stored CMYK samples (4 bytes a pixel) to packed 0xRRGGBB, PIL's
+     * {@code convert('RGB')} of {@code CMYK;I}, written to {@code rgb} from {@code at} on.
+     */
+    static void toRgb(byte[] cmyk, int[] rgb, int at) {
+        for (int i = at, o = 0; o + 3 < cmyk.length; i++, o += 4) {
             rgb[i] = pack(cmyk[o] & 0xFF, cmyk[o + 1] & 0xFF, cmyk[o + 2] & 0xFF, cmyk[o + 3] & 0xFF);
         }
     }

@@ -160,8 +160,11 @@ final class TurboJpeg {
             }
             int[] rgb = new int[(int) pixels];
             if (cmyk) {
-                byte[] samples = out.getByteArray(0, (int) pixels * 4);
-                CmykJpeg.toRgb(samples, rgb);
+                byte[] row = new byte[outWidth * 4];
+                for (int y = 0; y < outHeight; y++) {
+                    out.read((long) y * row.length, row, 0, row.length);
+                    CmykJpeg.toRgb(row, rgb, y * outWidth);
+                }
             } else {
                 out.read(0, rgb, 0, rgb.length);
                 for (int i = 0; i < rgb.length; i++) {
