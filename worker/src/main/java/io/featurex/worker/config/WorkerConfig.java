@@ -1,6 +1,7 @@
 package io.featurex.worker.config;
 
 import io.featurex.worker.decode.DecodeSpec;
+import io.featurex.worker.decode.JpegBackend;
 import io.featurex.worker.decode.Preprocessing;
 import io.featurex.worker.decode.ResizePolicy;
 import io.featurex.worker.fetch.FetchLimits;
@@ -102,6 +103,11 @@ public record WorkerConfig(
                 p.auto(Setting.DECODE_INTERPOLATION, ResizePolicy.Interpolation.values(), ResizePolicy.Interpolation::key);
         boolean exif = p.bool(Setting.DECODE_EXIF_ORIENTATION);
         boolean jpegReduce = p.bool(Setting.DECODE_JPEG_REDUCE);
+        Optional<JpegBackend> jpegDecoder = p.auto(Setting.DECODE_JPEG_DECODER, JpegBackend.values(), JpegBackend::key);
+        if (jpegDecoder.equals(Optional.of(JpegBackend.TURBO)) && DecodeSpec.turboMissing() != null) {
+            p.problem(Setting.DECODE_JPEG_DECODER, "is turbo, but " + DecodeSpec.turboMissing()
+                    + ": install libturbojpeg0 (Debian) or libturbojpeg (Ubuntu), or use auto or imageio");
+        }
         String device = p.text(Setting.MODEL_DEVICE);
         if (device != null && !device.matches("auto|cpu|gpu|gpu:\\d+")) {
             p.problem(Setting.MODEL_DEVICE, "must be auto, cpu, gpu or gpu:N, got '" + device + "'");
@@ -164,7 +170,7 @@ public record WorkerConfig(
                 new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), format, seed, divisor, preprocessing, device, precision),
                 new BatchSizing(fixedBatch, false, Duration.ofMillis(autoBudgetMs)), Duration.ofMillis(delayMs), maxInFlight, decodeThreads,
                 fetchConcurrency, fetchBytesInFlight, new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate), s3,
-                new DecodeSpec(fit, interpolation, exif, maxPixels, jpegReduce), metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
+                new DecodeSpec(fit, interpolation, exif, maxPixels, jpegReduce, jpegDecoder), metricsPort, Duration.ofMillis(shutdownMs), create, partitions, (short) replication, kafka);
     }
 
     /** fetch.inline-max-bytes where set; empty for auto (the input topics' own record limit is the only one). */

@@ -1,25 +1,29 @@
 package io.featurex.worker.decode;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 
 /**
- * Four-component (CMYK) JPEGs converted to RGB as PIL does: no colour management, just
- * {@code R = (255 - K) - C * (255 - K) / 255} (rounded as PIL's {@code MULDIV255}) on the samples as
- * stored, un-inverted first when an Adobe marker says they were written inverted (Photoshop
- * always does). ImageIO plugins apply the embedded or a default ICC profile instead, which
- * differs from what Keras and torchvision users get by tens of levels. YCCK (Adobe transform 2)
- * is not handled here: its samples need libjpeg's YCC conversion first.
+ * Four-component (CMYK and YCCK) JPEGs converted to RGB as PIL does: no colour management, just
+ * {@code R = (255 - K) - C * (255 - K) / 255} (rounded as PIL's {@code MULDIV255}) on the samples
+ * un-inverted first. PIL assumes Adobe polarity (inverted samples, as Photoshop writes them) for
+ * every CMYK JPEG, Adobe marker or not ({@code "CMYK;I"}), so this does too. YCCK samples are
+ * first turned into CMYK as libjpeg does ({@link YcckToCmyk}); libjpeg-turbo does it itself.
+ * ImageIO plugins apply the embedded or a default ICC profile instead, which differs from what
+ * Keras and torchvision users get by tens of levels.
  */
 final class CmykJpeg {
 
     /** What the marker segments before the image data say. */
     record Header(int components, boolean adobe, int adobeTransform) {
 
-        /** Four components stored as CMYK: what {@link #toRgb} converts. */
+        /** Four components stored as CMYK. */
         boolean isCmyk() {
-            return components == 4 && !(adobe && adobeTransform == 2);
+            return components == 4 && !isYcck();
+        }
+
+        /** Four components stored as YCCK: libjpeg's reading of an Adobe transform other than 0. */
+        boolean isYcck() {
+            return components == 4 && adobe && adobeTransform != 0;
         }
     }
 
@@ -61,27 +65,45 @@ final class CmykJpeg {
         return null;
     }
 
-    /** Stored CMYK samples to a 3-byte BGR image, PIL's {@code convert('RGB')} of {@code CMYK} (or {@code CMYK;I}). */
-    static BufferedImage toRgb(Raster cmyk, boolean inverted) {
-        int width = cmyk.getWidth();
-        int height = cmyk.getHeight();
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        byte[] bgr = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
+    /**
+     * Interleaved stored CMYK samples (4 bytes a pixel) to packed 0xRRGGBB, PIL's
+     * {@code convert('RGB')} of {@code CMYK;I}, written to {@code rgb} from {@code at} on.
+     */
+    static void toRgb(byte[] cmyk, int[] rgb, int at) {
+        for (int i = at, o = 0; o + 3 < cmyk.length; i++, o += 4) {
+            rgb[i] = pack(cmyk[o] & 0xFF, cmyk[o + 1] & 0xFF, cmyk[o + 2] & 0xFF, cmyk[o + 3] & 0xFF);
+        }
+    }
+
+    /**
+     * A four-band raster of stored samples (ImageIO's {@code readRaster}) to packed 0xRRGGBB.
+     *
+     * @param ycck the samples are YCCK (Adobe transform 2), as the JDK's reader leaves them
+     */
+    static int[] toRgb(Raster samples, boolean ycck) {
+        int width = samples.getWidth();
+        int height = samples.getHeight();
+        int[] rgb = new int[width * height];
         int[] row = new int[width * 4];
-        int o = 0;
         for (int y = 0; y < height; y++) {
-            cmyk.getPixels(cmyk.getMinX(), cmyk.getMinY() + y, width, 1, row);
-            for (int x = 0; x < width * 4; x += 4) {
-                int c = inverted ? 255 - row[x] : row[x];
-                int m = inverted ? 255 - row[x + 1] : row[x + 1];
-                int yellow = inverted ? 255 - row[x + 2] : row[x + 2];
-                int notK = inverted ? row[x + 3] : 255 - row[x + 3];
-                bgr[o++] = (byte) (notK - mulDiv255(yellow, notK));
-                bgr[o++] = (byte) (notK - mulDiv255(m, notK));
-                bgr[o++] = (byte) (notK - mulDiv255(c, notK));
+            samples.getPixels(samples.getMinX(), samples.getMinY() + y, width, 1, row);
+            if (ycck) {
+                YcckToCmyk.convert(row);
+            }
+            for (int x = 0, o = 0; x < width; x++, o += 4) {
+                rgb[y * width + x] = pack(row[o], row[o + 1], row[o + 2], row[o + 3]);
             }
         }
-        return out;
+        return rgb;
+    }
+
+    /** One pixel of stored (inverted) C, M, Y, K samples. */
+    private static int pack(int storedC, int storedM, int storedY, int storedK) {
+        int notK = storedK; // K un-inverted is 255 - storedK, and 255 minus that is storedK
+        int r = notK - mulDiv255(255 - storedC, notK);
+        int g = notK - mulDiv255(255 - storedM, notK);
+        int b = notK - mulDiv255(255 - storedY, notK);
+        return (r << 16) | (g << 8) | b;
     }
 
     /** a * b / 255, rounded the way PIL's MULDIV255 macro rounds (never above a or b: no clipping needed). */

@@ -46,32 +46,92 @@ final class Resampler {
     }
 
     static int[] bilinear(int[] src, int width, int height, int outWidth, int outHeight) {
-        int[] horizontal = width == outWidth ? src : pass(src, width, height, outWidth, true);
-        return height == outHeight ? horizontal : pass(horizontal, outWidth, height, outHeight, false);
+        return bilinear(src, width, height, outWidth, outHeight, 0, 0, outWidth, outHeight);
     }
 
-    /** One separable pass along x (horizontal) or y, from {@code in} samples to {@code out}. */
-    private static int[] pass(int[] src, int width, int height, int out, boolean horizontal) {
-        Taps taps = Taps.triangle(horizontal ? width : height, out);
-        int outWidth = horizontal ? out : width;
-        int outHeight = horizontal ? height : out;
-        int[] dst = new int[outWidth * outHeight];
+    /**
+     * The {@code cropWidth x cropHeight} window at ({@code left}, {@code top}) of the bilinear
+     * resize to {@code outWidth x outHeight}, computed without the rest: each output sample
+     * depends only on its own taps, so the window's values are those of resizing then cropping,
+     * while the horizontal pass reads only the source rows the window's taps reach and writes
+     * only its columns (a third of the work saved on a 4:3 photo's centre crop).
+     */
+    static int[] bilinear(int[] src, int width, int height, int outWidth, int outHeight, int left, int top, int cropWidth, int cropHeight) {
+        int firstRow = top;
+        int lastRow = top + cropHeight; // exclusive
+        Taps vertical = null;
+        if (height != outHeight) {
+            vertical = Taps.triangle(height, outHeight);
+            firstRow = vertical.first[top];
+            lastRow = 0;
+            for (int y = top; y < top + cropHeight; y++) {
+                lastRow = Math.max(lastRow, vertical.first[y] + vertical.weights[y].length);
+            }
+        }
+        // Rows firstRow..lastRow of the horizontal pass, cropped to the window's columns.
+        int rows = lastRow - firstRow;
+        int[] horizontal = new int[rows * cropWidth];
+        if (width == outWidth) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(src, (firstRow + r) * width + left, horizontal, r * cropWidth, cropWidth);
+            }
+        } else {
+            horizontalPass(src, width, Taps.triangle(width, outWidth), firstRow, rows, left, cropWidth, horizontal);
+        }
+        if (vertical == null) {
+            return horizontal;
+        }
+        return verticalPass(horizontal, cropWidth, firstRow, vertical, top, cropHeight);
+    }
+
+    private static void horizontalPass(int[] src, int width, Taps taps, int firstRow, int rows, int left, int cropWidth, int[] dst) {
         int half = 1 << (PRECISION_BITS - 1);
-        for (int y = 0; y < outHeight; y++) {
-            for (int x = 0; x < outWidth; x++) {
-                int i = horizontal ? x : y;
-                int[] k = taps.weights[i];
-                int r = half;
-                int g = half;
-                int b = half;
+        for (int r = 0; r < rows; r++) {
+            int row = (firstRow + r) * width;
+            int o = r * cropWidth;
+            for (int x = 0; x < cropWidth; x++) {
+                int[] k = taps.weights[left + x];
+                int s = row + taps.first[left + x];
+                int red = half;
+                int green = half;
+                int blue = half;
                 for (int j = 0; j < k.length; j++) {
-                    int s = taps.first[i] + j;
-                    int p = horizontal ? src[y * width + s] : src[s * width + x];
-                    r += ((p >>> 16) & 0xFF) * k[j];
-                    g += ((p >>> 8) & 0xFF) * k[j];
-                    b += (p & 0xFF) * k[j];
+                    int p = src[s + j];
+                    red += ((p >>> 16) & 0xFF) * k[j];
+                    green += ((p >>> 8) & 0xFF) * k[j];
+                    blue += (p & 0xFF) * k[j];
                 }
-                dst[y * outWidth + x] = (clip8(r) << 16) | (clip8(g) << 8) | clip8(b);
+                dst[o + x] = (clip8(red) << 16) | (clip8(green) << 8) | clip8(blue);
+            }
+        }
+    }
+
+    /** Row by row, each tap's source row added across the whole width: sequential reads. */
+    private static int[] verticalPass(int[] src, int width, int firstRow, Taps taps, int top, int cropHeight) {
+        int[] dst = new int[width * cropHeight];
+        int[] red = new int[width];
+        int[] green = new int[width];
+        int[] blue = new int[width];
+        int half = 1 << (PRECISION_BITS - 1);
+        for (int y = 0; y < cropHeight; y++) {
+            java.util.Arrays.fill(red, half);
+            java.util.Arrays.fill(green, half);
+            java.util.Arrays.fill(blue, half);
+            int[] k = taps.weights[top + y];
+            int first = taps.first[top + y] - firstRow;
+            for (int j = 0; j < k.length; j++) {
+                int w = k[j];
+                int row = (first + j) * width;
+                for (int x = 0; x < width; x++) {
+                    int p = src[row + x];
+                    red[x] += ((p >>> 16) & 0xFF) * w;
+                    green[x] += ((p >>> 8) & 0xFF) * w;
+                    blue[x] += (p & 0xFF) * w;
+                }
+            }
+            int o = y * width;
+            for (int x = 0; x < width; x++) {
+                dst[o + x] = (clip8(red[x]) << 16) | (clip8(green[x]) << 8) | clip8(blue[x]);
             }
         }
         return dst;

@@ -41,7 +41,8 @@ public enum Metric {
     FETCH_BYTES("featurex_fetch_bytes_in_flight", Type.GAUGE,
             "Encoded bytes fetched and not yet decoded; no fetch starts while it is over fetch.max-bytes-in-flight."),
     MODEL("featurex_model_info", Type.INFO,
-            "The model producing the vectors.", "architecture", "weights_digest", "preprocessing", "precision", "decode", "device");
+            "The model producing the vectors, and the decoders feeding it (decoder: jpeg=turbo|imageio webp=libwebp|imageio).",
+            "architecture", "weights_digest", "preprocessing", "precision", "decode", "device", "decoder");
 
     public enum Type { COUNTER, GAUGE, HISTOGRAM, INFO }
 

@@ -82,10 +82,14 @@ public final class WorkerMetrics {
         return registry;
     }
 
-    /** @param decode how images are decoded where it differs from the framework's way; "" when it does not */
-    public void model(ModelInfo info, String decode) {
+    /**
+     * @param decode   how images are decoded where it differs from the framework's way; "" when it does not
+     * @param decoders which decoder takes which format (e.g. "jpeg=turbo webp=libwebp"): the same
+     *                 pixels either way, so not part of the model (the mixed-models alert ignores it)
+     */
+    public void model(ModelInfo info, String decode, String decoders) {
         model.setLabelValues(info.architecture(), info.weightsDigest(), info.preprocessing().key(), info.precision().key(),
-                decode, info.device());
+                decode, info.device(), decoders);
     }
 
     /** @param measured whether batch.max-size=auto measured it at start-up */

@@ -5,6 +5,7 @@ import io.featurex.worker.batch.BatchPolicy;
 import io.featurex.worker.batch.PixelBatch;
 import io.featurex.worker.config.Delivery;
 import io.featurex.worker.config.WorkerConfig;
+import io.featurex.worker.decode.ImageDecoder;
 import io.featurex.worker.fetch.Fetcher;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.InferenceException;
@@ -146,13 +147,13 @@ public final class Worker implements AutoCloseable {
                 : Runnable::run;
         this.fetcher = new Fetcher(config.fetchLimits(), config.s3(), config.fetchConcurrency());
         int batch = policy.maxSize();
-        this.feed = new Feed(fetcher::fetch,
-                config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize())::decode,
-                decodePool, this::handBack,
+        ImageDecoder decoder = config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize());
+        log.info("decoding {}", decoder.describe());
+        this.feed = new Feed(fetcher::fetch, decoder::decode, decodePool, this::handBack,
                 new Feed.Limits(config.fetchConcurrency(), config.fetchBytesInFlight(), 2 * batch + config.decodeThreads()),
                 metrics, this::fail);
         this.lag = new LagTracker(consumer, metrics);
-        metrics.model(extractor.info(), decodeIdentity);
+        metrics.model(extractor.info(), decodeIdentity, decoder.decoders());
         metrics.batchMaxSize(policy.maxSize(), config.batchMaxSize().measured());
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.featurex.worker.decode.DecodeSpec;
+import io.featurex.worker.decode.JpegBackend;
 import io.featurex.worker.infer.Precision;
 import io.featurex.worker.source.InputFormat;
 import java.nio.file.Files;
@@ -77,6 +79,29 @@ class WorkerConfigTest {
         assertThat(catchThrowableOfType(ConfigException.class,
                 () -> WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "decode.jpeg-reduce", "yes"))).getMessage())
                 .contains("decode.jpeg-reduce", "--decode-jpeg-reduce", "must be true or false, got 'yes'");
+    }
+
+    @Test
+    void theJpegDecoderIsChosenOrLeftToWhatLoads() {
+        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092")).decode().jpegDecoder()).isEmpty();
+        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "decode.jpeg-decoder", "imageio")).decode().jpegDecoder())
+                .contains(JpegBackend.IMAGEIO);
+        assertThat(catchThrowableOfType(ConfigException.class,
+                () -> WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "decode.jpeg-decoder", "libjpeg"))).getMessage())
+                .contains("decode.jpeg-decoder", "--decode-jpeg-decoder", "must be one of [auto, turbo, imageio], got 'libjpeg'");
+    }
+
+    /** turbo where libturbojpeg does not load fails at start-up, as every other bad setting does. */
+    @Test
+    void turboIsAcceptedExactlyWhereItsLibraryLoads() {
+        Map<String, String> raw = Map.of("bootstrap.servers", "b:9092", "decode.jpeg-decoder", "turbo");
+        String missing = DecodeSpec.turboMissing();
+        if (missing == null) {
+            assertThat(WorkerConfig.from(raw).decode().jpegBackend()).isEqualTo(JpegBackend.TURBO);
+        } else {
+            assertThat(catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(raw)).getMessage())
+                    .contains("decode.jpeg-decoder", "is turbo, but libturbojpeg could not be loaded", "install libturbojpeg0");
+        }
     }
 
     @Test

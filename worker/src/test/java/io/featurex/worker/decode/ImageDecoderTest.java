@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +37,7 @@ class ImageDecoderTest {
     void grayImagesTakeTheirRawSampleInEveryChannel() throws Exception {
         BufferedImage gray = new BufferedImage(4, 2, BufferedImage.TYPE_BYTE_GRAY);
         gray.getRaster().setSample(1, 0, 0, 100);
-        int[] rgb = ImageDecoder.toRgb(gray);
+        int[] rgb = ImageIoDecoder.toRgb(gray);
         assertThat(rgb[1]).isEqualTo((100 << 16) | (100 << 8) | 100);
         assertThat(rgb[0]).isZero();
     }
@@ -45,7 +46,7 @@ class ImageDecoderTest {
     void alphaIsDroppedNotComposited() {
         BufferedImage argb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
         argb.setRGB(0, 0, 0x00_10_20_30); // fully transparent, colour kept
-        assertThat(ImageDecoder.toRgb(argb)[0]).isEqualTo(0x10_20_30);
+        assertThat(ImageIoDecoder.toRgb(argb)[0]).isEqualTo(0x10_20_30);
     }
 
     @ParameterizedTest
@@ -112,7 +113,8 @@ class ImageDecoderTest {
     @Test
     void pixelBombsAreRefusedFromTheHeader() throws Exception {
         byte[] big = png(new BufferedImage(2000, 2000, BufferedImage.TYPE_BYTE_GRAY));
-        ImageDecoder strict = new ImageDecoder(Preprocessing.CAFFE, ResizePolicy.KERAS, SIZE, 1_000_000, false, false);
+        ImageDecoder strict = new DecodeSpec(Optional.empty(), Optional.empty(), false, 1_000_000, false, Optional.empty())
+                .decoderFor(Preprocessing.CAFFE, SIZE);
         BadInputException e = catchThrowableOfType(BadInputException.class, () -> strict.decode(big));
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_PIXELS);
         assertThat(e.getMessage()).contains("2000x2000");
@@ -142,7 +144,7 @@ class ImageDecoderTest {
     }
 
     private static ImageDecoder decoder(Preprocessing mode) {
-        return new ImageDecoder(mode, mode.defaultResize(), SIZE, 100_000_000, false, false);
+        return DecodeSpec.defaults(100_000_000).decoderFor(mode, SIZE);
     }
 
     static byte[] sample(String name) throws IOException {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** The ImageIO reduced decode (subsampling, then box averaging); libjpeg-turbo's is {@link DctScaleTest}'s. */
 class JpegReductionTest {
 
     private static final int SIZE = 224;
@@ -127,8 +128,8 @@ class JpegReductionTest {
     @Test
     void exifOrientationIsStillHonouredAfterTheReduction() throws Exception {
         byte[] rotated = withOrientation(largeJpeg, 6); // stored sideways: upright it is 1800x2400
-        ImageDecoder exact = new ImageDecoder(Preprocessing.TORCH, ResizePolicy.TORCHVISION, SIZE, Long.MAX_VALUE, true, false);
-        ImageDecoder reduced = new ImageDecoder(Preprocessing.TORCH, ResizePolicy.TORCHVISION, SIZE, Long.MAX_VALUE, true, true);
+        ImageDecoder exact = new ImageDecoder(Preprocessing.TORCH, ResizePolicy.TORCHVISION, SIZE, Long.MAX_VALUE, true, false, null, null);
+        ImageDecoder reduced = new ImageDecoder(Preprocessing.TORCH, ResizePolicy.TORCHVISION, SIZE, Long.MAX_VALUE, true, true, null, null);
         float[] upright = exact.decode(rotated);
         assertThat(difference(upright, reduced.decode(rotated), Preprocessing.TORCH).mean()).isLessThan(3.0);
         assertThat(difference(upright, decoder(Preprocessing.TORCH, true).decode(rotated), Preprocessing.TORCH).mean())
@@ -137,7 +138,7 @@ class JpegReductionTest {
 
     @Test
     void thePixelLimitStillAppliesToTheFullSize() {
-        ImageDecoder strict = new ImageDecoder(Preprocessing.CAFFE, ResizePolicy.KERAS, SIZE, 2400L * 1800 - 1, false, true);
+        ImageDecoder strict = new ImageDecoder(Preprocessing.CAFFE, ResizePolicy.KERAS, SIZE, 2400L * 1800 - 1, false, true, null, null);
         BadInputException e = catchThrowableOfType(BadInputException.class, () -> strict.decode(largeJpeg));
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_PIXELS);
         assertThat(e.getMessage()).contains("2400x1800");
@@ -159,11 +160,11 @@ class JpegReductionTest {
     }
 
     private static ImageDecoder decoder(Preprocessing mode, boolean reduce) {
-        return new ImageDecoder(mode, mode.defaultResize(), SIZE, Long.MAX_VALUE, false, reduce);
+        return new ImageDecoder(mode, mode.defaultResize(), SIZE, Long.MAX_VALUE, false, reduce, null, null);
     }
 
     /** Gradients, stripes of several periods and discs, plus seeded grain: detail at every scale, as photos have. */
-    private static BufferedImage photoLike(int width, int height) {
+    static BufferedImage photoLike(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Random grain = new Random(7);
         for (int y = 0; y < height; y++) {
@@ -185,14 +186,14 @@ class JpegReductionTest {
         return (int) Math.max(0, Math.min(255, Math.round(v)));
     }
 
-    private static byte[] encode(BufferedImage image, String format) throws IOException {
+    static byte[] encode(BufferedImage image, String format) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(ImageIO.write(image, format, out)).isTrue();
         return out.toByteArray();
     }
 
     /** The JPEG with an Exif APP1 segment holding only the orientation tag, inserted after its JFIF APP0. */
-    private static byte[] withOrientation(byte[] jpeg, int orientation) {
+    static byte[] withOrientation(byte[] jpeg, int orientation) {
         assertThat(jpeg[3] & 0xFF).as("JFIF APP0 first").isEqualTo(0xE0);
         int afterApp0 = 4 + (((jpeg[4] & 0xFF) << 8) | (jpeg[5] & 0xFF));
         byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};

@@ -20,8 +20,9 @@ import org.w3c.dom.NodeList;
 
 /**
  * deploy/Dockerfile*: no Docker engine builds them here, so what the manifests and the poms
- * rely on is read from the files: user, port, DJL cache, offline mode, tcmalloc, the CUDA
- * flavour and libtorch version, and the image names the manifests use.
+ * rely on is read from the files: user, port, DJL cache, offline mode, tcmalloc, the native
+ * decoders' libraries, the CUDA flavour and libtorch version, and the image names the manifests
+ * use.
  */
 class DockerfilesTest {
 
@@ -41,6 +42,8 @@ class DockerfilesTest {
             assertThat(text).as(name).contains("DJL_CACHE_DIR=" + cacheMount).contains("-DDJL_CACHE_DIR=" + cacheMount)
                     .contains("-Dai.djl.offline=true")
                     .contains("libtcmalloc-minimal4").contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4");
+            // The native decoders' libraries (Ubuntu's names), or JPEG and WebP fall back to ImageIO.
+            assertThat(text).as(name).containsPattern("apt-get install [^\n]*libturbojpeg libwebp7 libwebpdemux2");
             assertThat(instruction(stage, "CMD")).as(name).isEqualTo("[\"run\"]");
             // A heap cap: without one G1 grows towards 1/4 of the pod's memory (RSS 1.43 GiB under a backlog).
             assertThat(text).as(name).containsPattern("JAVA_TOOL_OPTIONS=\"[^\"]*-Xmx[0-9]+[mg]\\b");

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.featurex.worker.batch.PixelBatch;
-import io.featurex.worker.decode.DecodeSpec;
+import io.featurex.worker.decode.JpegBackend;
+import io.featurex.worker.decode.NativeDecoders;
 import io.featurex.worker.decode.Preprocessing;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoadException;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Our VGG16, with weights from Keras' HDF5 layout and from a TorchScript trace, against the
@@ -76,11 +79,12 @@ class GoldenModelTest {
         assertThat(compared).isEqualTo(40);
     }
 
-    @Test
-    void imageFilesGiveReferenceVectorsEndToEndInABatch() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.featurex.worker.decode.NativeDecoders#jpegBackends")
+    void imageFilesGiveReferenceVectorsEndToEndInABatch(JpegBackend backend) throws Exception {
         for (String mode : Golden.MODES) {
             Preprocessing preprocessing = Preprocessing.fromKey(mode);
-            var decoder = DecodeSpec.defaults(Long.MAX_VALUE).decoderFor(preprocessing, 224);
+            var decoder = NativeDecoders.spec(backend).decoderFor(preprocessing, 224);
             List<float[]> inputs = new ArrayList<>();
             for (String image : Golden.IMAGES) {
                 inputs.add(decoder.decode(Files.readAllBytes(Golden.image(image))));
@@ -88,7 +92,7 @@ class GoldenModelTest {
             FeatureExtractor model = preprocessing == Preprocessing.CAFFE ? keras : torchScript;
             float[][] vectors = model.extract(new PixelBatch(inputs, 224));
             for (int i = 0; i < Golden.IMAGES.size(); i++) {
-                assertClose(Golden.IMAGES.get(i) + " " + mode, vectors[i], Golden.vector(Golden.IMAGES.get(i), mode));
+                assertClose(Golden.IMAGES.get(i) + " " + mode + " " + backend.key(), vectors[i], Golden.vector(Golden.IMAGES.get(i), mode));
             }
         }
     }

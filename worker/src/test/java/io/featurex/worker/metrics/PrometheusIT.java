@@ -81,6 +81,8 @@ class PrometheusIT {
             OptionalDouble rate = prometheus.query("rate(" + window + ")");
             OptionalDouble batches = prometheus.query("featurex_batches_total");
             OptionalDouble modelInfo = prometheus.query("featurex_model_info{weights_digest=\"random:seed=42\"}");
+            // Which decoders ran is visible, whichever this machine has.
+            OptionalDouble decoders = prometheus.query("featurex_model_info{decoder=~\"jpeg=(turbo|imageio) webp=(libwebp|imageio)\"}");
             System.out.printf("PromQL: images in window = %s, rate(%s) = %s /s, batches = %s%n", produced, window, rate, batches);
             assertThat(produced).hasValue(IMAGES);
             assertThat(rate).isPresent();
@@ -88,6 +90,7 @@ class PrometheusIT {
             assertThat(rate.getAsDouble()).isGreaterThanOrEqualTo(IMAGES / 120.0);
             assertThat(batches).hasValue(1);
             assertThat(modelInfo).hasValue(1);
+            assertThat(decoders).hasValue(1);
 
             // The shipped dashboard and alert rules read only series this worker really exports,
             // and every dashboard query is PromQL this Prometheus accepts.
