@@ -40,17 +40,25 @@ public final class BenchCommand implements Callable<Integer> {
     static final String MODEL = "model";
     static final String E2E = "e2e";
     static final String FEED = "feed";
+    static final String DECODE = "decode";
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--sections", split = ",", paramLabel = "S",
             description = "What to measure: model (model-only), e2e (end-to-end and backlog), feed (what fetch and decode can hand a "
-                    + "model: no Python, no weights; quick alone). Default: ${DEFAULT-VALUE}.")
-    List<String> sections = new ArrayList<>(List.of(MODEL, E2E, FEED));
+                    + "model: no Python, no weights; quick alone), decode (decode + resize ms per image against Pillow, on the samples "
+                    + "and the large photos). Default: ${DEFAULT-VALUE}.")
+    List<String> sections = new ArrayList<>(List.of(MODEL, E2E, FEED, DECODE));
+
+    @Option(names = "--decode-runs", paramLabel = "N", description = "Timed runs per file in the decode section. Default: ${DEFAULT-VALUE}.")
+    int decodeRuns = 3;
+
+    @Option(names = "--feed-rounds", paramLabel = "N", description = "Rounds of the feed cases; each reports its best. Default: ${DEFAULT-VALUE}.")
+    int feedRounds = 2;
 
     @Option(names = "--feed-refs", paramLabel = "N", description = "Refs per feed case. Default: ${DEFAULT-VALUE}.")
-    int feedRefs = 400;
+    int feedRefs = 1000;
 
     @Option(names = "--feed-latencies", split = ",", paramLabel = "MS",
             description = "Latencies the feed's in-process http server answers after. Default: ${DEFAULT-VALUE}.")
@@ -155,8 +163,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         for (String section : sections) {
-            if (!List.of(MODEL, E2E, FEED).contains(section)) {
-                progress.println("unknown section " + section + " (" + MODEL + ", " + E2E + ", " + FEED + ")");
+            if (!List.of(MODEL, E2E, FEED, DECODE).contains(section)) {
+                progress.println("unknown section " + section + " (" + MODEL + ", " + E2E + ", " + FEED + ", " + DECODE + ")");
                 return 2;
             }
         }
@@ -244,13 +252,25 @@ public final class BenchCommand implements Callable<Integer> {
         if (sections.contains(FEED)) {
             List<Integer> threads = feedDecodeThreads != null ? feedDecodeThreads
                     : List.copyOf(new java.util.TreeSet<>(List.of(1, Runtime.getRuntime().availableProcessors())));
-            feed = Optional.of(new FeedSection(new FeedSection.Settings(samples, feedRefs, feedLatencies, threads, feedBatch, "torch"),
-                    progress).run());
+            feed = Optional.of(new FeedSection(new FeedSection.Settings(samples, feedRefs, feedLatencies, threads, feedBatch, "torch",
+                    feedRounds), progress).run());
+        }
+        List<String> extraTables = new ArrayList<>();
+        List<String> extraNotes = new ArrayList<>();
+        if (sections.contains(DECODE)) {
+            List<Path> large = noPython ? List.of() : workspace.largePhotos(samples, largePhotos, largeSize);
+            List<Path> files = new ArrayList<>(samples);
+            files.addAll(large);
+            progress.println("bench: decode + resize of " + files.size() + " files, " + decodeRuns + " runs each, then Pillow");
+            List<DecodeTimes.Row> rows = DecodeTimes.measure(files, 1, decodeRuns, noPython ? null : python,
+                    workspace.script("peers/pillow_decode.py"), Runtime.getRuntime().availableProcessors() - 1,
+                    workspace.logs().resolve("pillow-decode.log"));
+            extraTables.add(DecodeReport.render(rows, files, large, decodeRuns, extraNotes));
         }
         Report report = new Report(new Report.Context(machine, commandLine(), batchSizes,
                 Flops.vgg16Gflop(1, ModelSpec.INPUT_SIZE), matmulSize, rounds, retries, maxOthers, modelSeconds, batchMaxSize, batchMaxDelayMs,
                 decodeThreads, threads, backlog, descriptions));
-        out.print(report.render(model, e2e, feed));
+        out.print(report.render(model, e2e, feed, extraTables, extraNotes));
         out.flush();
         return 0;
     }

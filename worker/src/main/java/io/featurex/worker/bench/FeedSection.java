@@ -46,7 +46,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class FeedSection {
 
     record Settings(List<Path> images, int refs, List<Integer> latenciesMs, List<Integer> decodeThreads, int batchMaxSize,
-            String preprocessing) {}
+            String preprocessing, int rounds) {}
 
     /** One measured case. @param latencyMs null for file: refs */
     record Row(String source, Integer latencyMs, int decodeThreads, double imagesPerSecond, double foreignCores) {
@@ -104,10 +104,16 @@ final class FeedSection {
         http.setExecutor(handlers);
         http.start();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            for (int threads : settings.decodeThreads()) {
-                rows.add(measure(broker, http, null, threads));
-                for (int latency : settings.latenciesMs()) {
-                    rows.add(measure(broker, http, latency, threads));
+            progress.println("bench: feed warm-up (not reported)");
+            measure(broker, http, null, settings.decodeThreads().get(0));
+            // Rounds interleaved, so a slow spell of the machine falls on every case alike; each keeps its best.
+            for (int round = 0; round < settings.rounds(); round++) {
+                int i = 0;
+                for (int threads : settings.decodeThreads()) {
+                    i = keepBest(rows, i, measure(broker, http, null, threads));
+                    for (int latency : settings.latenciesMs()) {
+                        i = keepBest(rows, i, measure(broker, http, latency, threads));
+                    }
                 }
             }
         } finally {
@@ -116,6 +122,15 @@ final class FeedSection {
             handlers.shutdownNow();
         }
         return new Result(rows, settings.refs(), settings.images().size() + " images from " + dir);
+    }
+
+    private static int keepBest(List<Row> rows, int index, Row row) {
+        if (index == rows.size()) {
+            rows.add(row);
+        } else if (row.imagesPerSecond() > rows.get(index).imagesPerSecond()) {
+            rows.set(index, row);
+        }
+        return index + 1;
     }
 
     private Row measure(EmbeddedKafkaBroker broker, HttpServer http, Integer latencyMs, int decodeThreads) throws Exception {

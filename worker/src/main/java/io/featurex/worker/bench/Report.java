@@ -56,7 +56,8 @@ final class Report {
         this.ctx = ctx;
     }
 
-    String render(Optional<ModelOnlySection.Result> model, Optional<EndToEndSection.Result> e2e, Optional<FeedSection.Result> feed) {
+    String render(Optional<ModelOnlySection.Result> model, Optional<EndToEndSection.Result> e2e, Optional<FeedSection.Result> feed,
+            List<String> tables, List<String> tableNotes) {
         model.ifPresent(this::modelRows);
         e2e.ifPresent(r -> endToEndRows(r, model));
         StringBuilder out = new StringBuilder();
@@ -66,6 +67,8 @@ final class Report {
             out.append(table.render()).append('\n');
         }
         feed.ifPresent(f -> out.append(FeedReport.render(f, notes)).append('\n'));
+        tables.forEach(t -> out.append(t).append('\n'));
+        notes.addAll(tableNotes);
         for (String note : notes) {
             out.append("- ").append(note).append('\n');
         }
