@@ -139,6 +139,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backlog-outputs", paramLabel = "N", description = "Outputs to wait for in the backlog run. Default: ${DEFAULT-VALUE}.")
     int backlogOutputs = 80;
 
+    @Option(names = "--backlog-latency-ms", paramLabel = "MS",
+            description = "The backlog's refs are http: URIs of the bench's loopback server answering after this latency; -1: file: refs. Default: ${DEFAULT-VALUE}.")
+    int backlogLatencyMs = 50;
+
     @Option(names = "--seed", paramLabel = "N", description = "torch.manual_seed of the exported VGG16. Default: ${DEFAULT-VALUE}.")
     int seed = 0;
 
@@ -244,7 +248,7 @@ public final class BenchCommand implements Callable<Integer> {
         Optional<EndToEndSection.Result> e2e = Optional.empty();
         if (!workers.isEmpty() && !imageSets.isEmpty()) {
             e2e = Optional.of(new EndToEndSection(new EndToEndSection.Settings(imageSets, workers, refs, batchMaxSize,
-                    batchMaxDelayMs, decodeThreads, threads, python, backlog, backlogOutputs, e2eRounds, retries, maxOthers),
+                    batchMaxDelayMs, decodeThreads, threads, python, backlog, backlogOutputs, backlogLatencyMs, e2eRounds, retries, maxOthers),
                     workspace, progress)
                     .run(weights));
         }
@@ -269,7 +273,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Report report = new Report(new Report.Context(machine, commandLine(), batchSizes,
                 Flops.vgg16Gflop(1, ModelSpec.INPUT_SIZE), matmulSize, rounds, retries, maxOthers, modelSeconds, batchMaxSize, batchMaxDelayMs,
-                decodeThreads, threads, backlog, descriptions));
+                decodeThreads, threads, backlog, backlogLatencyMs, descriptions));
         out.print(report.render(model, e2e, feed, extraTables, extraNotes));
         out.flush();
         return 0;

@@ -26,7 +26,7 @@ final class EndToEndSection {
     static final String NAIVE = "python-naive";
 
     record Settings(List<ImageSet> sets, List<String> workers, int refs, int batchMaxSize, int batchMaxDelayMs,
-            int decodeThreads, int threads, String pythonExe, int backlog, int backlogOutputs, int rounds,
+            int decodeThreads, int threads, String pythonExe, int backlog, int backlogOutputs, int backlogLatencyMs, int rounds,
             int retries, double maxOthers) {}
 
     record Result(List<RunResult> runs, Optional<RunResult> backlog) {}
@@ -115,9 +115,13 @@ final class EndToEndSection {
         ImageSet set = settings.sets().get(settings.sets().size() - 1);
         progress.printf(Locale.ROOT, "bench: featurex with a backlog of %,d refs (%s), until %d outputs%n",
                 settings.backlog(), set.name(), settings.backlogOutputs());
-        try (WorkerSession session = WorkerSession.open(broker, workspace.logs(), "featurex-backlog",
-                launch(FEATUREX, bootstrap, weights))) {
-            long first = session.produce(set, settings.backlog());
+        boolean http = settings.backlogLatencyMs() >= 0;
+        try (LatencyServer server = new LatencyServer(set.files());
+                WorkerSession session = WorkerSession.open(broker, workspace.logs(), "featurex-backlog",
+                        launch(FEATUREX, bootstrap, weights, http ? List.of("--fetch-allow-private-addresses", "true") : List.of()))) {
+            long first = http
+                    ? session.produce(set, settings.backlog(), file -> server.uri(file, settings.backlogLatencyMs()))
+                    : session.produce(set, settings.backlog());
             session.start();
             HostLoad.Snapshot load = session.snapshot();
             RunResult r = session.collect(set, settings.backlogOutputs(), first, load, Optional.empty());
@@ -140,12 +144,16 @@ final class EndToEndSection {
     }
 
     private WorkerLaunch launch(String worker, String bootstrap, Path weights) throws IOException {
+        return launch(worker, bootstrap, weights, List.of());
+    }
+
+    private WorkerLaunch launch(String worker, String bootstrap, Path weights, List<String> extra) throws IOException {
         String python = settings.pythonExe();
         return switch (worker) {
             case FEATUREX, FEATUREX_REDUCED -> {
                 int port = freePort();
                 String reduce = Boolean.toString(worker.equals(FEATUREX_REDUCED));
-                yield new WorkerLaunch(worker, t -> JavaCommand.featurex("run",
+                yield new WorkerLaunch(worker, t -> concat(JavaCommand.featurex("run",
                         "--bootstrap-servers", bootstrap,
                         "--input-topic", t.input(), "--output-topic", t.output(), "--dead-letter-topic", t.deadLetters(),
                         "--group-id", t.group(),
@@ -155,7 +163,7 @@ final class EndToEndSection {
                         "--pipeline-decode-threads", Integer.toString(settings.decodeThreads()),
                         "--decode-jpeg-reduce", reduce,
                         "--fetch-file-roots", roots(),
-                        "--metrics-port", Integer.toString(port)), port);
+                        "--metrics-port", Integer.toString(port)), extra), port);
             }
             case PYTHON -> new WorkerLaunch(PYTHON, t -> List.of(python, workspace.script("peers/python_worker.py").toString(),
                     "--bootstrap-servers", bootstrap, "--input-topic", t.input(), "--output-topic", t.output(),
@@ -186,6 +194,12 @@ final class EndToEndSection {
             }
         }
         return String.join(",", dirs);
+    }
+
+    private static List<String> concat(List<String> command, List<String> extra) {
+        List<String> all = new ArrayList<>(command);
+        all.addAll(extra);
+        return all;
     }
 
     private static int freePort() throws IOException {

@@ -1,6 +1,5 @@
 package io.featurex.worker.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import io.featurex.v1.ImageRef;
 import io.featurex.worker.config.WorkerConfig;
 import io.featurex.worker.embedded.EmbeddedKafkaBroker;
@@ -10,13 +9,7 @@ import io.featurex.worker.metrics.Health;
 import io.featurex.worker.metrics.WorkerMetrics;
 import io.featurex.worker.pipeline.Worker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -76,34 +66,8 @@ final class FeedSection {
 
     Result run() throws Exception {
         List<Row> rows = new ArrayList<>();
-        Path dir = commonFolder(settings.images());
-        ScheduledExecutorService answers = Executors.newScheduledThreadPool(2);
-        ExecutorService handlers = Executors.newCachedThreadPool();
-        // The JDK server closes idle keep-alive connections beyond 200 by default; the worker copes
-        // (it sends again what never left), but the bench server should not be what is measured.
-        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        // Each request is answered after the latency its query asks for, from a timer rather than a
-        // sleeping thread, so the server is never what limits concurrency.
-        http.createContext("/", exchange -> {
-            Path file = dir.resolve(exchange.getRequestURI().getPath().substring(1));
-            String query = exchange.getRequestURI().getQuery();
-            long latency = query == null ? 0 : Long.parseLong(query.replace("latency=", ""));
-            byte[] body = Files.readAllBytes(file);
-            answers.schedule(() -> {
-                try {
-                    exchange.sendResponseHeaders(200, body.length);
-                    exchange.getResponseBody().write(body);
-                } catch (IOException e) {
-                    // The worker gave up on it (deadline): nothing to answer to.
-                } finally {
-                    exchange.close();
-                }
-            }, latency, TimeUnit.MILLISECONDS);
-        });
-        http.setExecutor(handlers);
-        http.start();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+        try (LatencyServer http = new LatencyServer(settings.images());
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             progress.println("bench: feed warm-up (not reported)");
             measure(broker, http, null, settings.decodeThreads().get(0));
             // Rounds interleaved, so a slow spell of the machine falls on every case alike; each keeps its best.
@@ -116,12 +80,8 @@ final class FeedSection {
                     }
                 }
             }
-        } finally {
-            http.stop(0);
-            answers.shutdownNow();
-            handlers.shutdownNow();
         }
-        return new Result(rows, settings.refs(), settings.images().size() + " images from " + dir);
+        return new Result(rows, settings.refs(), settings.images().size() + " images from " + LatencyServer.commonFolder(settings.images()));
     }
 
     private static int keepBest(List<Row> rows, int index, Row row) {
@@ -133,7 +93,7 @@ final class FeedSection {
         return index + 1;
     }
 
-    private Row measure(EmbeddedKafkaBroker broker, HttpServer http, Integer latencyMs, int decodeThreads) throws Exception {
+    private Row measure(EmbeddedKafkaBroker broker, LatencyServer http, Integer latencyMs, int decodeThreads) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String input = "feed-in-" + run;
         String output = "feed-out-" + run;
@@ -149,7 +109,7 @@ final class FeedSection {
         raw.put("batch.max-size", Integer.toString(settings.batchMaxSize()));
         raw.put("pipeline.decode-threads", Integer.toString(decodeThreads));
         raw.put("model.preprocessing", settings.preprocessing());
-        raw.put("fetch.file-roots", commonFolder(settings.images()).toString());
+        raw.put("fetch.file-roots", LatencyServer.commonFolder(settings.images()).toString());
         raw.put("fetch.allow-private-addresses", "true"); // the bench's own server on loopback
         raw.put("fetch.timeout-ms", "60000");
         WorkerConfig config = WorkerConfig.from(raw);
@@ -157,7 +117,7 @@ final class FeedSection {
             TopicSetup.ensureTopics(admin, List.of(new NewTopic(input, 1, (short) 1), new NewTopic(output, 1, (short) 1),
                     new NewTopic(deadLetters, 1, (short) 1)), Duration.ofSeconds(60));
         }
-        produce(broker.bootstrapServers(), input, http.getAddress().getPort(), latencyMs);
+        produce(broker.bootstrapServers(), input, http, latencyMs);
         String label = latencyMs == null ? "file:" : "http: +" + latencyMs + " ms";
         progress.printf(Locale.ROOT, "bench: feed %-14s %d decode thread%s, %d refs", label, decodeThreads, decodeThreads == 1 ? "" : "s",
                 settings.refs());
@@ -194,37 +154,17 @@ final class FeedSection {
         return new Row(latencyMs == null ? "file:" : "http:", latencyMs, decodeThreads, rate, others);
     }
 
-    private void produce(String bootstrap, String topic, int port, Integer latencyMs) {
+    private void produce(String bootstrap, String topic, LatencyServer http, Integer latencyMs) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        Path dir = commonFolder(settings.images());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < settings.refs(); i++) {
                 Path file = settings.images().get(i % settings.images().size());
-                String uri;
-                try {
-                    uri = latencyMs == null
-                            ? file.toUri().toString()
-                            : new URI("http", null, "127.0.0.1", port, "/" + dir.relativize(file).toString().replace('\\', '/'),
-                                    "latency=" + latencyMs, null).toASCIIString();
-                } catch (URISyntaxException e) {
-                    throw new IllegalArgumentException("no URI for " + file, e);
-                }
+                String uri = latencyMs == null ? file.toUri().toString() : http.uri(file, latencyMs);
                 producer.send(new ProducerRecord<>(topic, ImageRef.newBuilder().setId("img-" + i).setUri(uri).build().toByteArray()));
             }
             producer.flush();
         }
-    }
-
-    /** The folder holding every image (the http server serves it, file: refs are confined to it). */
-    static Path commonFolder(List<Path> images) {
-        Path common = images.get(0).toAbsolutePath().getParent();
-        for (Path p : images) {
-            while (!p.toAbsolutePath().startsWith(common)) {
-                common = common.getParent();
-            }
-        }
-        return common;
     }
 }

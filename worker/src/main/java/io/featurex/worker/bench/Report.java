@@ -35,6 +35,7 @@ final class Report {
             int decodeThreads,
             int threads,
             int backlog,
+            int backlogLatencyMs,
             Map<String, String> setDescriptions) {}
 
     private final Context ctx;
@@ -252,8 +253,9 @@ final class Report {
         }
         r.backlog().ifPresent(b -> {
             double gib = Format.toGib(b.peakRssBytes());
-            table.add(String.format(Locale.ROOT, "e2e featurex `run`, %,d refs already waiting (%s), first %d outputs",
-                            ctx.backlog(), b.set(), b.expected()),
+            table.add(String.format(Locale.ROOT, "e2e featurex `run`, %,d refs already waiting (%s, %s), first %d outputs",
+                            ctx.backlog(), b.set(), ctx.backlogLatencyMs() < 0 ? "file:"
+                                    : "http: answered after " + ctx.backlogLatencyMs() + " ms", b.expected()),
                     "<=" + ctx.batchMaxSize(), b.complete() ? Format.rate(b.steadyRate()) : "FAILED",
                     Format.gflops(Flops.achieved(b.steadyRate(), ctx.gflopPerImage())), Format.gib(b.peakRssBytes()),
                     "worker peak RSS (VmHWM)", Format.gib(b.peakRssBytes()), BACKLOG_RSS.toString(), BACKLOG_RSS.verdict(gib),

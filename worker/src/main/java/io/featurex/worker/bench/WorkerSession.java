@@ -168,11 +168,16 @@ final class WorkerSession implements AutoCloseable {
 
     /** Produces {@code refs} refs cycling through the set; returns when the first was sent (epoch ms). */
     long produce(ImageSet set, int refs) {
+        return produce(set, refs, file -> file.toUri().toString());
+    }
+
+    /** The same, each file named by {@code uri} (an http URI of the bench's server, say). */
+    long produce(ImageSet set, int refs, java.util.function.Function<Path, String> uri) {
         long first = System.currentTimeMillis();
         for (int i = 0; i < refs; i++) {
             Path file = set.file(i);
             String id = String.format("%07d-%s", produced++, file.getFileName());
-            ImageRef ref = ImageRef.newBuilder().setId(id).setUri(file.toUri().toString()).build();
+            ImageRef ref = ImageRef.newBuilder().setId(id).setUri(uri.apply(file)).build();
             producer.send(new ProducerRecord<>(topics.input(), id.getBytes(StandardCharsets.UTF_8), ref.toByteArray()));
         }
         producer.flush();
