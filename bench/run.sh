@@ -16,6 +16,8 @@ missing=()
 command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v protoc >/dev/null || missing+=(protobuf-compiler)
+# protoc's well-known types (featurex.proto imports google/protobuf/timestamp.proto)
+[ -f /usr/include/google/protobuf/timestamp.proto ] || missing+=(libprotobuf-dev)
 if [ ! -x "$python" ]; then
   missing+=(python3 python3-torch python3-torchvision python3-pil python3-confluent-kafka python3-protobuf)
 else
