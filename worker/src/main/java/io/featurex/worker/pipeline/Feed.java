@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * The feed of the model: images from their records to pixels, each step bounded on its own so
  * the model never waits on I/O and memory never grows with the input. Images are admitted in the
  * order they were read; a fetch starts while fewer than {@code fetch.max-concurrency} are in
- * flight and the encoded bytes held are under {@code fetch.max-bytes-in-flight}; an image goes to
+ * flight and the encoded bytes held, with those of the fetches under way (counted at the mean size
+ * fetched so far), stay within {@code fetch.max-bytes-in-flight}; an image goes to
  * the decode pool while fewer than two batches' worth of pixels (decoding or decoded) wait for the
  * model.
  * A failure of one image completes its record's outcome for that image: nothing is dropped.
@@ -31,7 +32,7 @@ import java.util.function.Consumer;
 final class Feed {
 
     /** @param maxDecoded images decoding (queued at the pool or running) or decoded, waiting for the model, at most */
-    record Limits(int maxFetches, long maxBytes, int maxDecoded) {}
+    record Limits(int maxFetches, long maxBytes, int maxDecoded, long firstGuessBytes) {}
 
     /** The fetch stage: a future of the bytes, failing with the {@link BadInputException} that says why. */
     interface Fetch {
@@ -58,6 +59,9 @@ final class Feed {
     private int decoding;
     private int inModel;
     private long bytesHeld;
+    /** Every fetch's size so far, for the mean that fetches under way are counted at. */
+    private long fetchedCount;
+    private long fetchedBytes;
 
     /**
      * @param loop  runs a task on the loop thread (and wakes it)
@@ -90,7 +94,9 @@ final class Feed {
         while (!fetched.isEmpty() && decoding + decoded.size() < limits.maxDecoded()) {
             startDecode(fetched.removeFirst());
         }
-        while (!waiting.isEmpty() && fetching < limits.maxFetches() && bytesHeld < limits.maxBytes()) {
+        // Fetches under way count at the mean size fetched so far: their bodies are allocated as they
+        // arrive, so without it a few hundred large photos in flight at once would fill the heap.
+        while (!waiting.isEmpty() && fetching < limits.maxFetches() && mayFetchMore()) {
             ImageTask task = waiting.removeFirst();
             if (!task.stale()) {
                 startFetch(task);
@@ -109,6 +115,8 @@ final class Feed {
                 metrics.stage(WorkerMetrics.Stage.FETCH, (System.nanoTime() - started) / 1e9);
                 task.bytes = bytes;
                 bytesHeld += bytes.length;
+                fetchedCount++;
+                fetchedBytes += bytes.length;
                 fetched.addLast(task);
             }
             advance();
@@ -181,6 +189,16 @@ final class Feed {
             bytesHeld -= task.bytes.length;
             task.bytes = null;
         }
+    }
+
+    /** One fetch at a time always may go while the bytes held are under the bound, whatever their size. */
+    private boolean mayFetchMore() {
+        return fetching == 0 ? bytesHeld < limits.maxBytes() : bytesHeld + (fetching + 1) * expectedBytes() <= limits.maxBytes();
+    }
+
+    /** The size a fetch under way is expected to bring: the mean so far, and the first guess before any. */
+    private long expectedBytes() {
+        return fetchedCount == 0 ? limits.firstGuessBytes() : Math.max(1, fetchedBytes / fetchedCount);
     }
 
     /** Lets go at once of what is held for dropped records (their partitions were revoked or rewound). */

@@ -79,6 +79,8 @@ public final class Worker implements AutoCloseable {
     private static final long MAX_POLL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int MAX_CONSECUTIVE_PUBLISH_FAILURES = 10;
     private static final Duration LIMITS_TIMEOUT = Duration.ofSeconds(30);
+    /** Before any fetch has finished, one under way counts as a large-ish photo: a backlog of 4000x3000 JPEGs must not start hundreds at once. */
+    private static final long FIRST_FETCH_GUESS = 1 << 20;
 
     private final WorkerConfig config;
     private final FeatureExtractor extractor;
@@ -150,7 +152,7 @@ public final class Worker implements AutoCloseable {
         ImageDecoder decoder = config.decode().decoderFor(extractor.info().preprocessing(), extractor.info().inputSize());
         log.info("decoding {}", decoder.describe());
         this.feed = new Feed(fetcher::fetch, decoder::decode, decodePool, this::handBack,
-                new Feed.Limits(config.fetchConcurrency(), config.fetchBytesInFlight(), 2 * batch + config.decodeThreads()),
+                new Feed.Limits(config.fetchConcurrency(), config.fetchBytesInFlight(), 2 * batch + config.decodeThreads(), FIRST_FETCH_GUESS),
                 metrics, this::fail);
         this.lag = new LagTracker(consumer, metrics);
         metrics.model(extractor.info(), decodeIdentity, decoder.decoders());
@@ -447,6 +449,15 @@ public final class Worker implements AutoCloseable {
         closed = true;
         decodePool.shutdownNow();
         inferenceThread.shutdownNow();
+        try {
+            // The model is closed after this returns: a batch still running on it must end first
+            // (native code on a closed model crashes the JVM).
+            if (!inferenceThread.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("the batch in the model did not end within {}", config.shutdownTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (publishThread instanceof ExecutorService publishing) {
             publishing.shutdownNow();
         }

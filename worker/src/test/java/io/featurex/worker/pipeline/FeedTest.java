@@ -40,7 +40,7 @@ class FeedTest {
     private Feed feed(int maxFetches, long maxBytes, int maxDecoded) {
         ledger.assigned(List.of(P));
         return new Feed(ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()), bytes -> decode.decode(bytes),
-                this.decodeThreads::add, loop::add, new Feed.Limits(maxFetches, maxBytes, maxDecoded),
+                this.decodeThreads::add, loop::add, new Feed.Limits(maxFetches, maxBytes, maxDecoded, 1),
                 new WorkerMetrics(new PrometheusRegistry()), fatal::set);
     }
 
@@ -56,6 +56,34 @@ class FeedTest {
     }
 
     @Test
+    void fetchesUnderWayCountAtTheMeanSizeFetchedSoFar() {
+        Feed feed = feed(100, 1_000, 10);
+        feed.add(record(0, 50));
+        feed.advance();
+        assertThat(fetches).as("a first guess of 1 byte each: concurrency is the bound").hasSize(50);
+        Feed large = new Feed(ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()), bytes -> decode.decode(bytes),
+                decodeThreads::add, loop::add, new Feed.Limits(100, 1_000, 10, 300), new WorkerMetrics(new PrometheusRegistry()), fatal::set);
+        fetches.clear();
+        large.add(record(1, 20, "big"));
+        large.advance();
+        assertThat(fetches).as("three guesses of 300 fit 1,000").hasSize(3);
+        complete("big-0", 100);
+        runLoop();
+        // 100 held, mean 100: nine under way at 100 each fit with it, so seven more start.
+        assertThat(fetches).hasSize(1 + 9);
+    }
+
+    @Test
+    void oneFetchMayAlwaysGoWhileUnderTheBoundWhateverItsExpectedSize() {
+        Feed huge = new Feed(ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()), bytes -> decode.decode(bytes),
+                decodeThreads::add, loop::add, new Feed.Limits(100, 1_000, 10, 5_000), new WorkerMetrics(new PrometheusRegistry()), fatal::set);
+        ledger.assigned(List.of(P));
+        huge.add(record(0, 3, "huge"));
+        huge.advance();
+        assertThat(fetches).hasSize(1);
+    }
+
+    @Test
     void fetchesWaitWhileTheBytesHeldAreOverTheirBound() {
         Feed feed = feed(10, 1_000, 1);
         feed.add(record(0, 20));
@@ -65,8 +93,8 @@ class FeedTest {
             complete("img-" + i, 400);
         }
         runLoop();
-        // Under 1,000 bytes after the first and second answers: a fetch each; from 1,200 on, none.
-        assertThat(fetches).hasSize(12);
+        // From the first answer on, the nine under way count 400 each: nothing more fits 1,000.
+        assertThat(fetches).hasSize(10);
         // Pixels bound 1: one image goes to the decode pool, the rest of the bytes wait.
         assertThat(decodeThreads).hasSize(1);
         runDecodes();
