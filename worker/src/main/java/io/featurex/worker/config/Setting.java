@@ -34,7 +34,7 @@ public enum Setting {
     PIPELINE_DECODE_THREADS("pipeline.decode-threads", "auto", "Threads decoding images (fetching has its own: fetch.max-concurrency); auto: one per core."),
     FETCH_MAX_BYTES("fetch.max-bytes", "33554432", "Largest image file or HTTP body accepted, in bytes."),
     FETCH_MAX_CONCURRENCY("fetch.max-concurrency", "256", "Fetches in flight at most, apart from the decode threads: enough to hide an object store's latency (images/s x seconds per fetch)."),
-    FETCH_MAX_BYTES_IN_FLIGHT("fetch.max-bytes-in-flight", "67108864", "Encoded bytes fetched and not yet decoded, with those of the fetches under way counted at the mean size fetched so far; no fetch starts that would go over it (one always may while under it)."),
+    FETCH_MAX_BYTES_IN_FLIGHT("fetch.max-bytes-in-flight", "67108864", "Encoded bytes fetched and not yet decoded, with those of the fetches under way counted at the largest of the last 64 fetched (1 MiB before there are 64); no fetch starts that would go over it (one always may while under it)."),
     FETCH_INLINE_MAX_BYTES("fetch.inline-max-bytes", "auto", "Largest inline image accepted, in bytes; auto: what the input topics accept (their max.message.bytes). A limit above every input topic's is refused at start-up: such images could never arrive."),
     FETCH_TIMEOUT_MS("fetch.timeout-ms", "10000", "Time limit of one fetch, connection to last byte."),
     FETCH_FILE_ROOTS("fetch.file-roots", "", "Comma-separated directories file: URIs may read from; empty refuses file:."),

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * The feed of the model: images from their records to pixels, each step bounded on its own so
  * the model never waits on I/O and memory never grows with the input. Images are admitted in the
  * order they were read; a fetch starts while fewer than {@code fetch.max-concurrency} are in
- * flight and the encoded bytes held, with those of the fetches under way (counted at the mean size
- * fetched so far), stay within {@code fetch.max-bytes-in-flight}; an image goes to
+ * flight and the encoded bytes held, with those of the fetches under way (counted at the size of the
+ * largest recent fetch), stay within {@code fetch.max-bytes-in-flight}; an image goes to
  * the decode pool while fewer than two batches' worth of pixels (decoding or decoded) wait for the
  * model.
  * A failure of one image completes its record's outcome for that image: nothing is dropped.
@@ -44,6 +44,8 @@ final class Feed {
         float[] decode(byte[] bytes) throws BadInputException;
     }
 
+    private static final int RECENT_FETCHES = 64;
+
     private final Fetch fetcher;
     private final Decode decoder;
     private final Executor decodePool;
@@ -59,9 +61,9 @@ final class Feed {
     private int decoding;
     private int inModel;
     private long bytesHeld;
-    /** Every fetch's size so far, for the mean that fetches under way are counted at. */
+    /** The sizes of the latest fetches, for what a fetch under way is counted at. */
+    private final long[] recentSizes = new long[RECENT_FETCHES];
     private long fetchedCount;
-    private long fetchedBytes;
 
     /**
      * @param loop  runs a task on the loop thread (and wakes it)
@@ -94,8 +96,8 @@ final class Feed {
         while (!fetched.isEmpty() && decoding + decoded.size() < limits.maxDecoded()) {
             startDecode(fetched.removeFirst());
         }
-        // Fetches under way count at the mean size fetched so far: their bodies are allocated as they
-        // arrive, so without it a few hundred large photos in flight at once would fill the heap.
+        // Fetches under way count at the size of the largest recent fetch: their bodies are allocated
+        // as they arrive, so without it a few hundred large photos in flight at once fill the heap.
         while (!waiting.isEmpty() && fetching < limits.maxFetches() && mayFetchMore()) {
             ImageTask task = waiting.removeFirst();
             if (!task.stale()) {
@@ -115,8 +117,7 @@ final class Feed {
                 metrics.stage(WorkerMetrics.Stage.FETCH, (System.nanoTime() - started) / 1e9);
                 task.bytes = bytes;
                 bytesHeld += bytes.length;
-                fetchedCount++;
-                fetchedBytes += bytes.length;
+                recentSizes[(int) (fetchedCount++ % RECENT_FETCHES)] = bytes.length;
                 fetched.addLast(task);
             }
             advance();
@@ -196,9 +197,17 @@ final class Feed {
         return fetching == 0 ? bytesHeld < limits.maxBytes() : bytesHeld + (fetching + 1) * expectedBytes() <= limits.maxBytes();
     }
 
-    /** The size a fetch under way is expected to bring: the mean so far, and the first guess before any. */
-    private long expectedBytes() {
-        return fetchedCount == 0 ? limits.firstGuessBytes() : Math.max(1, fetchedBytes / fetchedCount);
+    /**
+     * What a fetch under way is counted at: the largest of the latest fetches, and not less than
+     * the first guess until there are enough of them. Not the mean: small images come back first,
+     * so a mean of what has come back underrates what is still coming.
+     */
+    long expectedBytes() {
+        long largest = 1;
+        for (int i = 0; i < Math.min(fetchedCount, RECENT_FETCHES); i++) {
+            largest = Math.max(largest, recentSizes[i]);
+        }
+        return fetchedCount < RECENT_FETCHES ? Math.max(largest, limits.firstGuessBytes()) : largest;
     }
 
     /** Lets go at once of what is held for dropped records (their partitions were revoked or rewound). */

@@ -56,21 +56,38 @@ class FeedTest {
     }
 
     @Test
-    void fetchesUnderWayCountAtTheMeanSizeFetchedSoFar() {
-        Feed feed = feed(100, 1_000, 10);
-        feed.add(record(0, 50));
+    void fetchesUnderWayCountAtTheFirstGuessThenAtTheLargestRecentFetch() {
+        Feed feed = new Feed(ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()), bytes -> decode.decode(bytes),
+                decodeThreads::add, loop::add, new Feed.Limits(200, 1 << 30, 1_000, 300), new WorkerMetrics(new PrometheusRegistry()), fatal::set);
+        ledger.assigned(List.of(P));
+        feed.add(record(0, 200, "x"));
         feed.advance();
-        assertThat(fetches).as("a first guess of 1 byte each: concurrency is the bound").hasSize(50);
+        assertThat(feed.expectedBytes()).isEqualTo(300);
+        complete("x-0", 50);
+        runLoop();
+        assertThat(feed.expectedBytes()).as("fewer than 64 fetched: the guess still holds").isEqualTo(300);
+        complete("x-1", 5_000);
+        runLoop();
+        assertThat(feed.expectedBytes()).as("small images come back first: the largest counts, not the mean").isEqualTo(5_000);
+        for (int i = 2; i < 66; i++) {
+            complete("x-" + i, 20);
+            runLoop();
+        }
+        assertThat(feed.expectedBytes()).as("the large one is older than the last 64").isEqualTo(20);
+    }
+
+    @Test
+    void theBytesExpectedOfFetchesUnderWayHoldBackNewOnes() {
         Feed large = new Feed(ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()), bytes -> decode.decode(bytes),
                 decodeThreads::add, loop::add, new Feed.Limits(100, 1_000, 10, 300), new WorkerMetrics(new PrometheusRegistry()), fatal::set);
-        fetches.clear();
+        ledger.assigned(List.of(P));
         large.add(record(1, 20, "big"));
         large.advance();
         assertThat(fetches).as("three guesses of 300 fit 1,000").hasSize(3);
         complete("big-0", 100);
         runLoop();
-        // 100 held, mean 100: nine under way at 100 each fit with it, so seven more start.
-        assertThat(fetches).hasSize(1 + 9);
+        // 100 held, two under way and one more at 300 each: 1,000.
+        assertThat(fetches).hasSize(4);
     }
 
     @Test
