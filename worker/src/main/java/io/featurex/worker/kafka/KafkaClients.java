@@ -21,7 +21,9 @@ public final class KafkaClients {
 
     public static Map<String, Object> consumer(WorkerConfig config) {
         Map<String, Object> props = base(config);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxInFlight());
+        // Partitions are paused once they hold their share of pipeline.max-in-flight, between polls: a
+        // poll can still bring this many more, so it is kept to a fraction of the bound.
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, config.maxInFlight() / 8)));
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.putAll(config.kafka());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
