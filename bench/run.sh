@@ -50,13 +50,13 @@ if awk -v l="$load1" 'BEGIN { exit !(l > 0.5) }'; then
 fi
 
 # Build (when sources changed) through the launcher, then run a private copy of the jar and its
-# lib/: on a machine where someone else rebuilds worker/target mid-run, the bench keeps its classes.
+# lib/: on a machine where someone else rebuilds devkit/target mid-run, the bench keeps its classes.
 "$repo/featurex" --version >/dev/null
 app="$repo/bench/work/app"
 rm -rf "$app"
 mkdir -p "$app"
-cp "$repo/worker/target/featurex-worker.jar" "$app/"
-cp -r "$repo/worker/target/lib" "$app/lib"
+cp "$repo/devkit/target/featurex-devkit.jar" "$app/"
+cp -r "$repo/devkit/target/lib" "$app/lib"
 
 out=${BENCH_OUT:-$repo/bench/work/results/bench-$(date +%Y%m%d-%H%M%S).md}
 mkdir -p "$(dirname "$out")"
@@ -66,4 +66,4 @@ echo "bench/run.sh: writing the table to $out" >&2
 # As ./featurex runs the CLI (DJL offline, tcmalloc preloaded), from the private copy.
 env ${preload:+LD_PRELOAD="$preload"} java ${FEATUREX_JAVA_OPTS:-} \
   -Dai.djl.offline=true -DDJL_CACHE_DIR="$DJL_CACHE_DIR" \
-  -jar "$app/featurex-worker.jar" bench --repo "$repo" --python "$python" "$@" | tee "$out"
+  -jar "$app/featurex-devkit.jar" bench --repo "$repo" --python "$python" "$@" | tee "$out"

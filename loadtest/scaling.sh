@@ -28,17 +28,17 @@ mkdir -p "$OUT/logs" "$OUT/images" "$OUT/bin"
 OUT=$(cd "$OUT" && pwd)
 log() { printf '%s scaling: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
-# --- build, then run a snapshot of the worker jar ------------------------------------------------
-# ./featurex builds worker/target/featurex-worker.jar when its sources changed. The workers run a
-# copy of that jar (beside the same lib/), with the launcher's own java flags, so a rebuild of
-# worker/ during the run cannot change the code under test halfway through.
+# --- build, then run a snapshot of the developer kit's jar ---------------------------------------
+# ./featurex builds devkit/target/featurex-devkit.jar (every command: run, broker, ...) when its
+# sources changed. The workers run a copy of that jar (beside the same lib/), with the launcher's
+# own java flags, so a rebuild during the run cannot change the code under test halfway through.
 if [ -z "${SKIP_BUILD:-}" ]; then
   log "building (./featurex, loadtest/run) if needed"
   "$root/featurex" --help >/dev/null
   "$here/run" --help >/dev/null
 fi
-cp "$root/worker/target/featurex-worker.jar" "$OUT/bin/featurex-worker.jar"
-ln -sfn "$root/worker/target/lib" "$OUT/bin/lib"
+cp "$root/devkit/target/featurex-devkit.jar" "$OUT/bin/featurex-devkit.jar"
+ln -sfn "$root/devkit/target/lib" "$OUT/bin/lib"
 preload=${LD_PRELOAD:-}
 for lib in /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 /usr/lib/aarch64-linux-gnu/libtcmalloc_minimal.so.4; do
   if [ -z "$preload" ] && [ -f "$lib" ]; then preload=$lib; fi
@@ -47,7 +47,7 @@ export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$HOME/.djl.ai}
 # An array, not a function: started with &, $! is then the java process itself (env execs it),
 # so SIGTERM reaches the worker and not a wrapping subshell.
 featurex=(env ${preload:+LD_PRELOAD="$preload"} java ${FEATUREX_JAVA_OPTS:-} -Dai.djl.offline=true
-  -DDJL_CACHE_DIR="$DJL_CACHE_DIR" -jar "$OUT/bin/featurex-worker.jar")
+  -DDJL_CACHE_DIR="$DJL_CACHE_DIR" -jar "$OUT/bin/featurex-devkit.jar")
 loadtest() { "$here/run" "$@"; }
 
 declare -A pids=()

@@ -3,7 +3,10 @@ package io.featurex.loadtest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import io.featurex.topics.TopicSetup;
 import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,13 +44,24 @@ public final class LoadTest {
         this.progressOut = progressOut;
     }
 
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+
     public Report run() throws Exception {
         Properties common = new Properties();
         common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         common.putAll(config.kafka());
         try (Admin admin = Admin.create(common)) {
-            Topics.ensure(admin, List.of(config.inputTopic(), config.outputTopic(), config.deadLetterTopic()),
-                    config.createTopics(), config.partitions(), Duration.ofSeconds(60));
+            List<String> names = List.of(config.inputTopic(), config.outputTopic(), config.deadLetterTopic());
+            if (config.createTopics()) {
+                TopicSetup.ensureTopics(admin, names.stream()
+                        .map(name -> new NewTopic(name, Optional.of(config.partitions()), Optional.empty())).toList(), TOPIC_TIMEOUT);
+            } else {
+                try {
+                    TopicSetup.awaitCreated(admin, names, TOPIC_TIMEOUT);
+                } catch (IllegalStateException e) {
+                    throw new IllegalStateException(e.getMessage() + "; pass --create-topics to create them", e);
+                }
+            }
         }
 
         String idPrefix = config.runId() + "-";

@@ -1,5 +1,6 @@
 package io.featurex.worker.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,12 +12,7 @@ import picocli.CommandLine.Command;
         description = "Streaming image feature extraction: ImageRef records from Kafka, VGG16 (DJL/PyTorch), "
                 + "FeatureVector records back to Kafka.",
         subcommands = {
-            DemoCommand.class,
-            BrokerCommand.class,
-            SendCommand.class,
             ReplayCommand.class,
-            io.featurex.worker.similar.SimilarCommand.class,
-            io.featurex.worker.bench.BenchCommand.class,
             ExportParamsCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -26,9 +22,13 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The worker's commands, and those every {@link CommandSet} on the class path adds. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand("run", RunCommand.commandLine());
+        for (CommandSet set : ServiceLoader.load(CommandSet.class)) {
+            set.commands().forEach(cli::addSubcommand);
+        }
         return cli;
     }
 

@@ -6,7 +6,7 @@ import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoadException;
 import io.featurex.worker.infer.ModelLoader;
 import io.featurex.worker.kafka.KafkaClients;
-import io.featurex.worker.kafka.TopicSetup;
+import io.featurex.worker.kafka.WorkerTopics;
 import io.featurex.worker.metrics.Health;
 import io.featurex.worker.metrics.MetricsServer;
 import io.featurex.worker.metrics.WorkerMetrics;
@@ -45,7 +45,7 @@ final class WorkerProcess {
                 server = MetricsServer.start(config.metricsPort(), metrics, health);
                 log.info("metrics on :{}/metrics, health on /healthz and /readyz", server.port());
             }
-            prepareTopics(config);
+            WorkerTopics.prepare(config);
             // Counted down once the worker has drained AND closed its clients (left the group,
             // closed the producer): the JVM must not halt before that, or its partitions wait
             // out the session timeout.
@@ -96,26 +96,6 @@ final class WorkerProcess {
                 BatchSizeTuner.cap(extractor.info(), config.maxInFlight()), config.batchMaxSize().autoBudget());
         log.info("{}", result.table());
         return config.withMeasuredBatchSize(result.size());
-    }
-
-    /** The worker never produces into a topic whose partitions are not all ready (KAFKA-15591). */
-    static void prepareTopics(WorkerConfig config) {
-        List<String> names = new ArrayList<>(config.inputs().names());
-        names.add(config.outputTopic());
-        names.add(config.deadLetterTopic());
-        try (Admin admin = Admin.create(KafkaClients.admin(config))) {
-            if (config.createTopics()) {
-                Optional<Short> replication = config.topicReplicationFactor() < 0
-                        ? Optional.empty()
-                        : Optional.of(config.topicReplicationFactor());
-                List<NewTopic> topics = names.stream()
-                        .map(name -> new NewTopic(name, Optional.of(config.topicPartitions()), replication))
-                        .toList();
-                TopicSetup.ensureTopics(admin, topics, TOPIC_TIMEOUT);
-            } else {
-                TopicSetup.awaitReady(admin, names, TOPIC_TIMEOUT);
-            }
-        }
     }
 
     private static void awaitQuietly(CountDownLatch latch, Duration timeout) {

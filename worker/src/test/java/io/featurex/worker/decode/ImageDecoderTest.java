@@ -148,7 +148,7 @@ class ImageDecoderTest {
     }
 
     static byte[] sample(String name) throws IOException {
-        try (InputStream in = ImageDecoderTest.class.getResourceAsStream("/io/featurex/worker/demo/samples/" + name)) {
+        try (InputStream in = ImageDecoderTest.class.getResourceAsStream("/io/featurex/embedded/samples/" + name)) {
             assertThat(in).as(name).isNotNull();
             return in.readAllBytes();
         }

@@ -2,7 +2,7 @@ package io.featurex.worker.decode;
 
 import io.featurex.worker.BadInputException;
 import io.featurex.worker.batch.PixelBatch;
-import io.featurex.worker.demo.Similarity;
+import io.featurex.worker.infer.Vectors;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoader;
 import io.featurex.worker.infer.ModelSpec;
@@ -84,7 +84,7 @@ public final class JpegReduceReport {
                 + "cosine exact vs reduced, seeded VGG16 (seed 42, full width):", mode.key(), backend.key(), exactSum / reducedSum));
         double min = 1;
         for (int i = 0; i < va.length; i++) {
-            double c = Similarity.cosine(va[i], vb[i]);
+            double c = Vectors.cosine(va[i], vb[i]);
             min = Math.min(min, c);
             line.append(String.format(Locale.ROOT, " %.6f", c));
         }

@@ -46,7 +46,7 @@ class PrometheusIT {
     void promqlSeesTheLagAndThenTheThroughputTheTestProduced() throws Exception {
         assumeTrue(PrometheusServer.installed(), "needs /usr/bin/prometheus: apt-get install prometheus");
         Path images = Files.createDirectories(dir.resolve("images"));
-        try (InputStream in = getClass().getResourceAsStream("/io/featurex/worker/demo/samples/cat.jpg")) {
+        try (InputStream in = getClass().getResourceAsStream("/io/featurex/embedded/samples/cat.jpg")) {
             Files.copy(in, images.resolve("cat.jpg"));
         }
         List<byte[]> refs = new ArrayList<>();

@@ -262,7 +262,7 @@ class BadInputIT {
     }
 
     private static byte[] sample(String name) throws Exception {
-        try (InputStream in = BadInputIT.class.getResourceAsStream("/io/featurex/worker/demo/samples/" + name)) {
+        try (InputStream in = BadInputIT.class.getResourceAsStream("/io/featurex/embedded/samples/" + name)) {
             return in.readAllBytes();
         }
     }

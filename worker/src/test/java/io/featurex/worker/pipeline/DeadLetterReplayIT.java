@@ -35,7 +35,7 @@ class DeadLetterReplayIT {
     @Test
     void aDeadLetterReplayedAfterItsCauseIsMendedBecomesAFeature() throws Exception {
         byte[] image;
-        try (InputStream in = getClass().getResourceAsStream("/io/featurex/worker/demo/samples/cat.jpg")) {
+        try (InputStream in = getClass().getResourceAsStream("/io/featurex/embedded/samples/cat.jpg")) {
             image = in.readAllBytes();
         }
         // A single PUT's ETag is the MD5 of the bytes: the event can name it before the object exists here.

@@ -41,7 +41,7 @@ class ManyImagesIT {
     @Test
     void aRecordOfTwoThousandImagesBecomesTwoThousandFeaturesInBoundedMemory() throws Exception {
         byte[] image;
-        try (InputStream in = getClass().getResourceAsStream("/io/featurex/worker/demo/samples/cat-crop.jpg")) {
+        try (InputStream in = getClass().getResourceAsStream("/io/featurex/embedded/samples/cat-crop.jpg")) {
             image = in.readAllBytes();
         }
         String input = TestKafka.newTopic("events", 1);

@@ -241,7 +241,7 @@ class OutputLimitsIT {
     }
 
     private static byte[] sample(String name) throws Exception {
-        try (InputStream in = OutputLimitsIT.class.getResourceAsStream("/io/featurex/worker/demo/samples/" + name)) {
+        try (InputStream in = OutputLimitsIT.class.getResourceAsStream("/io/featurex/embedded/samples/" + name)) {
             return in.readAllBytes();
         }
     }

@@ -191,7 +191,7 @@ class S3EventsIT {
     }
 
     private static byte[] sample(String name) throws IOException {
-        try (InputStream in = S3EventsIT.class.getResourceAsStream("/io/featurex/worker/demo/samples/" + name)) {
+        try (InputStream in = S3EventsIT.class.getResourceAsStream("/io/featurex/embedded/samples/" + name)) {
             return in.readAllBytes();
         }
     }

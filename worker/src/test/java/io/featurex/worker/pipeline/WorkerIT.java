@@ -264,7 +264,7 @@ class WorkerIT {
     }
 
     private static byte[] sample(String name) throws IOException {
-        try (InputStream in = WorkerIT.class.getResourceAsStream("/io/featurex/worker/demo/samples/" + name)) {
+        try (InputStream in = WorkerIT.class.getResourceAsStream("/io/featurex/embedded/samples/" + name)) {
             return in.readAllBytes();
         }
     }

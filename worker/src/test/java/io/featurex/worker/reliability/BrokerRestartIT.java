@@ -2,7 +2,7 @@ package io.featurex.worker.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.featurex.worker.kafka.TopicSetup;
+import io.featurex.topics.TopicSetup;
 import io.featurex.worker.testing.ExactlyOnce;
 import io.featurex.worker.testing.ForkedBroker;
 import io.featurex.worker.testing.ForkedWorker;

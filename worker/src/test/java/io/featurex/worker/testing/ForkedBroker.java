@@ -1,5 +1,7 @@
 package io.featurex.worker.testing;
 
+import io.featurex.embedded.StandaloneBroker;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,12 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Kafka broker as its own process ({@code featurex broker}), on fixed ports over one data
+ * A Kafka broker as its own process (what {@code featurex broker} runs), on fixed ports over one data
  * directory, so it can be stopped or killed and come back with everything it had.
  */
 public final class ForkedBroker implements AutoCloseable {
-
-    private static final Path JAR = Path.of("target/featurex-worker.jar");
 
     private final Path dir;
     private final int port;
@@ -42,8 +42,8 @@ public final class ForkedBroker implements AutoCloseable {
     public ForkedBroker start(Duration timeout) throws Exception {
         process = new ProcessBuilder(
                 ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-                "-jar", JAR.toString(), "broker",
-                "--dir", dir.toString(), "--port", Integer.toString(port), "--controller-port", Integer.toString(controllerPort))
+                "-cp", System.getProperty("java.class.path"), StandaloneBroker.class.getName(),
+                dir.toString(), Integer.toString(port), Integer.toString(controllerPort))
                 .redirectErrorStream(true)
                 .start();
         CompletableFuture<Void> ready = new CompletableFuture<>();

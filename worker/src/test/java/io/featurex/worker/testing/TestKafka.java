@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.UUID;
 
-import io.featurex.worker.embedded.EmbeddedKafkaBroker;
-import io.featurex.worker.kafka.TopicSetup;
+import io.featurex.embedded.EmbeddedKafkaBroker;
+import io.featurex.topics.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ForwardingAdmin;

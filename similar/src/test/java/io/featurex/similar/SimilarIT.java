@@ -1,0 +1,303 @@
+package io.featurex.similar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.featurex.v1.FeatureVector;
+import io.featurex.v1.ImageRef;
+import io.featurex.v1.ModelIdentity;
+import io.featurex.worker.decode.DecodeSpec;
+import io.featurex.worker.decode.Preprocessing;
+import io.featurex.worker.infer.FeatureExtractor;
+import io.featurex.worker.infer.ModelLoader;
+import io.featurex.worker.infer.ModelSpec;
+import io.featurex.worker.testing.TestKafka;
+import io.featurex.worker.testing.WorkerHarness;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real worker (full-width VGG16, seeded weights) over originals, near-duplicates and unrelated
+ * photos on a real broker; the index built from its output topic; queries by id, by image file
+ * and over HTTP.
+ */
+class SimilarIT {
+
+    /** Pictures with near-duplicates; each id is "picture/version". */
+    private static final List<String> PICTURES = List.of("cat.jpg", "coffee.jpg", "astronaut.png");
+    private static final List<String> UNRELATED = List.of("rocket.jpg", "hubble-deep-field.jpg", "camera.png", "horse.png");
+
+    @TempDir
+    static Path images;
+
+    private static FeatureExtractor model;
+    private static WorkerHarness worker;
+    /** id -> file the worker read. */
+    private static final Map<String, Path> files = new LinkedHashMap<>();
+    /** A version of the cat never sent to the worker: only ever a query. */
+    private static Path heldOutCat;
+
+    @BeforeAll
+    static void runWorker() throws Exception {
+        for (String picture : PICTURES) {
+            String name = stem(picture);
+            byte[] original = sample(picture);
+            BufferedImage rgb = rgb(original);
+            write(name + "/original", name + "-original" + picture.substring(picture.lastIndexOf('.')), original);
+            write(name + "/half-size", name + "-half.jpg", jpeg(resize(rgb, 0.5), 0.9f));
+            write(name + "/crop-80", name + "-crop80.jpg", jpeg(centreCrop(rgb, 0.8), 0.9f));
+            write(name + "/jpeg-q20", name + "-q20.jpg", jpeg(rgb, 0.2f));
+        }
+        for (String picture : UNRELATED) {
+            write(stem(picture) + "/original", picture, sample(picture));
+        }
+        heldOutCat = images.resolve("cat-held-out.jpg");
+        Files.write(heldOutCat, jpeg(centreCrop(resize(rgb(sample("cat.jpg")), 0.7), 0.9), 0.5f));
+
+        model = ModelLoader.load(ModelSpec.seeded(42, 1, Preprocessing.CAFFE));
+        worker = new WorkerHarness(model, 3, Map.of("fetch.file-roots", images.toString(), "batch.max-size", "4")).start();
+        List<byte[]> refs = new ArrayList<>();
+        files.forEach((id, file) -> refs.add(ImageRef.newBuilder().setId(id).setUri(file.toUri().toString()).build().toByteArray()));
+        worker.send(refs);
+        worker.awaitOutputs(files.size());
+        assertThat(worker.features).hasSize(files.size());
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (worker != null) {
+            worker.close();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    private static IndexFollower follow(String topic, SimilarityIndex index) throws InterruptedException {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", TestKafka.bootstrapServers());
+        IndexFollower follower = new IndexFollower(props, topic, index).start();
+        assertThat(follower.awaitCaughtUp(Duration.ofMinutes(1))).isTrue();
+        return follower;
+    }
+
+    @Test
+    void nearDuplicatesRankAboveUnrelatedPicturesAndIdsRoundTrip() throws Exception {
+        SimilarityIndex index = SimilarityIndex.firstModelWins();
+        try (IndexFollower follower = follow(worker.output, index)) {
+            assertThat(follower.records()).isEqualTo(files.size());
+            assertThat(index.size()).isEqualTo(files.size());
+            assertThat(index.model()).contains(worker.features.values().iterator().next().getModel());
+            for (Metric metric : Metric.values()) {
+                for (String id : files.keySet()) {
+                    List<Neighbour> ranked = index.nearestToId(id, files.size(), metric);
+                    // Every other id comes back, exactly as sent, with the URI the worker read.
+                    assertThat(ranked.stream().map(Neighbour::id).toList())
+                            .containsExactlyInAnyOrderElementsOf(files.keySet().stream().filter(other -> !other.equals(id)).toList());
+                    for (Neighbour n : ranked) {
+                        assertThat(n.sourceUri()).isEqualTo(files.get(n.id()).toUri().toString());
+                    }
+                    if (PICTURES.stream().anyMatch(p -> id.startsWith(stem(p) + "/"))) {
+                        assertVersionsFirst(id, ranked, metric);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void queriesByImageFileFindTheSamePictureAndTheIdOfAnIndexedImage() throws Exception {
+        SimilarityIndex index = SimilarityIndex.firstModelWins();
+        ImageQueries queries = new ImageQueries(model, DecodeSpec.defaults(50_000_000));
+        try (IndexFollower follower = follow(worker.output, index)) {
+            assertThat(follower.caughtUp()).isTrue();
+            for (Metric metric : Metric.values()) {
+                ImageQueries.Query q = queries.vectorOf(Files.readAllBytes(heldOutCat));
+                List<Neighbour> ranked = index.nearest(q.vector(), q.model(), files.size(), metric);
+                assertThat(ranked.subList(0, 4)).allMatch(n -> n.id().startsWith("cat/"), "the cat's 4 versions first by " + metric.key());
+
+                // An indexed image's own bytes find its id at similarity 1 / distance 0.
+                Path coffee = files.get("coffee/crop-80");
+                List<Neighbour> self = index.nearest(queries.vectorOf(Files.readAllBytes(coffee)).vector(), q.model(), 1, metric);
+                assertThat(self.get(0).id()).isEqualTo("coffee/crop-80");
+                assertThat(self.get(0).score()).isCloseTo(metric == Metric.COSINE ? 1f : 0f, org.assertj.core.api.Assertions.within(1e-3f));
+            }
+        }
+    }
+
+    @Test
+    void theHttpApiAnswersByIdByImageAndRefusesAnotherModelsImages() throws Exception {
+        SimilarityIndex index = SimilarityIndex.firstModelWins();
+        HttpClient http = HttpClient.newHttpClient();
+        try (IndexFollower follower = follow(worker.output, index);
+                ImageQueries otherModel = new ImageQueries(ModelSpec.seeded(7, 8, Preprocessing.CAFFE), DecodeSpec.defaults(50_000_000));
+                SimilarServer server = SimilarServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), index, follower,
+                        new ImageQueries(model, DecodeSpec.defaults(50_000_000)), 1 << 25, 2);
+                SimilarServer wrongModel = SimilarServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), index, follower,
+                        otherModel, 1 << 25, 1)) {
+            String base = "http://127.0.0.1:" + server.port();
+
+            HttpResponse<String> byId = http.send(HttpRequest.newBuilder(URI.create(base + "/similar?id=cat%2Fhalf-size&k=3&metric=euclidean")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(byId.statusCode()).isEqualTo(200);
+            assertThat(ids(byId.body())).hasSize(3).allMatch(id -> id.startsWith("cat/") && !id.equals("cat/half-size"));
+            assertThat(byId.body()).contains("\"metric\":\"euclidean\"", "\"score\":\"distance\"", "\"weights_digest\":\"random:seed=42\"");
+
+            byte[] image = Files.readAllBytes(heldOutCat);
+            HttpResponse<String> byImage = http.send(HttpRequest.newBuilder(URI.create(base + "/similar?k=4"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(byImage.statusCode()).isEqualTo(200);
+            assertThat(ids(byImage.body())).hasSize(4).allMatch(id -> id.startsWith("cat/"));
+
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + wrongModel.port() + "/similar?k=4"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(refused.body()).contains("not comparable", "random:seed=7", "random:seed=42");
+
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/similar?id=nope")).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(404);
+            HttpResponse<String> notImage = http.send(HttpRequest.newBuilder(URI.create(base + "/similar"))
+                    .POST(HttpRequest.BodyPublishers.ofString("not an image")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(notImage.statusCode()).isEqualTo(422);
+            HttpResponse<String> stats = http.send(HttpRequest.newBuilder(URI.create(base + "/stats")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(stats.body()).contains("\"caught_up\":true", "\"vectors\":" + files.size(), "\"dimension\":512");
+        }
+    }
+
+    /** Documented policy: another model's vectors are skipped and counted; the same id again replaces. */
+    @Test
+    void vectorsOfAnotherModelOnTheTopicAreRefusedAndALaterVectorReplacesAnEarlierOne() throws Exception {
+        String topic = TestKafka.newTopic("mixed-features", 2);
+        FeatureVector cat = worker.features.get("cat/original");
+        FeatureVector coffee = worker.features.get("coffee/original");
+        ModelIdentity other = cat.getModel().toBuilder().setWeightsDigest("random:seed=7").build();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(TestKafka.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (FeatureVector v : List.of(cat, coffee,
+                    cat.toBuilder().setId("intruder").setModel(other).build(),
+                    coffee.toBuilder().setId("cat/original").build())) {
+                producer.send(new ProducerRecord<>(topic, 0, v.getId().getBytes(StandardCharsets.UTF_8), v.toByteArray()));
+            }
+            producer.send(new ProducerRecord<>(topic, 1, "x".getBytes(StandardCharsets.UTF_8), "not a vector".getBytes(StandardCharsets.UTF_8)));
+            producer.flush();
+        }
+        SimilarityIndex index = SimilarityIndex.firstModelWins();
+        try (IndexFollower follower = follow(topic, index)) {
+            SimilarityIndex.Stats stats = index.stats();
+            assertThat(stats.vectors()).isEqualTo(2);
+            assertThat(stats.refusedByModel()).containsExactly(Map.entry(other, 1L));
+            assertThat(stats.replaced()).isEqualTo(1);
+            assertThat(follower.unparseable()).isEqualTo(1);
+            assertThatThrownBy(() -> index.nearestToId("intruder", 1, Metric.COSINE)).hasMessageContaining("intruder");
+            // "cat/original" now holds the coffee's vector: the coffee is at distance 0 from it.
+            assertThat(index.nearestToId("cat/original", 1, Metric.EUCLIDEAN).get(0).score()).isZero();
+        }
+    }
+
+    private static void assertVersionsFirst(String id, List<Neighbour> ranked, Metric metric) {
+        String picture = id.substring(0, id.indexOf('/') + 1);
+        int versions = (int) files.keySet().stream().filter(other -> other.startsWith(picture) && !other.equals(id)).count();
+        assertThat(ranked.subList(0, versions))
+                .as("for %s by %s, the other versions of the same picture rank above every other picture: %s", id, metric.key(), ranked)
+                .allMatch(n -> n.id().startsWith(picture));
+    }
+
+    private static List<String> ids(String json) {
+        List<String> ids = new ArrayList<>();
+        Matcher m = Pattern.compile("\\{\"rank\":\\d+,\"id\":\"([^\"]*)\"").matcher(json);
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    private static void write(String id, String fileName, byte[] bytes) throws IOException {
+        Path file = images.resolve(fileName);
+        Files.write(file, bytes);
+        files.put(id, file);
+    }
+
+    private static String stem(String name) {
+        return name.substring(0, name.lastIndexOf('.'));
+    }
+
+    private static byte[] sample(String name) throws IOException {
+        try (InputStream in = SimilarIT.class.getResourceAsStream("/io/featurex/embedded/samples/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static BufferedImage rgb(byte[] encoded) throws IOException {
+        BufferedImage in = ImageIO.read(new ByteArrayInputStream(encoded));
+        BufferedImage out = new BufferedImage(in.getWidth(), in.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.drawImage(in, 0, 0, null);
+        g.dispose();
+        return out;
+    }
+
+    private static BufferedImage resize(BufferedImage in, double factor) {
+        int w = (int) Math.round(in.getWidth() * factor);
+        int h = (int) Math.round(in.getHeight() * factor);
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(in, 0, 0, w, h, null);
+        g.dispose();
+        return out;
+    }
+
+    private static BufferedImage centreCrop(BufferedImage in, double keep) {
+        int w = (int) Math.round(in.getWidth() * keep);
+        int h = (int) Math.round(in.getHeight() * keep);
+        return in.getSubimage((in.getWidth() - w) / 2, (in.getHeight() - h) / 2, w, h);
+    }
+
+    private static byte[] jpeg(BufferedImage image, float quality) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(quality);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+}

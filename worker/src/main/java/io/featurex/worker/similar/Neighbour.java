@@ -1,8 +1,0 @@
-package io.featurex.worker.similar;
-
-/**
- * One search result.
- *
- * @param score cosine similarity or Euclidean distance, as the query's {@link Metric} says
- */
-public record Neighbour(String id, String sourceUri, float score) {}
