@@ -1,31 +1,20 @@
 package io.featurex.worker.pipeline;
 
 import io.featurex.worker.batch.BatchPolicy;
-import io.featurex.worker.config.Delivery;
 import io.featurex.worker.config.WorkerConfig;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.metrics.Health;
 import io.featurex.worker.metrics.WorkerMetrics;
-import io.featurex.worker.sink.AtLeastOncePublisher;
-import io.featurex.worker.sink.FatalPublishException;
-import io.featurex.worker.sink.Output;
 import io.featurex.worker.sink.OutputRecords;
-import io.featurex.worker.sink.Publisher;
-import io.featurex.worker.sink.Publishing;
-import io.featurex.worker.sink.TransactionalPublisher;
 import io.featurex.worker.source.InputRecord;
 import io.featurex.worker.source.InputSource;
-import io.featurex.worker.source.OffsetLedger;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -34,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One worker: a loop thread that owns the input ({@link InputSource}), fetches in flight of their
  * own and a decode pool ({@link Feed}), the model on its own thread ({@link ModelStage}) and the
- * transactions on theirs ({@link Publishing}). The loop reads as its phases: poll, run what the
+ * publishes on theirs ({@link Outbox}). The loop reads as its phases: poll, run what the
  * stages handed back, collect the model's vectors, dispatch the next batch, publish the records
  * that are complete, apply backpressure. While a batch is in the model the next images are being
  * fetched and decoded and the records finished before it are published.
@@ -47,7 +36,6 @@ public final class Worker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final long MAX_POLL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    private static final int MAX_CONSECUTIVE_PUBLISH_FAILURES = 10;
     /** Before any fetch has finished, one under way counts as a large-ish photo: a backlog of 4000x3000 JPEGs must not start hundreds at once. */
     private static final long FIRST_FETCH_GUESS = 1 << 20;
 
@@ -57,12 +45,11 @@ public final class Worker implements AutoCloseable {
     private final Health health;
     private final WorkerParts parts;
     private final InputSource source;
-    private final OutputRecords outputs;
     private final BatchPolicy policy;
     private final ExecutorService decodePool;
     private final Feed feed;
     private final ModelStage model;
-    private final Publishing<Taken> publishing;
+    private final Outbox outbox;
     /** What the stages hand back, run on the loop thread in the order it came. */
     private final ConcurrentLinkedQueue<Runnable> handedBack = new ConcurrentLinkedQueue<>();
     /** An error no input explains (out of memory in a decode thread, say): the loop rethrows it. */
@@ -70,10 +57,6 @@ public final class Worker implements AutoCloseable {
 
     private volatile boolean stopRequested;
     private boolean closed;
-    private int consecutivePublishFailures;
-
-    /** What one publish takes out of the ledger, and the end-to-end timestamps of its outputs. */
-    private record Taken(OffsetLedger.Committable committable, long[] recordTimestamps) {}
 
     /** A worker on the real clients and stages ({@link WorkerParts#connect}). */
     public Worker(WorkerConfig config, FeatureExtractor extractor, WorkerMetrics metrics, Health health) {
@@ -88,22 +71,16 @@ public final class Worker implements AutoCloseable {
         this.parts = parts;
         this.policy = new BatchPolicy(config.batchMaxSize().resolved(), config.batchMaxDelay().toNanos());
         String decodeIdentity = config.decode().identity(extractor.info().preprocessing());
-        this.outputs = new OutputRecords(parts.limits().features(), parts.limits().deadLetters(), config.deadLetterMaxOriginalBytes(),
+        OutputRecords outputs = new OutputRecords(parts.limits().features(), parts.limits().deadLetters(), config.deadLetterMaxOriginalBytes(),
                 config.workerId(), extractor.info(), decodeIdentity);
         this.source = new InputSource(parts.consumer(), config.inputs(), config.maxImagesPerRecord(), config.maxInFlight(), metrics);
-        boolean transactions = config.delivery() == Delivery.EXACTLY_ONCE;
-        Publisher publisher = transactions
-                ? new TransactionalPublisher(parts.producer(), outputs::refused)
-                : new AtLeastOncePublisher(parts.producer(), source::commitSync, outputs::refused);
-        // At-least-once commits through the consumer, which only the loop may touch: it publishes on the loop.
-        this.publishing = new Publishing<>(publisher,
-                transactions ? Executors.newSingleThreadExecutor(named("featurex-publish")) : Runnable::run, source::wakeup);
-        this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), named("featurex-decode"));
+        this.outbox = new Outbox(config.delivery(), parts.producer(), source, outputs, metrics);
+        this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), Threads.named("featurex-decode"));
         this.feed = new Feed(parts.fetch(), parts.decode(), decodePool, this::handBack,
                 new Feed.Limits(config.fetchConcurrency(), config.fetchBytesInFlight(), 2 * policy.maxSize() + config.decodeThreads(),
                         FIRST_FETCH_GUESS),
                 metrics, this::fail);
-        this.model = new ModelStage(extractor, Executors.newSingleThreadExecutor(named("featurex-infer")), source::wakeup, metrics);
+        this.model = new ModelStage(extractor, Executors.newSingleThreadExecutor(Threads.named("featurex-infer")), source::wakeup, metrics);
         metrics.model(extractor.info(), decodeIdentity, parts.decoders());
         metrics.batchMaxSize(policy.maxSize(), config.batchMaxSize().measured());
     }
@@ -193,55 +170,8 @@ public final class Worker implements AutoCloseable {
         return 0;
     }
 
-    /** The records complete at the head of their partitions go out with their offsets, one publish at a time. */
     private void publishPhase() {
-        if (publishing.busy()) {
-            Publishing.Done<Taken> done = publishing.take();
-            if (done == null) {
-                return;
-            }
-            finish(done);
-        }
-        OffsetLedger.Committable committable = source.takeCommittable();
-        if (committable.isEmpty()) {
-            return;
-        }
-        BatchOutputs batch = BatchOutputs.of(committable.records(), outputs, Instant.now());
-        publishing.start(new Taken(committable, batch.recordTimestamps()), batch.records(), committable.offsets(), source.groupMetadata());
-        if (publishing.busy()) {
-            Publishing.Done<Taken> done = publishing.take(); // done already where it ran on the loop (at-least-once)
-            if (done != null) {
-                finish(done);
-            }
-        }
-    }
-
-    /** A publish ended: count what went out, or rewind to redo it. */
-    private void finish(Publishing.Done<Taken> done) {
-        OffsetLedger.Committable committable = done.context().committable();
-        if (!done.succeeded()) {
-            consecutivePublishFailures++;
-            if (consecutivePublishFailures >= MAX_CONSECUTIVE_PUBLISH_FAILURES) {
-                throw new FatalPublishException(consecutivePublishFailures + " publish attempts in a row failed", done.failure());
-            }
-            log.warn("publish failed, rewinding {} to redo its records: {}", committable.firstOffsets().keySet(), done.failure().getMessage());
-            source.rewind(committable.firstOffsets());
-            return;
-        }
-        consecutivePublishFailures = 0;
-        source.committed(committable.offsets());
-        metrics.stage(WorkerMetrics.Stage.PUBLISH, done.nanos() / 1e9);
-        for (Output output : done.published()) {
-            if (output.isFeature()) {
-                metrics.features(1);
-            } else {
-                metrics.deadLetter(output.code().name());
-            }
-        }
-        long nowMillis = System.currentTimeMillis();
-        for (long timestamp : done.context().recordTimestamps()) {
-            metrics.endToEnd(Math.max(0, nowMillis - timestamp) / 1e3);
-        }
+        outbox.advance();
     }
 
     private void backpressurePhase() {
@@ -259,23 +189,11 @@ public final class Worker implements AutoCloseable {
             } else {
                 log.warn("the batch in the model did not finish within {}; the next owner redoes it", config.shutdownTimeout());
             }
-            awaitPublish();
-            publishPhase();
-            awaitPublish();
+            outbox.await(config.shutdownTimeout());
+            outbox.advance();
+            outbox.await(config.shutdownTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Waits for the publish in flight, if any, and takes its result. */
-    private void awaitPublish() throws InterruptedException {
-        if (publishing.busy()) {
-            Publishing.Done<Taken> done = publishing.await(config.shutdownTimeout());
-            if (done == null) {
-                log.warn("the publish in flight did not finish within {}", config.shutdownTimeout());
-            } else {
-                finish(done);
-            }
         }
     }
 
@@ -295,7 +213,7 @@ public final class Worker implements AutoCloseable {
             }
         }
         try {
-            publishing.close();
+            outbox.close();
         } finally {
             source.close();
         }
@@ -306,7 +224,7 @@ public final class Worker implements AutoCloseable {
         @Override
         public void revoking(Collection<TopicPartition> partitions) {
             try {
-                awaitPublish();
+                outbox.await(config.shutdownTimeout());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -316,14 +234,5 @@ public final class Worker implements AutoCloseable {
         public void dropped() {
             feed.dropStale();
         }
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
