@@ -198,6 +198,22 @@ class WorkerConfigTest {
     }
 
     @Test
+    void theLayersProblemsAndTheValuesProblemsAreReportedTogether(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("featurex.properties");
+        Files.writeString(file, "bootstrap.server=x:9092\n");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigSources.layered(file,
+                Map.of("FEATUREX_BATCH_MAX_SIZE", "0"), Map.of("delivery", "maybe-once")).workerConfig());
+        assertThat(e.problems()).hasSize(4);
+        assertThat(e.problems().get(0)).contains("bootstrap.server", "did you mean bootstrap.servers?");
+        assertThat(e.getMessage())
+                .contains("bootstrap.servers", "is required")
+                .contains("batch.max-size", "between 1 and 4096")
+                .contains("delivery", "maybe-once");
+        assertThat(ConfigSources.layered(null, Map.of("FEATUREX_BOOTSTRAP_SERVERS", "env:9092"), Map.of()).workerConfig()
+                .bootstrapServers()).isEqualTo("env:9092");
+    }
+
+    @Test
     void everySettingHasADefaultThatValidatesExceptTheRequiredOne() {
         Map<String, String> raw = new HashMap<>();
         for (Setting s : Setting.values()) {
