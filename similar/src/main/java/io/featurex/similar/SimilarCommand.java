@@ -121,7 +121,7 @@ public final class SimilarCommand implements Callable<Integer> {
         }
         WorkerConfig config;
         try {
-            config = configure();
+            config = configure(System.getenv());
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return 2;
@@ -219,24 +219,13 @@ public final class SimilarCommand implements Callable<Integer> {
         return 0;
     }
 
-    private WorkerConfig configure() {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (Setting s : SETTINGS) {
+    /** The worker's layering over this command's settings; {@code env} is the environment (a parameter for tests). */
+    WorkerConfig configure(Map<String, String> env) {
+        Map<String, String> flags = ConfigSources.givenFlags(SETTINGS, s -> {
             OptionSpec option = spec.findOption(s.flag());
-            if (option != null && option.getValue() != null) {
-                flags.put(s.key(), option.getValue());
-            }
-        }
-        kafka.forEach((key, v) -> flags.put(Setting.KAFKA_PREFIX + key, v));
-        ConfigSources sources = new ConfigSources();
-        if (configFile != null) {
-            sources.file(configFile);
-        }
-        sources.environment(System.getenv()).flags(flags);
-        if (!sources.problems().isEmpty()) {
-            throw new ConfigException(sources.problems());
-        }
-        return WorkerConfig.from(sources.values());
+            return option == null ? null : option.getValue();
+        }, kafka);
+        return ConfigSources.layered(configFile, env, flags).workerConfig();
     }
 
     /**

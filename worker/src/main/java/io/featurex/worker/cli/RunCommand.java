@@ -6,6 +6,7 @@ import io.featurex.worker.config.Setting;
 import io.featurex.worker.config.WorkerConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -63,30 +64,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private WorkerConfig configure() {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (Setting s : Setting.values()) {
+        Map<String, String> flags = ConfigSources.givenFlags(List.of(Setting.values()), s -> {
             OptionSpec option = spec.findOption(s.flag());
-            if (option != null && option.getValue() != null) {
-                flags.put(s.key(), option.getValue());
-            }
-        }
-        kafka.forEach((k, v) -> flags.put(Setting.KAFKA_PREFIX + k, v));
-        ConfigSources sources = new ConfigSources();
-        if (configFile != null) {
-            sources.file(configFile);
-        }
-        sources.environment(System.getenv()).flags(flags);
-        if (!sources.problems().isEmpty()) {
-            // Report the layers' problems together with the values' problems, all at once.
-            try {
-                WorkerConfig.from(sources.values());
-            } catch (ConfigException e) {
-                java.util.List<String> all = new java.util.ArrayList<>(sources.problems());
-                all.addAll(e.problems());
-                throw new ConfigException(all);
-            }
-            throw new ConfigException(sources.problems());
-        }
-        return WorkerConfig.from(sources.values());
+            return option == null ? null : option.getValue();
+        }, kafka);
+        return ConfigSources.layered(configFile, System.getenv(), flags).workerConfig();
     }
 }

@@ -5,10 +5,12 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * Merges the configuration layers into one map of raw values (file, then environment, then
@@ -18,6 +20,34 @@ public final class ConfigSources {
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
+
+    /**
+     * The layers every command reads, lowest first: the settings' defaults, {@code file} (null
+     * for none), the environment, then the flags given on the command line.
+     */
+    public static ConfigSources layered(Path file, Map<String, String> env, Map<String, String> flags) {
+        ConfigSources sources = new ConfigSources();
+        if (file != null) {
+            sources.file(file);
+        }
+        return sources.environment(env).flags(flags);
+    }
+
+    /**
+     * Command-line values by key, for {@link #flags(Map)}: the settings whose flag was given
+     * ({@code given} answers null for one that was not) and the {@code --kafka} pairs.
+     */
+    public static Map<String, String> givenFlags(Collection<Setting> settings, Function<Setting, String> given, Map<String, String> kafka) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (Setting s : settings) {
+            String value = given.apply(s);
+            if (value != null) {
+                flags.put(s.key(), value);
+            }
+        }
+        kafka.forEach((k, v) -> flags.put(Setting.KAFKA_PREFIX + k, v));
+        return flags;
+    }
 
     public ConfigSources file(Path file) {
         Properties properties = new Properties();
@@ -69,6 +99,23 @@ public final class ConfigSources {
 
     public List<String> problems() {
         return List.copyOf(problems);
+    }
+
+    /**
+     * The merged values as a worker configuration. A typo'd key is reported with the problems of
+     * the values, in one {@link ConfigException}, so that one attempt shows everything to fix.
+     */
+    public WorkerConfig workerConfig() {
+        List<String> all = new ArrayList<>(problems);
+        try {
+            WorkerConfig config = WorkerConfig.from(values());
+            if (all.isEmpty()) {
+                return config;
+            }
+        } catch (ConfigException e) {
+            all.addAll(e.problems());
+        }
+        throw new ConfigException(all);
     }
 
     private void put(String key, String value, String where) {

@@ -1,6 +1,9 @@
 package io.featurex.worker.infer;
 
+import ai.djl.Device;
+import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -32,6 +35,25 @@ final class KerasH5Weights {
     record Conv(String layer, float[] kernel, Shape kernelShape, float[] bias) {}
 
     private KerasH5Weights() {}
+
+    /** A network of the spec's width with the file's weights in it. */
+    static Model load(ModelSpec spec, Device device, String architecture) {
+        Path file = spec.weights().orElseThrow();
+        List<Conv> convs = read(file, spec.widthDivisor());
+        Model model = Model.newInstance(architecture, device, ModelLoader.ENGINE);
+        try {
+            Block block = Vgg16.build(spec.widthDivisor());
+            apply(convs, block, model.getNDManager());
+            // Marks the block initialised (input shapes known) without touching the weights set
+            // above, so the model can also be saved as .params.
+            block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
+            model.setBlock(block);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw new ModelLoadException("weights file " + file + " could not be put into " + architecture + ": " + e.getMessage(), e);
+        }
+    }
 
     /** Reads and checks all 13 convolutions against the topology of the given width. */
     static List<Conv> read(Path file, int widthDivisor) {

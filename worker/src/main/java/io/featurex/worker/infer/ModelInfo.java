@@ -19,6 +19,11 @@ public record ModelInfo(
         int dimension,
         String device) {
 
+    /** The same model computing in another precision (a narrowed copy, or a TorchScript file's own). */
+    public ModelInfo withPrecision(Precision other) {
+        return new ModelInfo(architecture, weightsSource, weightsDigest, preprocessing, other, inputSize, dimension, device);
+    }
+
     public boolean randomWeights() {
         return weightsSource == WeightsSource.RANDOM;
     }

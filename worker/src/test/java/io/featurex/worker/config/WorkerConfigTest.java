@@ -46,7 +46,7 @@ class WorkerConfigTest {
         assertThat(measured.batchMaxSize().measured()).isTrue();
         assertThat(measured.batchMaxSize().autoBudget()).isEqualTo(Duration.ofSeconds(5));
         assertThat(measured.withMeasuredBatchSize(2)).isEqualTo(measured);
-        assertThat(measured).as("every other field copied").usingRecursiveComparison().ignoringFields("batchMaxSize").isEqualTo(auto);
+        assertThat(measured).as("every other field copied").usingRecursiveComparison().ignoringFields("pipeline.batchMaxSize").isEqualTo(auto);
     }
 
     @Test
@@ -195,6 +195,22 @@ class WorkerConfigTest {
         assertThat(sources.problems()).hasSize(2);
         assertThat(sources.problems().get(0)).contains("bootstrap.server", "did you mean bootstrap.servers?");
         assertThat(sources.problems().get(1)).contains("FEATUREX_BATCH_MAX_SIZ", "did you mean FEATUREX_BATCH_MAX_SIZE?");
+    }
+
+    @Test
+    void theLayersProblemsAndTheValuesProblemsAreReportedTogether(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("featurex.properties");
+        Files.writeString(file, "bootstrap.server=x:9092\n");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigSources.layered(file,
+                Map.of("FEATUREX_BATCH_MAX_SIZE", "0"), Map.of("delivery", "maybe-once")).workerConfig());
+        assertThat(e.problems()).hasSize(4);
+        assertThat(e.problems().get(0)).contains("bootstrap.server", "did you mean bootstrap.servers?");
+        assertThat(e.getMessage())
+                .contains("bootstrap.servers", "is required")
+                .contains("batch.max-size", "between 1 and 4096")
+                .contains("delivery", "maybe-once");
+        assertThat(ConfigSources.layered(null, Map.of("FEATUREX_BOOTSTRAP_SERVERS", "env:9092"), Map.of()).workerConfig()
+                .bootstrapServers()).isEqualTo("env:9092");
     }
 
     @Test
