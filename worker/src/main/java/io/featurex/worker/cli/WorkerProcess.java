@@ -50,8 +50,9 @@ final class WorkerProcess {
             // closed the producer): the JVM must not halt before that, or its partitions wait
             // out the session timeout.
             CountDownLatch closed = new CountDownLatch(1);
-            try (FeatureExtractor extractor = ModelLoader.load(config.model());
-                    Worker worker = new Worker(withBatchSize(config, extractor), extractor, metrics, health)) {
+            try (FeatureExtractor extractor = ModelLoader.load(config.model())) {
+                // Closed by hand, not as a resource: the latch must count down after the close.
+                Worker worker = new Worker(withBatchSize(config, extractor), extractor, metrics, health);
                 long[] stopRequested = new long[1];
                 Thread hook = new Thread(() -> {
                     log.info("stopping: finishing the batch in flight (up to {})", config.shutdownTimeout());

@@ -49,7 +49,7 @@ final class JsonFormat implements RecordFormat {
             if (!attributes.isObject()) {
                 throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "\"attributes\" must be an object of strings");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = attributes.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = attributes.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> attribute = it.next();
                 if (!attribute.getValue().isTextual()) {
                     throw new BadInputException(ErrorCode.MALFORMED_MESSAGE,

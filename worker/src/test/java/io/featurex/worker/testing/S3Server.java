@@ -107,12 +107,17 @@ public final class S3Server implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         System.clearProperty("aws.accessKeyId");
         System.clearProperty("aws.secretAccessKey");
         client.close();
-        proxy.stop();
-        context.close();
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the S3 proxy", e);
+        } finally {
+            context.close();
+        }
     }
 
     private final class Policy extends ForwardingBlobStore {

@@ -196,9 +196,13 @@ public final class WorkerHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         worker.stop();
-        loop.join(TIMEOUT.toMillis());
+        try {
+            loop.join(TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         worker.close();
         if (failure.get() != null) {
             throw new AssertionError("worker failed", failure.get());
