@@ -112,7 +112,7 @@ public final class SimilarServer implements AutoCloseable {
         }
         try {
             List<Neighbour> results = index.nearestToId(id, k, metric);
-            respond(exchange, 200, Json.neighbours("{\"id\":" + Json.string(id) + "}", metric, k, results, index.stats()));
+            respond(exchange, 200, Json.neighbours(Json.idQuery(id), metric, k, results, index.stats()));
         } catch (NoSuchElementException e) {
             respond(exchange, 404, Json.error(e.getMessage()));
         }
@@ -138,7 +138,7 @@ public final class SimilarServer implements AutoCloseable {
         try {
             ImageQueries.Query q = images.vectorOf(body);
             List<Neighbour> results = index.nearest(q.vector(), q.model(), k, metric);
-            respond(exchange, 200, Json.neighbours("{\"image_bytes\":" + body.length + "}", metric, k, results, index.stats()));
+            respond(exchange, 200, Json.neighbours(Json.imageQuery(body.length), metric, k, results, index.stats()));
         } catch (BadInputException e) {
             respond(exchange, 422, Json.error(e.code() + ": " + e.getMessage()));
         } catch (ModelMismatchException e) {
