@@ -31,11 +31,12 @@ class PackageLayeringTest {
             "batch", Set.of(),
             "infer", Set.of("batch", "decode"),
             "sink", Set.of("infer", "decode", "config"),
-            "metrics", Set.of("infer"),
+            "metrics", Set.of("infer", "http"),
             "config", Set.of("decode", "fetch", "infer", "source"),
-            "kafka", Set.of("config"));
+            "kafka", Set.of("config"),
+            "http", Set.of());
 
-    private static final Set<String> KAFKA_FREE = Set.of("fetch", "decode", "batch", "infer");
+    private static final Set<String> KAFKA_FREE = Set.of("fetch", "decode", "batch", "infer", "http");
 
     @Test
     void stagesImportOnlyWhatFlowsIntoThem() throws IOException {
