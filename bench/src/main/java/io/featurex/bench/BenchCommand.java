@@ -271,7 +271,7 @@ public final class BenchCommand implements Callable<Integer> {
                     workspace.logs().resolve("pillow-decode.log"));
             extraTables.add(DecodeReport.render(rows, files, large, decodeRuns, extraNotes));
         }
-        Report report = new Report(new Report.Context(machine, commandLine(), batchSizes,
+        BenchReport report = new BenchReport(new BenchReport.Context(machine, commandLine(), batchSizes,
                 Flops.vgg16Gflop(1, ModelSpec.INPUT_SIZE), matmulSize, rounds, retries, maxOthers, modelSeconds, batchMaxSize, batchMaxDelayMs,
                 decodeThreads, threads, backlog, backlogLatencyMs, descriptions));
         out.print(report.render(model, e2e, feed, extraTables, extraNotes));

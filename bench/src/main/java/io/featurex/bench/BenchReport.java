@@ -11,7 +11,7 @@ import java.util.Optional;
  * Turns the sections' results into the one table (with the machine above it and the notes that
  * explain it below), comparing each figure with its goal from the throughput issue.
  */
-final class Report {
+final class BenchReport {
 
     static final Target E2E_VS_MODEL = Target.atLeast(0.95);
     static final Target FP32_VS_PYTHON = Target.atLeast(1.0);
@@ -53,7 +53,7 @@ final class Report {
     private final List<String> notes = new ArrayList<>();
     private boolean sameWorkNoted;
 
-    Report(Context ctx) {
+    BenchReport(Context ctx) {
         this.ctx = ctx;
     }
 
@@ -286,7 +286,7 @@ final class Report {
     private String stageNote(RunResult run, double perImageAlone) {
         run.stages().ifPresent(s -> notes.add(String.format(Locale.ROOT,
                 "%s on %s (the row's wave), from its /metrics: %s; %s.", run.label(), run.set(),
-                s.describe(run.timeline().fromProduceSeconds(), perImageAlone), run.metrics().map(Report::heap).orElse(""))));
+                s.describe(run.timeline().fromProduceSeconds(), perImageAlone), run.metrics().map(BenchReport::heap).orElse(""))));
         Optional<StageBreakdown> stages = run.stages();
         return stages.isPresent() && Double.isFinite(stages.get().meanBatch())
                 ? String.format(Locale.ROOT, " (mean %.1f)", stages.get().meanBatch())
