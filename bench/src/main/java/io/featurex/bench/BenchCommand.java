@@ -6,10 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -208,33 +205,12 @@ public final class BenchCommand implements Callable<Integer> {
             progress.println("no images in " + images);
             return 2;
         }
-        Map<String, String> descriptions = new LinkedHashMap<>();
-        List<ImageSet> imageSets = new ArrayList<>();
-        for (String set : sets) {
-            switch (set) {
-                case "samples" -> {
-                    imageSets.add(new ImageSet("samples", samples));
-                    descriptions.put("samples", samples.size() + " images " + (images == null ? "(the demo's built-in samples, 240-512 px)" : "from " + images)
-                            + ", cycled to " + refs + " refs");
-                }
-                case "mixed" -> {
-                    List<Path> large = workspace.largePhotos(samples, largePhotos, largeSize);
-                    List<Path> mixed = new ArrayList<>(samples);
-                    mixed.addAll(large);
-                    imageSets.add(new ImageSet("mixed", mixed));
-                    long bytes = 0;
-                    for (Path p : large) {
-                        bytes += Files.size(p);
-                    }
-                    descriptions.put("mixed", String.format(Locale.ROOT, "the %d samples + %d large photos %s JPEG (%.1f MB each on "
-                            + "average, made by bench/tools/make_large_photos.py), cycled to %d refs",
-                            samples.size(), large.size(), largeSize, bytes / 1e6 / Math.max(1, large.size()), refs));
-                }
-                default -> {
-                    progress.println("unknown image set " + set + " (samples, mixed)");
-                    return 2;
-                }
-            }
+        ImageSets imageSets;
+        try {
+            imageSets = ImageSets.of(sets, samples, images, refs, workspace, largePhotos, largeSize);
+        } catch (IllegalArgumentException e) {
+            progress.println(e.getMessage());
+            return 2;
         }
 
         Machine machine = Machine.describe();
@@ -246,8 +222,8 @@ public final class BenchCommand implements Callable<Integer> {
                     .run(weights, bf16Weights, samples));
         }
         Optional<EndToEndSection.Result> e2e = Optional.empty();
-        if (!workers.isEmpty() && !imageSets.isEmpty()) {
-            e2e = Optional.of(new EndToEndSection(new EndToEndSection.Settings(imageSets, workers, refs, batchMaxSize,
+        if (!workers.isEmpty() && !imageSets.sets().isEmpty()) {
+            e2e = Optional.of(new EndToEndSection(new EndToEndSection.Settings(imageSets.sets(), workers, refs, batchMaxSize,
                     batchMaxDelayMs, decodeThreads, threads, python, backlog, backlogOutputs, backlogLatencyMs, e2eRounds, retries, maxOthers),
                     workspace, progress)
                     .run(weights));
@@ -271,9 +247,9 @@ public final class BenchCommand implements Callable<Integer> {
                     workspace.logs().resolve("pillow-decode.log"));
             extraTables.add(DecodeReport.render(rows, files, large, decodeRuns, extraNotes));
         }
-        Report report = new Report(new Report.Context(machine, commandLine(), batchSizes,
+        BenchReport report = new BenchReport(new BenchReport.Context(machine, commandLine(), batchSizes,
                 Flops.vgg16Gflop(1, ModelSpec.INPUT_SIZE), matmulSize, rounds, retries, maxOthers, modelSeconds, batchMaxSize, batchMaxDelayMs,
-                decodeThreads, threads, backlog, backlogLatencyMs, descriptions));
+                decodeThreads, threads, backlog, backlogLatencyMs, imageSets.descriptions()));
         out.print(report.render(model, e2e, feed, extraTables, extraNotes));
         out.flush();
         return 0;

@@ -1,49 +1,39 @@
 package io.featurex.bench;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Reads the one-line JSON objects the Python peers print: one flat object of strings, numbers,
- * booleans and nulls (nested values are refused). Numbers come back as Double.
+ * booleans and nulls (nested values are refused, so a peer that changed its shape is noticed).
+ * Numbers come back as Double, whatever the peer wrote.
  */
 public final class FlatJson {
 
-    private final String text;
-    private int pos;
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
-    private FlatJson(String text) {
-        this.text = text;
-    }
+    private FlatJson() {}
 
     public static Map<String, Object> parse(String text) {
-        FlatJson p = new FlatJson(text.strip());
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(text);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage() + " in " + text, e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new IllegalArgumentException("not one JSON object: " + text);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
-        p.expect('{');
-        p.skipSpace();
-        if (p.peek() == '}') {
-            p.pos++;
-            return out;
-        }
-        while (true) {
-            p.skipSpace();
-            String key = p.string();
-            p.skipSpace();
-            p.expect(':');
-            p.skipSpace();
-            out.put(key, p.value());
-            p.skipSpace();
-            char c = p.next();
-            if (c == '}') {
-                break;
-            }
-            if (c != ',') {
-                throw p.error("expected , or }");
-            }
-        }
-        p.skipSpace();
-        if (p.pos != p.text.length()) {
-            throw p.error("trailing characters");
+        for (Map.Entry<String, JsonNode> field : tree.properties()) {
+            out.put(field.getKey(), value(field.getValue(), text));
         }
         return out;
     }
@@ -53,94 +43,19 @@ public final class FlatJson {
         return json.get(key) instanceof Double d ? d : Double.NaN;
     }
 
-    private Object value() {
-        char c = peek();
-        if (c == '"') {
-            return string();
-        }
-        if (text.startsWith("true", pos)) {
-            pos += 4;
-            return Boolean.TRUE;
-        }
-        if (text.startsWith("false", pos)) {
-            pos += 5;
-            return Boolean.FALSE;
-        }
-        if (text.startsWith("null", pos)) {
-            pos += 4;
+    private static Object value(JsonNode node, String text) {
+        if (node.isNull()) {
             return null;
         }
-        if (c == '-' || Character.isDigit(c)) {
-            int start = pos;
-            while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
-                pos++;
-            }
-            try {
-                return Double.parseDouble(text.substring(start, pos));
-            } catch (NumberFormatException e) {
-                throw error("bad number");
-            }
+        if (node.isNumber()) {
+            return node.doubleValue();
         }
-        throw error("unsupported value (only flat objects)");
-    }
-
-    private String string() {
-        expect('"');
-        StringBuilder s = new StringBuilder();
-        while (true) {
-            char c = next();
-            if (c == '"') {
-                return s.toString();
-            }
-            if (c != '\\') {
-                s.append(c);
-                continue;
-            }
-            char e = next();
-            switch (e) {
-                case 'n' -> s.append('\n');
-                case 't' -> s.append('\t');
-                case 'r' -> s.append('\r');
-                case 'b' -> s.append('\b');
-                case 'f' -> s.append('\f');
-                case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("bad \\u escape");
-                    }
-                    s.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    pos += 4;
-                }
-                default -> s.append(e);
-            }
+        if (node.isTextual()) {
+            return node.textValue();
         }
-    }
-
-    private void skipSpace() {
-        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-            pos++;
+        if (node.isBoolean()) {
+            return node.booleanValue();
         }
-    }
-
-    private char peek() {
-        if (pos >= text.length()) {
-            throw error("unexpected end");
-        }
-        return text.charAt(pos);
-    }
-
-    private char next() {
-        char c = peek();
-        pos++;
-        return c;
-    }
-
-    private void expect(char c) {
-        if (next() != c) {
-            throw error("expected " + c);
-        }
-    }
-
-    private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException(what + " at " + pos + " in " + text);
+        throw new IllegalArgumentException("unsupported value (only flat objects) in " + text);
     }
 }

@@ -1,6 +1,6 @@
 package io.featurex.bench;
 
-import com.sun.net.httpserver.HttpServer;
+import io.featurex.worker.http.HttpService;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,7 +9,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,17 +21,16 @@ import java.util.concurrent.TimeUnit;
 final class LatencyServer implements AutoCloseable {
 
     private final Path root;
-    private final HttpServer http;
+    private final HttpService http;
     private final ScheduledExecutorService answers = Executors.newScheduledThreadPool(2);
-    private final ExecutorService handlers = Executors.newCachedThreadPool();
 
     LatencyServer(List<Path> files) throws IOException {
         this.root = commonFolder(files);
         // The JDK server closes idle keep-alive connections beyond 200 by default; the worker copes
         // (it sends again what never left), but the stand-in should not be what is measured.
         System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
-        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        http.createContext("/", exchange -> {
+        this.http = HttpService.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024, Executors.newCachedThreadPool());
+        http.route("/", exchange -> {
             Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
             String query = exchange.getRequestURI().getQuery();
             long latency = query == null ? 0 : Long.parseLong(query.replace("latency=", ""));
@@ -52,14 +50,13 @@ final class LatencyServer implements AutoCloseable {
                 }
             }, latency, TimeUnit.MILLISECONDS);
         });
-        http.setExecutor(handlers);
         http.start();
     }
 
     /** The http URI of {@code file}, answered after {@code latencyMs}. */
     String uri(Path file, int latencyMs) {
         try {
-            return new URI("http", null, "127.0.0.1", http.getAddress().getPort(),
+            return new URI("http", null, "127.0.0.1", http.port(),
                     "/" + root.relativize(file.toAbsolutePath()).toString().replace('\\', '/'), "latency=" + latencyMs, null).toASCIIString();
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("no URI for " + file, e);
@@ -79,8 +76,7 @@ final class LatencyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        http.stop(0);
+        http.close();
         answers.shutdownNow();
-        handlers.shutdownNow();
     }
 }

@@ -4,10 +4,6 @@ import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ImageRef;
 import io.featurex.topics.TopicSetup;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -63,9 +58,8 @@ final class WorkerSession implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> reader;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Map<String, float[]> vectors = new LinkedHashMap<>();
-    private final AtomicLong peak = new AtomicLong(-1);
     private Process process;
-    private Thread sampler;
+    private PeakRssSampler rss;
     private Optional<String> broken = Optional.empty();
     private int produced;
     private double activeSeconds;
@@ -123,19 +117,7 @@ final class WorkerSession implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start());
-        Process p = process;
-        sampler = new Thread(() -> {
-            while (p.isAlive() && !Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(ProcessMemory.peakBytes(p.pid()), Math::max);
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "featurex-bench-rss");
-        sampler.setDaemon(true);
-        sampler.start();
+        rss = PeakRssSampler.start(process);
     }
 
     /** Until the worker's group is stable with every input partition assigned: it is polling. */
@@ -197,7 +179,7 @@ final class WorkerSession implements AutoCloseable {
 
     /** The worker's /metrics now, when it serves them. */
     Optional<PrometheusText> scrape() {
-        return launch.metricsPort() >= 0 ? scrape(launch.metricsPort()) : Optional.empty();
+        return launch.metricsPort() >= 0 ? PrometheusText.scrape(launch.metricsPort()) : Optional.empty();
     }
 
     /** Reads {@code expected} more outputs (features or dead letters). */
@@ -258,12 +240,13 @@ final class WorkerSession implements AutoCloseable {
     /** Scrapes the worker's metrics, reads its peak memory, and stops it (SIGTERM). */
     Summary finish() {
         Optional<PrometheusText> metrics = scrape();
+        long peak = -1;
         if (process != null) {
-            peak.accumulateAndGet(ProcessMemory.peakBytes(process.pid()), Math::max);
+            peak = rss.lastPeak();
             Children.stop(process, Duration.ofSeconds(30));
-            sampler.interrupt();
+            rss.stop();
         }
-        return new Summary(peak.get(), metrics, Map.copyOf(vectors), activeSeconds);
+        return new Summary(peak, metrics, Map.copyOf(vectors), activeSeconds);
     }
 
     @Override
@@ -271,8 +254,8 @@ final class WorkerSession implements AutoCloseable {
         if (process != null) {
             Children.stop(process, Duration.ofSeconds(30));
         }
-        if (sampler != null) {
-            sampler.interrupt();
+        if (rss != null) {
+            rss.stop();
         }
         producer.close(Duration.ofSeconds(5));
         reader.close(CloseOptions.timeout(Duration.ofSeconds(5)));
@@ -285,21 +268,6 @@ final class WorkerSession implements AutoCloseable {
             out[i] = v.getValues(i);
         }
         return out;
-    }
-
-    static Optional<PrometheusText> scrape(int port) {
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                            .timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(PrometheusText.parse(response.body())) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
     }
 
     private static void sleep(long millis) {

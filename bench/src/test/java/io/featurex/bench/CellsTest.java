@@ -34,9 +34,9 @@ class CellsTest {
 
     @Test
     void nearestBatchSize() {
-        assertThat(Report.nearest(List.of(1, 4, 8, 16), 8)).isEqualTo(8);
-        assertThat(Report.nearest(List.of(1, 4, 16), 7)).isEqualTo(4);
-        assertThat(Report.nearest(List.of(), 8)).isEqualTo(-1);
+        assertThat(EndToEndRows.nearest(List.of(1, 4, 8, 16), 8)).isEqualTo(8);
+        assertThat(EndToEndRows.nearest(List.of(1, 4, 16), 7)).isEqualTo(4);
+        assertThat(EndToEndRows.nearest(List.of(), 8)).isEqualTo(-1);
     }
 
     /** {@code n} outputs one every {@code stepMillis}. */

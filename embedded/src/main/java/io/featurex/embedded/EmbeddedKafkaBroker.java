@@ -1,15 +1,7 @@
 package io.featurex.embedded;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,11 +16,9 @@ import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.slf4j.Logger;
@@ -44,7 +34,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
-    private static final String HOST = "127.0.0.1";
+    private static final String HOST = LoopbackPorts.HOST;
     /** Free ports are picked, released, then bound by the broker: another process may win the race. */
     private static final int START_ATTEMPTS = 3;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -97,9 +87,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static EmbeddedKafkaBroker startPersistent(Path dataDir, int port, int controllerPort) throws IOException {
         Files.createDirectories(dataDir);
         Path logDir = dataDir.resolve(LOG_DIR_NAME);
-        Properties props = serverProperties(port, controllerPort, logDir);
+        Properties props = KraftConfig.serverProperties(port, controllerPort, logDir);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
-            format(props, dataDir.resolve("server.properties"));
+            KraftConfig.format(props, dataDir.resolve("server.properties"));
         }
         long started = System.nanoTime();
         KafkaRaftServer server = startServer(props, new int[] {port, controllerPort});
@@ -138,9 +128,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path logDir = dataDir.resolve(LOG_DIR_NAME);
         PortClashException lastClash = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int[] ports = freePorts(2);
-            Properties props = serverProperties(ports[0], ports[1], logDir);
-            format(props, dataDir.resolve("server.properties"));
+            int[] ports = LoopbackPorts.free(2);
+            Properties props = KraftConfig.serverProperties(ports[0], ports[1], logDir);
+            KraftConfig.format(props, dataDir.resolve("server.properties"));
             KafkaRaftServer server;
             try {
                 server = startServer(props, ports);
@@ -182,7 +172,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             } catch (RuntimeException e) {
                 stopQuietly(server);
                 // The controller's fault reaches us without its cause, hence the second check.
-                if (isPortClash(e) || anyTaken(ports)) {
+                if (LoopbackPorts.isClash(e) || LoopbackPorts.anyTaken(ports)) {
                     throw new PortClashException(e);
                 }
                 throw new IOException("Embedded Kafka broker failed to start", e);
@@ -196,69 +186,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static void refuseToTerminate(int status, String message) {
         throw new IllegalStateException("Kafka asked to terminate the JVM (status " + status
                 + ") while the embedded broker was starting" + (message == null ? "" : ": " + message));
-    }
-
-    private static Properties serverProperties(int port, int controllerPort, Path logDir) {
-        String plaintext = "PLAINTEXT://" + HOST + ":" + port;
-        String controller = "CONTROLLER://" + HOST + ":" + controllerPort;
-        Properties props = new Properties();
-        props.putAll(Map.ofEntries(
-                Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", "1"),
-                Map.entry("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort),
-                Map.entry("listeners", plaintext + "," + controller),
-                Map.entry("advertised.listeners", plaintext + "," + controller),
-                Map.entry("controller.listener.names", "CONTROLLER"),
-                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
-                Map.entry("log.dirs", logDir.toString()),
-                // One node: internal topics cannot have more than one replica, and the default
-                // of 50 partitions each only slows down the first group or transaction.
-                Map.entry("offsets.topic.replication.factor", "1"),
-                Map.entry("offsets.topic.num.partitions", "4"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
-                Map.entry("transaction.state.log.num.partitions", "4"),
-                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                Map.entry("share.coordinator.state.topic.num.partitions", "4"),
-                Map.entry("num.partitions", "1"),
-                Map.entry("default.replication.factor", "1"),
-                Map.entry("min.insync.replicas", "1"),
-                // Nobody else joins a group here: waiting for more members only delays tests.
-                Map.entry("group.initial.rebalance.delay.ms", "0"),
-                // The default 128 MiB cleaner buffer is heap the worker would rather keep.
-                Map.entry("log.cleaner.dedupe.buffer.size", "2097152"),
-                // A restarted node waits out its previous session before it is unfenced: keep it short.
-                Map.entry("broker.heartbeat.interval.ms", "500"),
-                Map.entry("broker.session.timeout.ms", "3000"),
-                Map.entry("num.network.threads", "2"),
-                Map.entry("num.io.threads", "4"),
-                Map.entry("num.recovery.threads.per.data.dir", "1"),
-                Map.entry("background.threads", "4")));
-        return props;
-    }
-
-    /** Runs the equivalent of {@code kafka-storage.sh format --standalone}, keeping its chatter out of stdout. */
-    private static void format(Properties props, Path propertiesFile) throws IOException {
-        try (OutputStream out = Files.newOutputStream(propertiesFile)) {
-            props.store(out, "featurex embedded Kafka broker");
-        }
-        String[] args = {
-            "format", "-t", Uuid.randomUuid().toString(), "-c", propertiesFile.toString(), "--standalone"
-        };
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int rc;
-        try (PrintStream printStream = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(args, printStream);
-        } catch (RuntimeException e) {
-            throw new IOException("Formatting Kafka storage failed: " + captured.toString(StandardCharsets.UTF_8).strip(), e);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8).strip();
-        if (rc != 0) {
-            throw new IOException("Formatting Kafka storage failed (exit " + rc + "): " + output);
-        }
-        log.debug("Kafka storage formatted: {}", output);
     }
 
     /** {@code startup()} returns once the broker is unfenced, but clients are what matters, so ask like one. */
@@ -288,46 +215,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw interrupted;
         }
         throw new IOException("Embedded Kafka broker on " + bootstrap + " did not answer within " + READY_TIMEOUT, last);
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        // All sockets stay open until every port is chosen, so the ports differ from each other.
-        ServerSocket[] sockets = new ServerSocket[count];
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket();
-                sockets[i].bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                if (socket != null) {
-                    socket.close();
-                }
-            }
-        }
-    }
-
-    private static boolean anyTaken(int[] ports) {
-        for (int port : ports) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-            } catch (IOException e) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isPortClash(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void stopQuietly(KafkaRaftServer server) {

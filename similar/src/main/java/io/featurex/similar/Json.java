@@ -1,102 +1,102 @@
 package io.featurex.similar;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.featurex.v1.ModelIdentity;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The few JSON shapes the HTTP API answers with, written by hand (no mapper needed for these). */
+/** The few JSON shapes the HTTP API answers with, as Jackson trees (their keys in the order written). */
 final class Json {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
 
     private Json() {}
 
-    static String string(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+    /** The query half of a /similar answer when the query was an indexed id. */
+    static ObjectNode idQuery(String id) {
+        return NODES.objectNode().put("id", id);
     }
 
+    /** The query half of a /similar answer when the query was an image's bytes. */
+    static ObjectNode imageQuery(int bytes) {
+        return NODES.objectNode().put("image_bytes", bytes);
+    }
+
+    /**
+     * Seven significant digits, exponent as C's %g writes it: what a float score honestly holds,
+     * and the form clients have read from the start (Jackson's own would print a float's noise).
+     */
     static String number(double x) {
         return Double.isFinite(x) ? String.format(Locale.ROOT, "%.7g", x).replaceFirst("\\.?0+(?=e|$)", "") : "null";
     }
 
-    static String model(ModelIdentity m) {
+    static ObjectNode model(ModelIdentity m) {
         if (m == null) {
-            return "null";
+            return null;
         }
-        return "{\"architecture\":" + string(m.getArchitecture())
-                + ",\"weights_source\":" + string(m.getWeightsSource().name())
-                + ",\"weights_digest\":" + string(m.getWeightsDigest())
-                + ",\"preprocessing\":" + string(m.getPreprocessing().name())
-                + ",\"precision\":" + string(m.getPrecision().name())
-                + ",\"input_size\":" + m.getInputSize() + "}";
+        return NODES.objectNode()
+                .put("architecture", m.getArchitecture())
+                .put("weights_source", m.getWeightsSource().name())
+                .put("weights_digest", m.getWeightsDigest())
+                .put("preprocessing", m.getPreprocessing().name())
+                .put("precision", m.getPrecision().name())
+                .put("input_size", m.getInputSize());
     }
 
-    static String neighbours(String query, Metric metric, int k, List<Neighbour> results, SimilarityIndex.Stats stats) {
-        StringBuilder out = new StringBuilder();
-        out.append("{\"query\":").append(query)
-                .append(",\"metric\":").append(string(metric.key()))
-                .append(",\"score\":").append(string(metric.scoreName()))
-                .append(",\"k\":").append(k)
-                .append(",\"vectors\":").append(stats.vectors())
-                .append(",\"model\":").append(model(stats.model().orElse(null)))
-                .append(",\"results\":[");
+    static String neighbours(ObjectNode query, Metric metric, int k, List<Neighbour> results, SimilarityIndex.Stats stats) {
+        ObjectNode out = NODES.objectNode();
+        out.set("query", query);
+        out.put("metric", metric.key()).put("score", metric.scoreName()).put("k", k).put("vectors", stats.vectors());
+        out.set("model", model(stats.model().orElse(null)));
+        var list = out.putArray("results");
         for (int i = 0; i < results.size(); i++) {
             Neighbour n = results.get(i);
-            out.append(i == 0 ? "" : ",")
-                    .append("{\"rank\":").append(i + 1)
-                    .append(",\"id\":").append(string(n.id()))
-                    .append(",\"source_uri\":").append(string(n.sourceUri()))
-                    .append(",\"score\":").append(number(n.score()))
-                    .append('}');
+            list.addObject().put("rank", i + 1).put("id", n.id()).put("source_uri", n.sourceUri())
+                    .putRawValue("score", new RawValue(number(n.score())));
         }
-        return out.append("]}").toString();
+        return write(out);
     }
 
     static String stats(SimilarityIndex.Stats stats, IndexFollower follower) {
-        StringBuilder refused = new StringBuilder("[");
-        int i = 0;
+        ObjectNode out = NODES.objectNode()
+                .put("topic", follower.topic())
+                .put("caught_up", follower.caughtUp())
+                .put("records_read", follower.records())
+                .put("vectors", stats.vectors())
+                .put("dimension", stats.dimension());
+        out.set("model", model(stats.model().orElse(null)));
+        out.put("replaced", stats.replaced())
+                .put("removed", stats.removed())
+                .put("refused_other_model", stats.refused());
+        var refused = out.putArray("refused_by_model");
         for (Map.Entry<ModelIdentity, Long> e : stats.refusedByModel().entrySet()) {
-            refused.append(i++ == 0 ? "" : ",").append("{\"model\":").append(model(e.getKey())).append(",\"vectors\":").append(e.getValue()).append('}');
+            ObjectNode entry = refused.addObject();
+            entry.set("model", model(e.getKey()));
+            entry.put("vectors", e.getValue());
         }
-        refused.append(']');
-        return "{\"topic\":" + string(follower.topic())
-                + ",\"caught_up\":" + follower.caughtUp()
-                + ",\"records_read\":" + follower.records()
-                + ",\"vectors\":" + stats.vectors()
-                + ",\"dimension\":" + stats.dimension()
-                + ",\"model\":" + model(stats.model().orElse(null))
-                + ",\"replaced\":" + stats.replaced()
-                + ",\"removed\":" + stats.removed()
-                + ",\"refused_other_model\":" + stats.refused()
-                + ",\"refused_by_model\":" + refused
-                + ",\"malformed\":" + stats.malformed()
-                + ",\"unparseable\":" + follower.unparseable()
-                + ",\"vector_bytes\":" + stats.vectorBytes()
-                + ",\"failure\":" + (follower.failure() == null ? "null" : string(follower.failure().toString()))
-                + "}";
+        out.put("malformed", stats.malformed())
+                .put("unparseable", follower.unparseable())
+                .put("vector_bytes", stats.vectorBytes())
+                .put("failure", follower.failure() == null ? null : follower.failure().toString());
+        return write(out);
     }
 
     static String error(String message) {
-        return "{\"error\":" + string(message) + "}";
+        return write(NODES.objectNode().put("error", message));
+    }
+
+    private static String write(ObjectNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of strings and numbers always writes
+        }
     }
 }

@@ -1,11 +1,10 @@
 package io.featurex.similar;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.featurex.worker.BadInputException;
+import io.featurex.worker.http.HttpService;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,24 +32,18 @@ public final class SimilarServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SimilarServer.class);
     static final int MAX_K = 10_000;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpService http;
     private final SimilarityIndex index;
     private final IndexFollower follower;
     private final ImageQueries images;
     private final long maxImageBytes;
 
-    private SimilarServer(HttpServer server, SimilarityIndex index, IndexFollower follower, ImageQueries images, long maxImageBytes, int threads) {
-        this.server = server;
+    private SimilarServer(HttpService http, SimilarityIndex index, IndexFollower follower, ImageQueries images, long maxImageBytes) {
+        this.http = http;
         this.index = index;
         this.follower = follower;
         this.images = images;
         this.maxImageBytes = maxImageBytes;
-        this.executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "featurex-similar-http");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
@@ -62,17 +53,14 @@ public final class SimilarServer implements AutoCloseable {
     public static SimilarServer start(
             InetSocketAddress address, SimilarityIndex index, IndexFollower follower, ImageQueries images, long maxImageBytes, int threads)
             throws IOException {
-        HttpServer http = HttpServer.create(address, 64);
-        SimilarServer s = new SimilarServer(http, index, follower, images, maxImageBytes, threads);
-        http.createContext("/similar", s::similar);
-        http.createContext("/stats", s::stats);
-        http.setExecutor(s.executor);
-        http.start();
+        HttpService http = HttpService.bind(address, 64, HttpService.daemonThreads("featurex-similar-http", threads));
+        SimilarServer s = new SimilarServer(http, index, follower, images, maxImageBytes);
+        http.route("/similar", s::similar).route("/stats", s::stats).start();
         return s;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return http.port();
     }
 
     private void similar(HttpExchange exchange) throws IOException {
@@ -112,7 +100,7 @@ public final class SimilarServer implements AutoCloseable {
         }
         try {
             List<Neighbour> results = index.nearestToId(id, k, metric);
-            respond(exchange, 200, Json.neighbours("{\"id\":" + Json.string(id) + "}", metric, k, results, index.stats()));
+            respond(exchange, 200, Json.neighbours(Json.idQuery(id), metric, k, results, index.stats()));
         } catch (NoSuchElementException e) {
             respond(exchange, 404, Json.error(e.getMessage()));
         }
@@ -138,7 +126,7 @@ public final class SimilarServer implements AutoCloseable {
         try {
             ImageQueries.Query q = images.vectorOf(body);
             List<Neighbour> results = index.nearest(q.vector(), q.model(), k, metric);
-            respond(exchange, 200, Json.neighbours("{\"image_bytes\":" + body.length + "}", metric, k, results, index.stats()));
+            respond(exchange, 200, Json.neighbours(Json.imageQuery(body.length), metric, k, results, index.stats()));
         } catch (BadInputException e) {
             respond(exchange, 422, Json.error(e.code() + ": " + e.getMessage()));
         } catch (ModelMismatchException e) {
@@ -183,17 +171,11 @@ public final class SimilarServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] body = (json + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        HttpService.respond(exchange, status, "application/json; charset=utf-8", json + "\n");
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        http.close();
     }
 }

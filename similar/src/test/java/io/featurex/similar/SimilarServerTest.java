@@ -26,13 +26,13 @@ class SimilarServerTest {
 
     @Test
     void writesValidJsonStringsAndNumbers() {
-        assertThat(Json.string("a\"b\\c\n\u0001")).isEqualTo("\"a\\\"b\\\\c\\n\\u0001\"");
+        assertThat(Json.error("a\"b\\c\n\u0001")).isEqualTo("{\"error\":\"a\\\"b\\\\c\\n\\u0001\"}");
         assertThat(Json.number(1.0)).isEqualTo("1");
         assertThat(Json.number(0.9987654f)).isEqualTo("0.9987654");
         assertThat(Json.number(1e-9)).isEqualTo("1e-09");
         assertThat(Json.number(Double.NaN)).isEqualTo("null");
         SimilarityIndex index = SimilarityIndex.firstModelWins();
-        assertThat(Json.neighbours("{\"id\":\"x\"}", Metric.COSINE, 3, List.of(new Neighbour("y", "file:///y", 0.5f)), index.stats()))
+        assertThat(Json.neighbours(Json.idQuery("x"), Metric.COSINE, 3, List.of(new Neighbour("y", "file:///y", 0.5f)), index.stats()))
                 .isEqualTo("{\"query\":{\"id\":\"x\"},\"metric\":\"cosine\",\"score\":\"similarity\",\"k\":3,\"vectors\":0,"
                         + "\"model\":null,\"results\":[{\"rank\":1,\"id\":\"y\",\"source_uri\":\"file:///y\",\"score\":0.5}]}");
     }

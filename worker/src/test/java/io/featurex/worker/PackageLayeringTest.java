@@ -37,7 +37,8 @@ class PackageLayeringTest {
             Map.entry("batch", Set.of("")),
             Map.entry("infer", Set.of("", "batch", "decode")),
             Map.entry("sink", Set.of("", "infer", "decode", "config")),
-            Map.entry("metrics", Set.of("", "infer")),
+            Map.entry("http", Set.of("")),
+            Map.entry("metrics", Set.of("", "infer", "http")),
             Map.entry("config", Set.of("", "decode", "fetch", "infer", "source")),
             Map.entry("kafka", Set.of("", "config")),
             Map.entry("replay", Set.of("")),
@@ -46,7 +47,7 @@ class PackageLayeringTest {
             Map.entry("cli", Set.of("", "pipeline", "source", "fetch", "decode", "infer", "sink", "metrics", "config", "kafka", "replay")));
 
     /** The compute stages: pixels and vectors only. */
-    private static final Set<String> KAFKA_FREE = Set.of("fetch", "decode", "batch", "infer");
+    private static final Set<String> KAFKA_FREE = Set.of("fetch", "decode", "batch", "infer", "http");
 
     /** For each module, the featurex modules it may use: none downstream of it. */
     private static final Map<String, Set<String>> MODULES = Map.of(

@@ -2,15 +2,14 @@ package io.featurex.worker.fetch;
 
 import io.featurex.v1.ErrorCode;
 import io.featurex.worker.BadInputException;
+import io.featurex.worker.fetch.BodyConsumer.Exchange;
+import io.featurex.worker.fetch.BodyConsumer.TooLargeException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,13 +26,7 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.concurrent.FutureCallback;
-import org.apache.hc.core5.http.EntityDetails;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.RequestNotExecutedException;
-import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
-import org.apache.hc.core5.http.nio.CapacityChannel;
-import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
@@ -52,7 +45,6 @@ import org.apache.hc.core5.util.Timeout;
 final class HttpFetcher implements AutoCloseable {
 
     private static final int MAX_REDIRECTS = 5;
-    private static final int FIRST_BUFFER = 64 * 1024;
     private static final int NOT_SENT_RETRIES = 5;
 
     private final FetchLimits limits;
@@ -137,9 +129,6 @@ final class HttpFetcher implements AutoCloseable {
         });
     }
 
-    /** A response read in full: status, redirect target, body (null unless 200). */
-    private record Exchange(int status, String location, byte[] body) {}
-
     /**
      * One request, sent again (at most {@link #NOT_SENT_RETRIES} times) when it never left: a
      * pooled keep-alive connection the server had closed meanwhile (servers and object stores
@@ -166,7 +155,7 @@ final class HttpFetcher implements AutoCloseable {
         }
         CompletableFuture<Exchange> result = new CompletableFuture<>();
         Future<Exchange> call = client.execute(SimpleRequestProducer.create(SimpleRequestBuilder.get(uri).build()),
-                new BodyConsumer(uri), null, null, new FutureCallback<>() {
+                new BodyConsumer(limits.maxBytes()), null, null, new FutureCallback<>() {
                     @Override
                     public void completed(Exchange exchange) {
                         result.complete(exchange);
@@ -212,87 +201,6 @@ final class HttpFetcher implements AutoCloseable {
         }
     }
 
-    /**
-     * Reads a response as it streams in: the status and Location of anything but a 200 (its body
-     * is let pass), the body of a 200 up to the byte limit, refused as soon as it goes over it.
-     */
-    private final class BodyConsumer implements AsyncResponseConsumer<Exchange> {
-
-        private final URI uri;
-        private FutureCallback<Exchange> done;
-        private byte[] body;
-        private int size;
-
-        BodyConsumer(URI uri) {
-            this.uri = uri;
-        }
-
-        @Override
-        public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<Exchange> callback)
-                throws IOException {
-            int status = response.getCode();
-            if (status != 200) {
-                Header location = response.getFirstHeader("Location");
-                callback.completed(new Exchange(status, location == null ? null : location.getValue(), null));
-                return;
-            }
-            if (entity == null) {
-                callback.completed(new Exchange(status, null, new byte[0]));
-                return;
-            }
-            long declared = entity.getContentLength();
-            if (declared > limits.maxBytes()) {
-                throw new TooLargeException("Content-Length " + declared + " over the limit of " + limits.maxBytes() + " bytes");
-            }
-            body = new byte[(int) (declared >= 0 ? declared : Math.min(FIRST_BUFFER, limits.maxBytes()))];
-            done = callback;
-        }
-
-        @Override
-        public void informationResponse(HttpResponse response, HttpContext context) {
-            // 1xx: nothing to do, the final response follows.
-        }
-
-        @Override
-        public void updateCapacity(CapacityChannel channel) throws IOException {
-            channel.update(Integer.MAX_VALUE);
-        }
-
-        @Override
-        public void consume(ByteBuffer src) throws IOException {
-            if (done == null) {
-                src.position(src.limit()); // the body of a redirect or an error: not wanted
-                return;
-            }
-            int n = src.remaining();
-            if ((long) size + n > limits.maxBytes()) {
-                throw new TooLargeException("body over the limit of " + limits.maxBytes() + " bytes");
-            }
-            if (size + n > body.length) {
-                body = Arrays.copyOf(body, (int) Math.min(limits.maxBytes(), Math.max((long) body.length * 2, size + n)));
-            }
-            src.get(body, size, n);
-            size += n;
-        }
-
-        @Override
-        public void streamEnd(List<? extends Header> trailers) {
-            if (done != null) {
-                done.completed(new Exchange(200, null, size == body.length ? body : Arrays.copyOf(body, size)));
-            }
-        }
-
-        @Override
-        public void failed(Exception cause) {
-            // The exchange's own callback reports it; a fetch that failed here holds nothing.
-        }
-
-        @Override
-        public void releaseResources() {
-            body = null;
-        }
-    }
-
     @Override
     public void close() {
         deadlines.shutdownNow();
@@ -306,12 +214,6 @@ final class HttpFetcher implements AutoCloseable {
         NotSentException(URI uri, Exception cause) {
             super(cause);
             this.failure = new BadInputException(ErrorCode.FETCH_FAILED, "fetching " + uri + " failed: " + cause, cause);
-        }
-    }
-
-    private static final class TooLargeException extends IOException {
-        TooLargeException(String message) {
-            super(message);
         }
     }
 }

@@ -9,7 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
-/** The instruments of {@link Metric}, registered in one registry. Thread-safe. */
+/** The instruments of {@link MetricSpec}, registered in one registry. Thread-safe. */
 public final class WorkerMetrics {
 
     private static final double[] SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
@@ -36,22 +36,22 @@ public final class WorkerMetrics {
 
     public WorkerMetrics(PrometheusRegistry registry) {
         this.registry = registry;
-        images = counter(Metric.IMAGES);
-        deadLetters = counter(Metric.DEAD_LETTERS);
-        batches = counter(Metric.BATCHES);
-        batchSize = histogram(Metric.BATCH_SIZE, BATCH_SIZES);
-        batchMaxSize = gauge(Metric.BATCH_MAX_SIZE);
-        stageSeconds = histogram(Metric.STAGE_SECONDS, SECONDS);
-        endToEnd = histogram(Metric.END_TO_END_SECONDS, SECONDS);
-        lag = gauge(Metric.CONSUMER_LAG);
-        lagSum = gauge(Metric.CONSUMER_LAG_SUM);
-        assigned = gauge(Metric.ASSIGNED_PARTITIONS);
-        paused = gauge(Metric.PAUSED_PARTITIONS);
-        inFlight = gauge(Metric.IN_FLIGHT);
-        pipelineImages = gauge(Metric.PIPELINE_IMAGES);
-        fetchBytes = gauge(Metric.FETCH_BYTES);
-        model = Info.builder().name(Metric.MODEL.baseName()).help(Metric.MODEL.help())
-                .labelNames(Metric.MODEL.labelArray()).register(registry);
+        images = counter(MetricSpec.IMAGES);
+        deadLetters = counter(MetricSpec.DEAD_LETTERS);
+        batches = counter(MetricSpec.BATCHES);
+        batchSize = histogram(MetricSpec.BATCH_SIZE, BATCH_SIZES);
+        batchMaxSize = gauge(MetricSpec.BATCH_MAX_SIZE);
+        stageSeconds = histogram(MetricSpec.STAGE_SECONDS, SECONDS);
+        endToEnd = histogram(MetricSpec.END_TO_END_SECONDS, SECONDS);
+        lag = gauge(MetricSpec.CONSUMER_LAG);
+        lagSum = gauge(MetricSpec.CONSUMER_LAG_SUM);
+        assigned = gauge(MetricSpec.ASSIGNED_PARTITIONS);
+        paused = gauge(MetricSpec.PAUSED_PARTITIONS);
+        inFlight = gauge(MetricSpec.IN_FLIGHT);
+        pipelineImages = gauge(MetricSpec.PIPELINE_IMAGES);
+        fetchBytes = gauge(MetricSpec.FETCH_BYTES);
+        model = Info.builder().name(MetricSpec.MODEL.baseName()).help(MetricSpec.MODEL.help())
+                .labelNames(MetricSpec.MODEL.labelArray()).register(registry);
         // Zero series from the start, so rate() and absent() work before the first event.
         images.initLabelValues("feature");
         images.initLabelValues("dead_letter");
@@ -65,15 +65,15 @@ public final class WorkerMetrics {
         }
     }
 
-    private Counter counter(Metric m) {
+    private Counter counter(MetricSpec m) {
         return Counter.builder().name(m.baseName()).help(m.help()).labelNames(m.labelArray()).register(registry);
     }
 
-    private Gauge gauge(Metric m) {
+    private Gauge gauge(MetricSpec m) {
         return Gauge.builder().name(m.baseName()).help(m.help()).labelNames(m.labelArray()).register(registry);
     }
 
-    private Histogram histogram(Metric m, double[] bounds) {
+    private Histogram histogram(MetricSpec m, double[] bounds) {
         return Histogram.builder().name(m.baseName()).help(m.help()).labelNames(m.labelArray())
                 .classicUpperBounds(bounds).classicOnly().register(registry);
     }

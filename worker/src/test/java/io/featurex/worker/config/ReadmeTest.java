@@ -35,7 +35,7 @@ class ReadmeTest {
     @Test
     void everyMetricIsInTheOperationsTable() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
-        for (io.featurex.worker.metrics.Metric m : io.featurex.worker.metrics.Metric.values()) {
+        for (io.featurex.worker.metrics.MetricSpec m : io.featurex.worker.metrics.MetricSpec.values()) {
             assertThat(readme).as(m.exposedName()).contains("| `" + m.exposedName() + "` | " + m.type().name().toLowerCase(java.util.Locale.ROOT) + " |");
         }
     }

@@ -1,6 +1,6 @@
 package io.featurex.worker.deploy;
 
-import io.featurex.worker.metrics.Metric;
+import io.featurex.worker.metrics.MetricSpec;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -17,14 +17,14 @@ public final class ExportedMetrics {
     private ExportedMetrics() {}
 
     /**
-     * The worker's own series, from the {@link Metric} catalogue: counters and info metrics by
+     * The worker's own series, from the {@link MetricSpec} catalogue: counters and info metrics by
      * their exposed name (already ending in _total / _info), gauges by name, histograms as
      * their _bucket, _sum and _count series (Prometheus has no series by the bare name).
      */
     public static Set<String> worker() {
         Set<String> names = new TreeSet<>();
-        for (Metric m : Metric.values()) {
-            if (m.type() == Metric.Type.HISTOGRAM) {
+        for (MetricSpec m : MetricSpec.values()) {
+            if (m.type() == MetricSpec.Type.HISTOGRAM) {
                 names.add(m.exposedName() + "_bucket");
                 names.add(m.exposedName() + "_sum");
                 names.add(m.exposedName() + "_count");

@@ -6,7 +6,7 @@ import java.util.List;
  * Every metric the worker exports, in one catalogue: name, type, help and labels. Dashboards,
  * alert rules and the README's operations table are checked against this list.
  */
-public enum Metric {
+public enum MetricSpec {
     IMAGES("featurex_images_total", Type.COUNTER,
             "Input records finished (committed), by outcome: feature or dead_letter.", "outcome"),
     DEAD_LETTERS("featurex_dead_letters_total", Type.COUNTER,
@@ -51,7 +51,7 @@ public enum Metric {
     private final String help;
     private final List<String> labels;
 
-    Metric(String name, Type type, String help, String... labels) {
+    MetricSpec(String name, Type type, String help, String... labels) {
         this.name = name;
         this.type = type;
         this.help = help;
