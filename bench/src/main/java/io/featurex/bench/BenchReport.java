@@ -48,8 +48,12 @@ final class BenchReport {
         this.ctx = ctx;
     }
 
-    String render(Optional<ModelOnlySection.Result> model, Optional<EndToEndSection.Result> e2e, Optional<FeedSection.Result> feed,
-            List<String> tables, List<String> tableNotes) {
+    String render(
+            Optional<ModelOnlySection.Result> model,
+            Optional<EndToEndSection.Result> e2e,
+            Optional<FeedSection.Result> feed,
+            List<String> tables,
+            List<String> tableNotes) {
         model.ifPresent(new ModelOnlyRows(ctx, table, notes)::add);
         e2e.ifPresent(r -> new EndToEndRows(ctx, table, notes).add(r, model));
         StringBuilder out = new StringBuilder();
@@ -82,9 +86,14 @@ final class BenchReport {
         if (n == 0) {
             return "CPU taken by other processes during " + when + ": unknown (no /proc).";
         }
-        return String.format(Locale.ROOT, "CPU taken by other processes during %s ('others' in detail; /proc/stat busy time "
-                + "minus the bench's own processes): mean %s, max %s of %d cores, over every try. The machine is shared; a "
-                + "figure measured while others ran is low by about that share.", when, Format.cores(sum / n), Format.cores(max),
+        return String.format(
+                Locale.ROOT,
+                "CPU taken by other processes during %s ('others' in detail; /proc/stat busy time "
+                        + "minus the bench's own processes): mean %s, max %s of %d cores, over every try. The machine is shared; a "
+                        + "figure measured while others ran is low by about that share.",
+                when,
+                Format.cores(sum / n),
+                Format.cores(max),
                 Runtime.getRuntime().availableProcessors());
     }
 }

@@ -9,7 +9,10 @@ import java.util.List;
  */
 public final class BenchTable {
 
-    public enum Align { LEFT, RIGHT }
+    public enum Align {
+        LEFT,
+        RIGHT
+    }
 
     public record Column(String title, Align align) {
         public static Column left(String title) {
@@ -59,7 +62,10 @@ public final class BenchTable {
         out.append('|');
         for (int i = 0; i < widths.length; i++) {
             boolean right = columns.get(i).align() == Align.RIGHT;
-            out.append(' ').append("-".repeat(widths[i] - (right ? 1 : 0))).append(right ? ":" : "").append(" |");
+            out.append(' ')
+                    .append("-".repeat(widths[i] - (right ? 1 : 0)))
+                    .append(right ? ":" : "")
+                    .append(" |");
         }
         out.append('\n');
         for (List<String> row : rows) {

@@ -34,25 +34,34 @@ final class BrokerProcess implements AutoCloseable {
         int port = freePort();
         int controllerPort = freePort();
         Process process = Children.register(new ProcessBuilder(JavaCommand.featurex(
-                        "broker", "--dir", dataDir.toString(), "--port", Integer.toString(port),
-                        "--controller-port", Integer.toString(controllerPort)))
+                        "broker",
+                        "--dir",
+                        dataDir.toString(),
+                        "--port",
+                        Integer.toString(port),
+                        "--controller-port",
+                        Integer.toString(controllerPort)))
                 .redirectErrorStream(true)
                 .start());
         CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                    PrintWriter file = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    file.println(line);
-                    if (line.startsWith("READY ")) {
-                        ready.complete(line.substring("READY ".length()).trim());
+        Thread pump = new Thread(
+                () -> {
+                    try (BufferedReader lines = new BufferedReader(
+                                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                            PrintWriter file =
+                                    new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+                        for (String line; (line = lines.readLine()) != null; ) {
+                            file.println(line);
+                            if (line.startsWith("READY ")) {
+                                ready.complete(line.substring("READY ".length()).trim());
+                            }
+                        }
+                    } catch (IOException e) {
+                        ready.completeExceptionally(e);
                     }
-                }
-            } catch (IOException e) {
-                ready.completeExceptionally(e);
-            }
-            ready.completeExceptionally(new IOException("broker exited before READY (see " + log + ")"));
-        }, "featurex-bench-broker-log");
+                    ready.completeExceptionally(new IOException("broker exited before READY (see " + log + ")"));
+                },
+                "featurex-bench-broker-log");
         pump.setDaemon(true);
         pump.start();
         try {

@@ -16,7 +16,9 @@ final class Cells {
 
     void add(String row, int batch, Measurement m) {
         if (m != null && m.present()) {
-            rows.computeIfAbsent(row, r -> new LinkedHashMap<>()).computeIfAbsent(batch, b -> new ArrayList<>()).add(m);
+            rows.computeIfAbsent(row, r -> new LinkedHashMap<>())
+                    .computeIfAbsent(batch, b -> new ArrayList<>())
+                    .add(m);
         }
     }
 

@@ -14,8 +14,9 @@ final class Children {
     private static final Set<Process> ALIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ALIVE.forEach(p -> stop(p, Duration.ofSeconds(5))),
-                "featurex-bench-children"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> ALIVE.forEach(p -> stop(p, Duration.ofSeconds(5))), "featurex-bench-children"));
     }
 
     private Children() {}

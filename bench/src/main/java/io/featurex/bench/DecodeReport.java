@@ -35,21 +35,35 @@ final class DecodeReport {
                 target = row.decoder().equals("turbo") ? EXACT_VS_PILLOW : null;
             } else if (row.decoder().endsWith("-reduced")) {
                 String exact = row.decoder().substring(0, row.decoder().length() - "-reduced".length());
-                DecodeTimes.Row exactRow = rows.stream().filter(r -> r.decoder().equals(exact)).findFirst().orElse(null);
+                DecodeTimes.Row exactRow = rows.stream()
+                        .filter(r -> r.decoder().equals(exact))
+                        .findFirst()
+                        .orElse(null);
                 if (exactRow != null && !large.isEmpty()) {
                     against = exact + " on the large photos";
                     ratio = largeMean(exactRow, files, large) / largeMs;
                     target = row.decoder().equals("turbo-reduced") ? REDUCED_VS_EXACT : null;
                 }
             }
-            table.add(row.decoder(), fmt(row.meanMs()), fmt(row.medianMs()), large.isEmpty() ? "" : fmt(largeMs), against,
+            table.add(
+                    row.decoder(),
+                    fmt(row.meanMs()),
+                    fmt(row.medianMs()),
+                    large.isEmpty() ? "" : fmt(largeMs),
+                    against,
                     Double.isNaN(ratio) ? "" : target == null ? Format.ratio(ratio) : Format.ratio(ratio, target),
-                    target == null ? "" : target.toString(), target == null || Double.isNaN(ratio) ? "" : target.verdict(ratio));
+                    target == null ? "" : target.toString(),
+                    target == null || Double.isNaN(ratio) ? "" : target.verdict(ratio));
         }
-        notes.add(String.format(Locale.ROOT, "decode: %d files (%d large photos), %d interleaved runs each after a warm-up; decode, "
-                + "convert to RGB, Resize(256) + CenterCrop(224) as torchvision, on one thread; Pillow by bench/peers/pillow_decode.py "
-                + "pinned to one core on the same files. turbo and imageio give PIL's pixels exactly; the -reduced rows "
-                + "(decode.jpeg-reduce) do not.", files.size(), large.size(), runs));
+        notes.add(String.format(
+                Locale.ROOT,
+                "decode: %d files (%d large photos), %d interleaved runs each after a warm-up; decode, "
+                        + "convert to RGB, Resize(256) + CenterCrop(224) as torchvision, on one thread; Pillow by bench/peers/pillow_decode.py "
+                        + "pinned to one core on the same files. turbo and imageio give PIL's pixels exactly; the -reduced rows "
+                        + "(decode.jpeg-reduce) do not.",
+                files.size(),
+                large.size(),
+                runs));
         return table.render();
     }
 

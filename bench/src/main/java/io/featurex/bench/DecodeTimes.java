@@ -38,6 +38,7 @@ public final class DecodeTimes {
 
     /** The decoders timed, by name; those whose library is missing here are left out. */
     static final List<String> DECODERS = List.of("turbo", "imageio", "turbo-reduced", "imageio-reduced");
+
     static final String PILLOW = "pillow";
 
     private DecodeTimes() {}
@@ -64,8 +65,8 @@ public final class DecodeTimes {
      * @param cpu     pins the Python peer to this core; negative leaves it free
      * @return the featurex decoders' rows, then Pillow's
      */
-    public static List<Row> measure(List<Path> files, int warmups, int runs, String python, Path peer, int cpu, Path log)
-            throws IOException {
+    public static List<Row> measure(
+            List<Path> files, int warmups, int runs, String python, Path peer, int cpu, Path log) throws IOException {
         if (files.isEmpty() || runs < 1 || warmups < 0) {
             throw new IllegalArgumentException("need files, runs >= 1 and warmups >= 0");
         }
@@ -94,12 +95,19 @@ public final class DecodeTimes {
             }
         }
         List<PeerFile> pillow = python == null ? null : runPeer(command(python, peer, warmups, runs, cpu, files), log);
-        double pillowMean = pillow == null ? Double.NaN : mean(pillow.stream().mapToDouble(PeerFile::meanMs).toArray());
+        double pillowMean = pillow == null
+                ? Double.NaN
+                : mean(pillow.stream().mapToDouble(PeerFile::meanMs).toArray());
         List<Row> rows = new ArrayList<>();
         ms.forEach((name, times) -> rows.add(row(name, times, pillowMean)));
         if (pillow != null) {
             double[] perFile = pillow.stream().mapToDouble(PeerFile::meanMs).toArray();
-            rows.add(new Row(PILLOW, pillowMean, median(pillow.stream().mapToDouble(PeerFile::medianMs).toArray()), 1.0, perFile));
+            rows.add(new Row(
+                    PILLOW,
+                    pillowMean,
+                    median(pillow.stream().mapToDouble(PeerFile::medianMs).toArray()),
+                    1.0,
+                    perFile));
         }
         return rows;
     }
@@ -112,7 +120,9 @@ public final class DecodeTimes {
             if (backend == JpegBackend.TURBO && DecodeSpec.turboMissing() != null) {
                 continue;
             }
-            DecodeSpec spec = DecodeSpec.defaults(Long.MAX_VALUE).withJpegDecoder(backend).withJpegReduce(name.endsWith("-reduced"));
+            DecodeSpec spec = DecodeSpec.defaults(Long.MAX_VALUE)
+                    .withJpegDecoder(backend)
+                    .withJpegReduce(name.endsWith("-reduced"));
             out.put(name, spec.decoderFor(Preprocessing.TORCH, 224));
         }
         return out;
@@ -153,8 +163,8 @@ public final class DecodeTimes {
     }
 
     static List<String> command(String python, Path peer, int warmups, int runs, int cpu, List<Path> files) {
-        List<String> command = new ArrayList<>(List.of(python, peer.toString(), "--warmups", Integer.toString(warmups),
-                "--runs", Integer.toString(runs)));
+        List<String> command = new ArrayList<>(List.of(
+                python, peer.toString(), "--warmups", Integer.toString(warmups), "--runs", Integer.toString(runs)));
         if (cpu >= 0) {
             command.addAll(List.of("--cpu", Integer.toString(cpu)));
         }
@@ -167,12 +177,14 @@ public final class DecodeTimes {
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start());
         List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 lines.add(line);
             }
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IOException("pillow_decode.py failed (exit " + (process.isAlive() ? "none" : process.exitValue()) + ", see " + log + ")");
+                throw new IOException("pillow_decode.py failed (exit "
+                        + (process.isAlive() ? "none" : process.exitValue()) + ", see " + log + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -198,16 +210,22 @@ public final class DecodeTimes {
             Map<String, Object> json = FlatJson.parse(line);
             if (Boolean.TRUE.equals(json.get("done"))) {
                 if ((int) FlatJson.number(json, "files") != files.size()) {
-                    throw new IOException("pillow_decode.py measured " + files.size() + " files but says " + json.get("files"));
+                    throw new IOException(
+                            "pillow_decode.py measured " + files.size() + " files but says " + json.get("files"));
                 }
                 done = true;
             } else {
-                files.add(new PeerFile((String) json.get("file"), (int) FlatJson.number(json, "width"), (int) FlatJson.number(json, "height"),
-                        FlatJson.number(json, "mean_ms"), FlatJson.number(json, "median_ms")));
+                files.add(new PeerFile(
+                        (String) json.get("file"),
+                        (int) FlatJson.number(json, "width"),
+                        (int) FlatJson.number(json, "height"),
+                        FlatJson.number(json, "mean_ms"),
+                        FlatJson.number(json, "median_ms")));
             }
         }
         if (!done) {
-            throw new IOException("pillow_decode.py ended without its summary line (" + files.size() + " files measured)");
+            throw new IOException(
+                    "pillow_decode.py ended without its summary line (" + files.size() + " files measured)");
         }
         return files;
     }
@@ -231,19 +249,26 @@ public final class DecodeTimes {
             }
         }
         if (files.isEmpty()) {
-            System.err.println("usage: DecodeTimes [--runs N] [--warmups N] [--cpu N] [--python EXE | --no-python] [--peer pillow_decode.py] FILE...");
+            System.err.println(
+                    "usage: DecodeTimes [--runs N] [--warmups N] [--cpu N] [--python EXE | --no-python] [--peer pillow_decode.py] FILE...");
             System.exit(2);
         }
         Path log = Files.createTempFile("featurex-pillow-decode", ".log");
         List<Row> rows = measure(files, warmups, runs, python, peer, cpu, log);
-        System.out.printf(Locale.ROOT, "decode + Resize(256) + CenterCrop(224), one thread, %d files, %d runs after %d warm-ups%n",
-                files.size(), runs, warmups);
+        System.out.printf(
+                Locale.ROOT,
+                "decode + Resize(256) + CenterCrop(224), one thread, %d files, %d runs after %d warm-ups%n",
+                files.size(),
+                runs,
+                warmups);
         System.out.printf(Locale.ROOT, "%-16s %10s %10s %9s%n", "decoder", "mean ms", "median ms", "x Pillow");
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "%-16s %10.1f %10.1f %9.2f%n", r.decoder(), r.meanMs(), r.medianMs(), r.timesPillow());
+            System.out.printf(
+                    Locale.ROOT, "%-16s %10.1f %10.1f %9.2f%n", r.decoder(), r.meanMs(), r.medianMs(), r.timesPillow());
         }
         for (int i = 0; i < files.size(); i++) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-40s", files.get(i).getFileName()));
+            StringBuilder line = new StringBuilder(
+                    String.format(Locale.ROOT, "  %-40s", files.get(i).getFileName()));
             for (Row r : rows) {
                 line.append(String.format(Locale.ROOT, " %s %.1f", r.decoder(), r.perFileMeanMs()[i]));
             }

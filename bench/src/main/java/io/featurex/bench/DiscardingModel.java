@@ -30,8 +30,15 @@ final class DiscardingModel implements FeatureExtractor {
 
     DiscardingModel(int expected, String preprocessing) {
         this.expected = expected;
-        this.info = new ModelInfo("bench-discard", WeightsSource.RANDOM, "none", Preprocessing.fromKey(preprocessing), Precision.FP32,
-                224, 512, "none");
+        this.info = new ModelInfo(
+                "bench-discard",
+                WeightsSource.RANDOM,
+                "none",
+                Preprocessing.fromKey(preprocessing),
+                Precision.FP32,
+                224,
+                512,
+                "none");
     }
 
     @Override

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,12 +22,25 @@ final class EndToEndSection {
     static final String FEATUREX = "featurex";
     /** featurex with decode.jpeg-reduce: not PIL-exact, shown beside the exact run of the same bench. */
     static final String FEATUREX_REDUCED = "featurex-reduced";
+
     static final String PYTHON = "python-batched";
     static final String NAIVE = "python-naive";
 
-    record Settings(List<ImageSet> sets, List<String> workers, int refs, int batchMaxSize, int batchMaxDelayMs,
-            int decodeThreads, int threads, String pythonExe, int backlog, int backlogOutputs, int backlogLatencyMs, int rounds,
-            int retries, double maxOthers) {}
+    record Settings(
+            List<ImageSet> sets,
+            List<String> workers,
+            int refs,
+            int batchMaxSize,
+            int batchMaxDelayMs,
+            int decodeThreads,
+            int threads,
+            String pythonExe,
+            int backlog,
+            int backlogOutputs,
+            int backlogLatencyMs,
+            int rounds,
+            int retries,
+            double maxOthers) {}
 
     record Result(List<RunResult> runs, Optional<RunResult> backlog) {}
 
@@ -45,13 +58,14 @@ final class EndToEndSection {
         List<RunResult> rows = new ArrayList<>();
         Optional<RunResult> backlog = Optional.empty();
         progress.println("bench: starting a Kafka broker as its own process");
-        try (BrokerProcess broker = BrokerProcess.start(workspace.brokerData(), workspace.logs().resolve("broker.log"),
-                Duration.ofSeconds(120))) {
+        try (BrokerProcess broker = BrokerProcess.start(
+                workspace.brokerData(), workspace.logs().resolve("broker.log"), Duration.ofSeconds(120))) {
             String bootstrap = broker.bootstrapServers();
             List<WorkerSession> sessions = new ArrayList<>();
             try {
                 for (String worker : settings.workers()) {
-                    WorkerSession session = WorkerSession.open(broker, workspace.logs(), worker, launch(worker, bootstrap, weights));
+                    WorkerSession session =
+                            WorkerSession.open(broker, workspace.logs(), worker, launch(worker, bootstrap, weights));
                     sessions.add(session);
                     session.start();
                 }
@@ -93,19 +107,35 @@ final class EndToEndSection {
     }
 
     private static WorkerSession session(List<WorkerSession> sessions, String label) {
-        return sessions.stream().filter(s -> s.label().equals(label)).findFirst().orElseThrow();
+        return sessions.stream()
+                .filter(s -> s.label().equals(label))
+                .findFirst()
+                .orElseThrow();
     }
 
     private ImageSet set(String name) {
-        return settings.sets().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        return settings.sets().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private RunResult wave(WorkerSession session, ImageSet set, String pass) {
-        progress.printf(Locale.ROOT, "bench: end-to-end %-8s %-15s on %-8s (%d refs)", pass, session.label(), set.name(),
+        progress.printf(
+                Locale.ROOT,
+                "bench: end-to-end %-8s %-15s on %-8s (%d refs)",
+                pass,
+                session.label(),
+                set.name(),
                 settings.refs());
         RunResult r = session.wave(set, settings.refs());
-        progress.printf(Locale.ROOT, ": %s (other processes: %.2f cores)%n", r.complete()
-                ? Format.rate(r.steadyRate()) + " images/s" : "FAILED: " + r.failure().orElse("incomplete"), r.foreignCores());
+        progress.printf(
+                Locale.ROOT,
+                ": %s (other processes: %.2f cores)%n",
+                r.complete()
+                        ? Format.rate(r.steadyRate()) + " images/s"
+                        : "FAILED: " + r.failure().orElse("incomplete"),
+                r.foreignCores());
         return r;
     }
 
@@ -113,12 +143,23 @@ final class EndToEndSection {
     private RunResult backlog(BrokerProcess broker, Path weights) throws IOException {
         String bootstrap = broker.bootstrapServers();
         ImageSet set = settings.sets().get(settings.sets().size() - 1);
-        progress.printf(Locale.ROOT, "bench: featurex with a backlog of %,d refs (%s), until %d outputs%n",
-                settings.backlog(), set.name(), settings.backlogOutputs());
+        progress.printf(
+                Locale.ROOT,
+                "bench: featurex with a backlog of %,d refs (%s), until %d outputs%n",
+                settings.backlog(),
+                set.name(),
+                settings.backlogOutputs());
         boolean http = settings.backlogLatencyMs() >= 0;
         try (LatencyServer server = new LatencyServer(set.files());
-                WorkerSession session = WorkerSession.open(broker, workspace.logs(), "featurex-backlog",
-                        launch(FEATUREX, bootstrap, weights, http ? List.of("--fetch-allow-private-addresses", "true") : List.of()))) {
+                WorkerSession session = WorkerSession.open(
+                        broker,
+                        workspace.logs(),
+                        "featurex-backlog",
+                        launch(
+                                FEATUREX,
+                                bootstrap,
+                                weights,
+                                http ? List.of("--fetch-allow-private-addresses", "true") : List.of()))) {
             long first = http
                     ? session.produce(set, settings.backlog(), file -> server.uri(file, settings.backlogLatencyMs()))
                     : session.produce(set, settings.backlog());
@@ -135,7 +176,8 @@ final class EndToEndSection {
         for (RunResult r : all) {
             String key = r.label() + "|" + r.set();
             RunResult seen = best.get(key);
-            if (seen == null || !seen.complete() && r.complete()
+            if (seen == null
+                    || !seen.complete() && r.complete()
                     || seen.complete() && r.complete() && r.steadyRate() > seen.steadyRate()) {
                 best.put(key, r);
             }
@@ -153,31 +195,90 @@ final class EndToEndSection {
             case FEATUREX, FEATUREX_REDUCED -> {
                 int port = freePort();
                 String reduce = Boolean.toString(worker.equals(FEATUREX_REDUCED));
-                yield new WorkerLaunch(worker, t -> concat(JavaCommand.featurex("run",
-                        "--bootstrap-servers", bootstrap,
-                        "--input-topic", t.input(), "--output-topic", t.output(), "--dead-letter-topic", t.deadLetters(),
-                        "--group-id", t.group(),
-                        "--model-weights", weights.toString(),
-                        "--batch-max-size", Integer.toString(settings.batchMaxSize()),
-                        "--batch-max-delay-ms", Integer.toString(settings.batchMaxDelayMs()),
-                        "--pipeline-decode-threads", Integer.toString(settings.decodeThreads()),
-                        "--decode-jpeg-reduce", reduce,
-                        "--fetch-file-roots", roots(),
-                        "--metrics-port", Integer.toString(port)), extra), port);
+                yield new WorkerLaunch(
+                        worker,
+                        t -> concat(
+                                JavaCommand.featurex(
+                                        "run",
+                                        "--bootstrap-servers",
+                                        bootstrap,
+                                        "--input-topic",
+                                        t.input(),
+                                        "--output-topic",
+                                        t.output(),
+                                        "--dead-letter-topic",
+                                        t.deadLetters(),
+                                        "--group-id",
+                                        t.group(),
+                                        "--model-weights",
+                                        weights.toString(),
+                                        "--batch-max-size",
+                                        Integer.toString(settings.batchMaxSize()),
+                                        "--batch-max-delay-ms",
+                                        Integer.toString(settings.batchMaxDelayMs()),
+                                        "--pipeline-decode-threads",
+                                        Integer.toString(settings.decodeThreads()),
+                                        "--decode-jpeg-reduce",
+                                        reduce,
+                                        "--fetch-file-roots",
+                                        roots(),
+                                        "--metrics-port",
+                                        Integer.toString(port)),
+                                extra),
+                        port);
             }
-            case PYTHON -> new WorkerLaunch(PYTHON, t -> List.of(python, workspace.script("peers/python_worker.py").toString(),
-                    "--bootstrap-servers", bootstrap, "--input-topic", t.input(), "--output-topic", t.output(),
-                    "--group-id", t.group(), "--weights", weights.toString(),
-                    "--batch-size", Integer.toString(settings.batchMaxSize()),
-                    "--threads", Integer.toString(settings.threads()),
-                    "--messages", "0", "--idle-timeout", "3600",
-                    "--proto-dir", workspace.protoOut().toString()), -1);
-            case NAIVE -> new WorkerLaunch(NAIVE, t -> List.of(python, workspace.script("peers/naive_worker.py").toString(),
-                    "--bootstrap-servers", bootstrap, "--input-topic", t.input(), "--output-topic", t.output(),
-                    "--group-id", t.group(), "--weights", weights.toString(),
-                    "--threads", Integer.toString(settings.threads()),
-                    "--messages", "0", "--idle-timeout", "3600",
-                    "--proto-dir", workspace.protoOut().toString()), -1);
+            case PYTHON ->
+                new WorkerLaunch(
+                        PYTHON,
+                        t -> List.of(
+                                python,
+                                workspace.script("peers/python_worker.py").toString(),
+                                "--bootstrap-servers",
+                                bootstrap,
+                                "--input-topic",
+                                t.input(),
+                                "--output-topic",
+                                t.output(),
+                                "--group-id",
+                                t.group(),
+                                "--weights",
+                                weights.toString(),
+                                "--batch-size",
+                                Integer.toString(settings.batchMaxSize()),
+                                "--threads",
+                                Integer.toString(settings.threads()),
+                                "--messages",
+                                "0",
+                                "--idle-timeout",
+                                "3600",
+                                "--proto-dir",
+                                workspace.protoOut().toString()),
+                        -1);
+            case NAIVE ->
+                new WorkerLaunch(
+                        NAIVE,
+                        t -> List.of(
+                                python,
+                                workspace.script("peers/naive_worker.py").toString(),
+                                "--bootstrap-servers",
+                                bootstrap,
+                                "--input-topic",
+                                t.input(),
+                                "--output-topic",
+                                t.output(),
+                                "--group-id",
+                                t.group(),
+                                "--weights",
+                                weights.toString(),
+                                "--threads",
+                                Integer.toString(settings.threads()),
+                                "--messages",
+                                "0",
+                                "--idle-timeout",
+                                "3600",
+                                "--proto-dir",
+                                workspace.protoOut().toString()),
+                        -1);
             default -> throw new IllegalArgumentException("unknown worker " + worker);
         };
     }

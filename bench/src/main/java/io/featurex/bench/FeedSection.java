@@ -1,10 +1,10 @@
 package io.featurex.bench;
 
+import io.featurex.embedded.EmbeddedKafkaBroker;
+import io.featurex.topics.TopicSetup;
 import io.featurex.v1.ImageRef;
 import io.featurex.worker.config.WorkerConfig;
-import io.featurex.embedded.EmbeddedKafkaBroker;
 import io.featurex.worker.kafka.KafkaClients;
-import io.featurex.topics.TopicSetup;
 import io.featurex.worker.metrics.Health;
 import io.featurex.worker.metrics.WorkerMetrics;
 import io.featurex.worker.pipeline.Worker;
@@ -35,8 +35,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class FeedSection {
 
-    record Settings(List<Path> images, int refs, List<Integer> latenciesMs, List<Integer> decodeThreads, int batchMaxSize,
-            String preprocessing, int rounds) {}
+    record Settings(
+            List<Path> images,
+            int refs,
+            List<Integer> latenciesMs,
+            List<Integer> decodeThreads,
+            int batchMaxSize,
+            String preprocessing,
+            int rounds) {}
 
     /** One measured case. @param latencyMs null for file: refs */
     record Row(String source, Integer latencyMs, int decodeThreads, double imagesPerSecond, double foreignCores) {
@@ -50,7 +56,10 @@ final class FeedSection {
 
         /** The file: row with the same decode threads, the reference an http: row is measured against. */
         Row fileRow(int decodeThreads) {
-            return rows.stream().filter(r -> r.latencyMs() == null && r.decodeThreads() == decodeThreads).findFirst().orElse(null);
+            return rows.stream()
+                    .filter(r -> r.latencyMs() == null && r.decodeThreads() == decodeThreads)
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -81,7 +90,10 @@ final class FeedSection {
                 }
             }
         }
-        return new Result(rows, settings.refs(), settings.images().size() + " images from " + LatencyServer.commonFolder(settings.images()));
+        return new Result(
+                rows,
+                settings.refs(),
+                settings.images().size() + " images from " + LatencyServer.commonFolder(settings.images()));
     }
 
     private static int keepBest(List<Row> rows, int index, Row row) {
@@ -93,7 +105,8 @@ final class FeedSection {
         return index + 1;
     }
 
-    private Row measure(EmbeddedKafkaBroker broker, LatencyServer http, Integer latencyMs, int decodeThreads) throws Exception {
+    private Row measure(EmbeddedKafkaBroker broker, LatencyServer http, Integer latencyMs, int decodeThreads)
+            throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String input = "feed-in-" + run;
         String output = "feed-out-" + run;
@@ -109,17 +122,29 @@ final class FeedSection {
         raw.put("batch.max-size", Integer.toString(settings.batchMaxSize()));
         raw.put("pipeline.decode-threads", Integer.toString(decodeThreads));
         raw.put("model.preprocessing", settings.preprocessing());
-        raw.put("fetch.file-roots", LatencyServer.commonFolder(settings.images()).toString());
+        raw.put(
+                "fetch.file-roots",
+                LatencyServer.commonFolder(settings.images()).toString());
         raw.put("fetch.allow-private-addresses", "true"); // the bench's own server on loopback
         raw.put("fetch.timeout-ms", "60000");
         WorkerConfig config = WorkerConfig.from(raw);
         try (Admin admin = Admin.create(KafkaClients.admin(config))) {
-            TopicSetup.ensureTopics(admin, List.of(new NewTopic(input, 1, (short) 1), new NewTopic(output, 1, (short) 1),
-                    new NewTopic(deadLetters, 1, (short) 1)), Duration.ofSeconds(60));
+            TopicSetup.ensureTopics(
+                    admin,
+                    List.of(
+                            new NewTopic(input, 1, (short) 1),
+                            new NewTopic(output, 1, (short) 1),
+                            new NewTopic(deadLetters, 1, (short) 1)),
+                    Duration.ofSeconds(60));
         }
         produce(broker.bootstrapServers(), input, http, latencyMs);
         String label = latencyMs == null ? "file:" : "http: +" + latencyMs + " ms";
-        progress.printf(Locale.ROOT, "bench: feed %-14s %d decode thread%s, %d refs", label, decodeThreads, decodeThreads == 1 ? "" : "s",
+        progress.printf(
+                Locale.ROOT,
+                "bench: feed %-14s %d decode thread%s, %d refs",
+                label,
+                decodeThreads,
+                decodeThreads == 1 ? "" : "s",
                 settings.refs());
 
         DiscardingModel model = new DiscardingModel(settings.refs(), settings.preprocessing());
@@ -140,13 +165,14 @@ final class FeedSection {
             worker.stop();
             loop.join(TimeUnit.SECONDS.toMillis(30));
             if (metrics.outputs() < settings.refs()) {
-                throw new IllegalStateException("feed case " + label + ": " + metrics.outputs() + " of " + settings.refs()
-                        + " outputs within " + CASE_TIMEOUT + " (health: " + health.state() + ")");
+                throw new IllegalStateException("feed case " + label + ": " + metrics.outputs() + " of "
+                        + settings.refs() + " outputs within " + CASE_TIMEOUT + " (health: " + health.state() + ")");
             }
         }
         if (metrics.deadLetters() > 0) {
-            throw new IllegalStateException("feed case " + label + ": " + metrics.deadLetters() + " of " + settings.refs()
-                    + " images were dead-lettered: " + DeadLetters.summary(broker.bootstrapServers(), deadLetters));
+            throw new IllegalStateException("feed case " + label + ": " + metrics.deadLetters() + " of "
+                    + settings.refs() + " images were dead-lettered: "
+                    + DeadLetters.summary(broker.bootstrapServers(), deadLetters));
         }
         double rate = model.steadyRate();
         double others = HostLoad.foreignCores(before, after);
@@ -158,11 +184,18 @@ final class FeedSection {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < settings.refs(); i++) {
                 Path file = settings.images().get(i % settings.images().size());
                 String uri = latencyMs == null ? file.toUri().toString() : http.uri(file, latencyMs);
-                producer.send(new ProducerRecord<>(topic, ImageRef.newBuilder().setId("img-" + i).setUri(uri).build().toByteArray()));
+                producer.send(new ProducerRecord<>(
+                        topic,
+                        ImageRef.newBuilder()
+                                .setId("img-" + i)
+                                .setUri(uri)
+                                .build()
+                                .toByteArray()));
             }
             producer.flush();
         }

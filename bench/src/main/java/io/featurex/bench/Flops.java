@@ -7,9 +7,7 @@ package io.featurex.bench;
 public final class Flops {
 
     /** Output channels of VGG16's convolutions, 0 standing for a 2x2 max-pool with stride 2. */
-    private static final int[] LAYERS = {
-        64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0
-    };
+    private static final int[] LAYERS = {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0};
 
     private Flops() {}
 

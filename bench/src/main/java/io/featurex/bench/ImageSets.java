@@ -16,16 +16,26 @@ record ImageSets(List<ImageSet> sets, Map<String, String> descriptions) {
      * @param images the --images folder the samples came from; null: the demo's built-in samples
      * @throws IllegalArgumentException for a set that is neither samples nor mixed
      */
-    static ImageSets of(List<String> names, List<Path> samples, Path images, int refs, Workspace workspace, int largePhotos,
-            String largeSize) throws IOException {
+    static ImageSets of(
+            List<String> names,
+            List<Path> samples,
+            Path images,
+            int refs,
+            Workspace workspace,
+            int largePhotos,
+            String largeSize)
+            throws IOException {
         Map<String, String> descriptions = new LinkedHashMap<>();
         List<ImageSet> sets = new ArrayList<>();
         for (String set : names) {
             switch (set) {
                 case "samples" -> {
                     sets.add(new ImageSet("samples", samples));
-                    descriptions.put("samples", samples.size() + " images " + (images == null ? "(the demo's built-in samples, 240-512 px)" : "from " + images)
-                            + ", cycled to " + refs + " refs");
+                    descriptions.put(
+                            "samples",
+                            samples.size() + " images "
+                                    + (images == null ? "(the demo's built-in samples, 240-512 px)" : "from " + images)
+                                    + ", cycled to " + refs + " refs");
                 }
                 case "mixed" -> {
                     List<Path> large = workspace.largePhotos(samples, largePhotos, largeSize);
@@ -36,9 +46,17 @@ record ImageSets(List<ImageSet> sets, Map<String, String> descriptions) {
                     for (Path p : large) {
                         bytes += Files.size(p);
                     }
-                    descriptions.put("mixed", String.format(Locale.ROOT, "the %d samples + %d large photos %s JPEG (%.1f MB each on "
-                            + "average, made by bench/tools/make_large_photos.py), cycled to %d refs",
-                            samples.size(), large.size(), largeSize, bytes / 1e6 / Math.max(1, large.size()), refs));
+                    descriptions.put(
+                            "mixed",
+                            String.format(
+                                    Locale.ROOT,
+                                    "the %d samples + %d large photos %s JPEG (%.1f MB each on "
+                                            + "average, made by bench/tools/make_large_photos.py), cycled to %d refs",
+                                    samples.size(),
+                                    large.size(),
+                                    largeSize,
+                                    bytes / 1e6 / Math.max(1, large.size()),
+                                    refs));
                 }
                 default -> throw new IllegalArgumentException("unknown image set " + set + " (samples, mixed)");
             }

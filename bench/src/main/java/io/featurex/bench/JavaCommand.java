@@ -23,7 +23,9 @@ final class JavaCommand {
 
     static List<String> featurex(String... args) {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command()
+        command.add(ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (args.length > 0 && args[0].equals("run")) {
             command.add(RUN_HEAP); // before the copied flags: an -Xmx of the user's own comes later and wins

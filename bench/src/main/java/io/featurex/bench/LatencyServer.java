@@ -29,26 +29,31 @@ final class LatencyServer implements AutoCloseable {
         // The JDK server closes idle keep-alive connections beyond 200 by default; the worker copes
         // (it sends again what never left), but the stand-in should not be what is measured.
         System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
-        this.http = HttpService.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024, Executors.newCachedThreadPool());
+        this.http = HttpService.bind(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024, Executors.newCachedThreadPool());
         http.route("/", exchange -> {
-            Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+            Path file = root.resolve(exchange.getRequestURI().getPath().substring(1))
+                    .normalize();
             String query = exchange.getRequestURI().getQuery();
             long latency = query == null ? 0 : Long.parseLong(query.replace("latency=", ""));
             byte[] body = file.startsWith(root) && Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
-            answers.schedule(() -> {
-                try {
-                    if (body == null) {
-                        exchange.sendResponseHeaders(404, -1);
-                    } else {
-                        exchange.sendResponseHeaders(200, body.length);
-                        exchange.getResponseBody().write(body);
-                    }
-                } catch (IOException e) {
-                    // The worker gave up on it (deadline): nothing to answer to.
-                } finally {
-                    exchange.close();
-                }
-            }, latency, TimeUnit.MILLISECONDS);
+            answers.schedule(
+                    () -> {
+                        try {
+                            if (body == null) {
+                                exchange.sendResponseHeaders(404, -1);
+                            } else {
+                                exchange.sendResponseHeaders(200, body.length);
+                                exchange.getResponseBody().write(body);
+                            }
+                        } catch (IOException e) {
+                            // The worker gave up on it (deadline): nothing to answer to.
+                        } finally {
+                            exchange.close();
+                        }
+                    },
+                    latency,
+                    TimeUnit.MILLISECONDS);
         });
         http.start();
     }
@@ -56,8 +61,18 @@ final class LatencyServer implements AutoCloseable {
     /** The http URI of {@code file}, answered after {@code latencyMs}. */
     String uri(Path file, int latencyMs) {
         try {
-            return new URI("http", null, "127.0.0.1", http.port(),
-                    "/" + root.relativize(file.toAbsolutePath()).toString().replace('\\', '/'), "latency=" + latencyMs, null).toASCIIString();
+            return new URI(
+                            "http",
+                            null,
+                            "127.0.0.1",
+                            http.port(),
+                            "/"
+                                    + root.relativize(file.toAbsolutePath())
+                                            .toString()
+                                            .replace('\\', '/'),
+                            "latency=" + latencyMs,
+                            null)
+                    .toASCIIString();
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("no URI for " + file, e);
         }

@@ -29,8 +29,16 @@ final class ModelOnlyRows {
         for (int batch : ctx.batchSizes()) {
             double ratio = cells.best(ModelOnlySection.GRAPH_FP32, batch).imagesPerSecond()
                     / cells.best(ModelOnlySection.FEATUREX_FP32, batch).imagesPerSecond();
-            modelRow("model-only featurex fp32, own DJL graph (Keras .h5 / .params / random weights)", ModelOnlySection.GRAPH_FP32,
-                    batch, cells, r.matmulFp32(), "featurex fp32 TorchScript, batch " + batch, ratio, null, true);
+            modelRow(
+                    "model-only featurex fp32, own DJL graph (Keras .h5 / .params / random weights)",
+                    ModelOnlySection.GRAPH_FP32,
+                    batch,
+                    cells,
+                    r.matmulFp32(),
+                    "featurex fp32 TorchScript, batch " + batch,
+                    ratio,
+                    null,
+                    true);
         }
         if (!cells.rowNames().contains(ModelOnlySection.GRAPH_BF16)) {
             return;
@@ -39,13 +47,24 @@ final class ModelOnlyRows {
         for (int batch : ctx.batchSizes()) {
             double ratio = cells.best(ModelOnlySection.GRAPH_BF16, batch).imagesPerSecond()
                     / cells.best(ModelOnlySection.GRAPH_FP32, batch).imagesPerSecond();
-            modelRow(String.format(Locale.ROOT, "model-only featurex bf16, own DJL graph (model.precision=bf16, min cos vs fp32 %s)",
-                    Format.cosine(r.graphBf16MinCosine())), ModelOnlySection.GRAPH_BF16, batch, cells, r.matmulFp32(),
-                    "featurex fp32 own graph, batch " + batch, ratio, BF16_VS_FP32, accurate);
+            modelRow(
+                    String.format(
+                            Locale.ROOT,
+                            "model-only featurex bf16, own DJL graph (model.precision=bf16, min cos vs fp32 %s)",
+                            Format.cosine(r.graphBf16MinCosine())),
+                    ModelOnlySection.GRAPH_BF16,
+                    batch,
+                    cells,
+                    r.matmulFp32(),
+                    "featurex fp32 own graph, batch " + batch,
+                    ratio,
+                    BF16_VS_FP32,
+                    accurate);
         }
-        notes.add("own DJL graph: VGG16 as featurex builds it for Keras .h5, DJL .params and seeded random weights (here seed 0, "
-                + "torch preprocessing: throughput does not depend on the weights' values); bf16 is the copy model.precision=bf16 "
-                + "makes of it, float32 in and out.");
+        notes.add(
+                "own DJL graph: VGG16 as featurex builds it for Keras .h5, DJL .params and seeded random weights (here seed 0, "
+                        + "torch preprocessing: throughput does not depend on the weights' values); bf16 is the copy model.precision=bf16 "
+                        + "makes of it, float32 in and out.");
     }
 
     /** The model-only rows of every batch size, with their notes. */
@@ -55,27 +74,56 @@ final class ModelOnlyRows {
             Measurement m = cells.best(ModelOnlySection.FEATUREX_FP32, batch);
             BestPython py = bestPython(cells, batch);
             double ratio = m.imagesPerSecond() / py.m().imagesPerSecond();
-            modelRow("model-only featurex fp32 (TorchScript file, loaded as `run` does)", ModelOnlySection.FEATUREX_FP32,
-                    batch, cells, r.matmulFp32(), py.present() ? "best Python variant (" + py.variant() + "), batch " + batch : "",
-                    ratio, py.present() ? FP32_VS_PYTHON : null, true);
+            modelRow(
+                    "model-only featurex fp32 (TorchScript file, loaded as `run` does)",
+                    ModelOnlySection.FEATUREX_FP32,
+                    batch,
+                    cells,
+                    r.matmulFp32(),
+                    py.present() ? "best Python variant (" + py.variant() + "), batch " + batch : "",
+                    ratio,
+                    py.present() ? FP32_VS_PYTHON : null,
+                    true);
         }
         if (r.bf16Unsupported().isPresent()) {
-            table.add("model-only featurex bf16", "", "not supported yet", "", "", "", "", BF16_VS_FP32.toString(), "n/a",
+            table.add(
+                    "model-only featurex bf16",
+                    "",
+                    "not supported yet",
+                    "",
+                    "",
+                    "",
+                    "",
+                    BF16_VS_FP32.toString(),
+                    "n/a",
                     r.bf16Unsupported().get());
         } else {
             boolean accurate = r.bf16MinCosine() >= BF16_MIN_COSINE;
             for (int batch : ctx.batchSizes()) {
                 double ratio = cells.best(ModelOnlySection.FEATUREX_BF16, batch).imagesPerSecond()
                         / cells.best(ModelOnlySection.FEATUREX_FP32, batch).imagesPerSecond();
-                String label = String.format(Locale.ROOT, "model-only featurex bf16 (bf16 TorchScript, min cos vs fp32 %s)",
+                String label = String.format(
+                        Locale.ROOT,
+                        "model-only featurex bf16 (bf16 TorchScript, min cos vs fp32 %s)",
                         Format.cosine(r.bf16MinCosine()));
-                modelRow(label, ModelOnlySection.FEATUREX_BF16, batch, cells, r.matmulFp32(),
-                        "featurex fp32, batch " + batch, ratio, BF16_VS_FP32, accurate);
+                modelRow(
+                        label,
+                        ModelOnlySection.FEATUREX_BF16,
+                        batch,
+                        cells,
+                        r.matmulFp32(),
+                        "featurex fp32, batch " + batch,
+                        ratio,
+                        BF16_VS_FP32,
+                        accurate);
             }
-            notes.add(String.format(Locale.ROOT, "bf16: the same seeded weights exported by bench/tools/export_seeded_vgg16.py "
-                    + "--precision bf16 (weights and activations bfloat16, casts to and from float32 inside the graph), loaded "
-                    + "by featurex's ModelLoader like the fp32 file; min cosine vs fp32 over the sample images %s (needs >= %.3f).",
-                    Format.cosine(r.bf16MinCosine()), BF16_MIN_COSINE));
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "bf16: the same seeded weights exported by bench/tools/export_seeded_vgg16.py "
+                            + "--precision bf16 (weights and activations bfloat16, casts to and from float32 inside the graph), loaded "
+                            + "by featurex's ModelLoader like the fp32 file; min cosine vs fp32 over the sample images %s (needs >= %.3f).",
+                    Format.cosine(r.bf16MinCosine()),
+                    BF16_MIN_COSINE));
         }
         graphRows(r);
         for (String variant : PythonModelOnly.VARIANTS) {
@@ -84,33 +132,80 @@ final class ModelOnlyRows {
                 continue;
             }
             for (int batch : ctx.batchSizes()) {
-                modelRow("model-only Python torch (Debian), " + (variant.equals("default") ? "NCHW as loaded (ordinary)" : "channels_last"),
-                        row, batch, cells, r.matmulFp32(), "", Double.NaN, null, true);
+                modelRow(
+                        "model-only Python torch (Debian), "
+                                + (variant.equals("default") ? "NCHW as loaded (ordinary)" : "channels_last"),
+                        row,
+                        batch,
+                        cells,
+                        r.matmulFp32(),
+                        "",
+                        Double.NaN,
+                        null,
+                        true);
             }
         }
-        table.add("matmul " + ctx.matmulSize() + "x" + ctx.matmulSize() + " fp32, libtorch via DJL NDArray.matMul", "", "",
-                Format.gflops(r.matmulFp32()), "", "", "", "", "", "best of one 1 s probe per round; the ceiling for the model's fp32 GFLOP/s");
-        notes.add(String.format(Locale.ROOT, "model-only: each cell is the best of %d interleaved rounds (featurex fp32, bf16, "
-                + "own graph fp32 and bf16, Python per batch size, in turn; then up to %d retry pass(es) of the cells whose best try saw other processes "
-                + "take more than %.2f cores), each try one warm-up batch then batches for >= %.1f s; 'detail' gives the range "
-                + "over tries. GFLOP/s = images/s x %.2f GFLOP (VGG16 notop, 224x224). Peak RSS is the measuring process's "
-                + "VmHWM during the cell (the bench JVM holds all four featurex models; Python its own process).",
-                ctx.rounds(), ctx.retries(), ctx.maxOthers(), ctx.minSeconds(), ctx.gflopPerImage()));
-        notes.add(BenchReport.loadNote("model-only cells", r.cells().all().stream().mapToDouble(Measurement::foreignCores).toArray()));
+        table.add(
+                "matmul " + ctx.matmulSize() + "x" + ctx.matmulSize() + " fp32, libtorch via DJL NDArray.matMul",
+                "",
+                "",
+                Format.gflops(r.matmulFp32()),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "best of one 1 s probe per round; the ceiling for the model's fp32 GFLOP/s");
+        notes.add(String.format(
+                Locale.ROOT,
+                "model-only: each cell is the best of %d interleaved rounds (featurex fp32, bf16, "
+                        + "own graph fp32 and bf16, Python per batch size, in turn; then up to %d retry pass(es) of the cells whose best try saw other processes "
+                        + "take more than %.2f cores), each try one warm-up batch then batches for >= %.1f s; 'detail' gives the range "
+                        + "over tries. GFLOP/s = images/s x %.2f GFLOP (VGG16 notop, 224x224). Peak RSS is the measuring process's "
+                        + "VmHWM during the cell (the bench JVM holds all four featurex models; Python its own process).",
+                ctx.rounds(),
+                ctx.retries(),
+                ctx.maxOthers(),
+                ctx.minSeconds(),
+                ctx.gflopPerImage()));
+        notes.add(BenchReport.loadNote(
+                "model-only cells",
+                r.cells().all().stream().mapToDouble(Measurement::foreignCores).toArray()));
     }
 
-    private void modelRow(String label, String row, int batch, Cells cells, double matmul, String compared, double ratio,
-            Target target, boolean applicable) {
+    private void modelRow(
+            String label,
+            String row,
+            int batch,
+            Cells cells,
+            double matmul,
+            String compared,
+            double ratio,
+            Target target,
+            boolean applicable) {
         Measurement m = cells.best(row, batch);
         double rate = m.imagesPerSecond();
         double gflops = Flops.achieved(rate, ctx.gflopPerImage());
         double[] range = cells.range(row, batch);
-        String detail = String.format(Locale.ROOT, "rounds %s-%s; %s of matmul; others %s cores", Format.rate(range[0]),
-                Format.rate(range[1]), Format.percent(gflops / matmul), Format.cores(m.foreignCores()));
+        String detail = String.format(
+                Locale.ROOT,
+                "rounds %s-%s; %s of matmul; others %s cores",
+                Format.rate(range[0]),
+                Format.rate(range[1]),
+                Format.percent(gflops / matmul),
+                Format.cores(m.foreignCores()));
         String verdict = target == null ? "" : !applicable ? "n/a: cos < " + BF16_MIN_COSINE : target.verdict(ratio);
-        table.add(label, Integer.toString(batch), Format.rate(rate), Format.gflops(gflops), Format.gib(m.peakRssBytes()),
-                compared, target == null && Double.isNaN(ratio) ? "" : Format.ratio(ratio, target),
-                target == null ? "" : target.toString(), verdict, detail);
+        table.add(
+                label,
+                Integer.toString(batch),
+                Format.rate(rate),
+                Format.gflops(gflops),
+                Format.gib(m.peakRssBytes()),
+                compared,
+                target == null && Double.isNaN(ratio) ? "" : Format.ratio(ratio, target),
+                target == null ? "" : target.toString(),
+                verdict,
+                detail);
     }
 
     private record BestPython(String variant, Measurement m) {
@@ -123,7 +218,8 @@ final class ModelOnlyRows {
         BestPython best = new BestPython("", Measurement.NONE);
         for (String variant : PythonModelOnly.VARIANTS) {
             Measurement m = cells.best(ModelOnlySection.PYTHON_PREFIX + variant, batch);
-            if (m.present() && (!best.present() || m.imagesPerSecond() > best.m().imagesPerSecond())) {
+            if (m.present()
+                    && (!best.present() || m.imagesPerSecond() > best.m().imagesPerSecond())) {
                 best = new BestPython(variant, m);
             }
         }

@@ -6,11 +6,11 @@ import io.featurex.worker.batch.PixelBatch;
 import io.featurex.worker.decode.DecodeSpec;
 import io.featurex.worker.decode.ImageDecoder;
 import io.featurex.worker.decode.Preprocessing;
-import io.featurex.worker.infer.Vectors;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoader;
 import io.featurex.worker.infer.ModelSpec;
 import io.featurex.worker.infer.Precision;
+import io.featurex.worker.infer.Vectors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,8 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
@@ -36,6 +36,7 @@ final class ModelOnlySection {
     static final String FEATUREX_BF16 = "featurex bf16";
     /** The DJL graph featurex builds itself: what Keras .h5, .params and random weights run on. */
     static final String GRAPH_FP32 = "graph fp32";
+
     static final String GRAPH_BF16 = "graph bf16";
     static final String PYTHON_PREFIX = "python ";
 
@@ -43,8 +44,16 @@ final class ModelOnlySection {
      * @param retries   extra passes over the cells whose best measurement saw more than
      *                  {@code maxOthers} cores used by other processes
      */
-    record Settings(List<Integer> batchSizes, boolean python, int rounds, double minSeconds,
-            int matmulSize, String pythonExe, int threads, int retries, double maxOthers) {}
+    record Settings(
+            List<Integer> batchSizes,
+            boolean python,
+            int rounds,
+            double minSeconds,
+            int matmulSize,
+            String pythonExe,
+            int threads,
+            int retries,
+            double maxOthers) {}
 
     /** @param graphBf16MinCosine the DJL graph's bf16 copy against its fp32 self; NaN when not measured */
     record Result(
@@ -95,14 +104,20 @@ final class ModelOnlySection {
                     }
                 }
                 graphBf16 = ModelLoader.load(graph.withPrecision(Precision.BF16));
-                graphBf16Cos = minCosine(graphFp32.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE)),
+                graphBf16Cos = minCosine(
+                        graphFp32.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE)),
                         graphBf16.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE)));
             } else {
                 bf16Unsupported = Optional.of("bf16 not requested (--precisions)");
             }
             if (settings.python()) {
-                python = PythonModelOnly.start(settings.pythonExe(), workspace.script("peers/model_only.py"), weights,
-                        settings.threads(), images, workspace.logs().resolve("python-model-only.log"));
+                python = PythonModelOnly.start(
+                        settings.pythonExe(),
+                        workspace.script("peers/model_only.py"),
+                        weights,
+                        settings.threads(),
+                        images,
+                        workspace.logs().resolve("python-model-only.log"));
             }
             // What each row runs for a batch size, in the order rows are interleaved.
             Map<String, IntFunction<Cell>> rows = new LinkedHashMap<>();
@@ -119,17 +134,29 @@ final class ModelOnlySection {
             if (python != null) {
                 PythonModelOnly peer = python;
                 for (String variant : PythonModelOnly.VARIANTS) {
-                    rows.put(PYTHON_PREFIX + variant, batch -> () -> peer.measure(variant, batch, settings.minSeconds(), 2));
+                    rows.put(
+                            PYTHON_PREFIX + variant,
+                            batch -> () -> peer.measure(variant, batch, settings.minSeconds(), 2));
                 }
             }
             for (int round = 1; round <= settings.rounds(); round++) {
                 double matmul = MatmulProbe.gflops(settings.matmulSize(), DataType.FLOAT32, 1.0);
-                progress.printf(Locale.ROOT, "bench: round %d matmul %dx%d fp32: %.0f GFLOP/s%n", round, settings.matmulSize(),
-                        settings.matmulSize(), matmul);
+                progress.printf(
+                        Locale.ROOT,
+                        "bench: round %d matmul %dx%d fp32: %.0f GFLOP/s%n",
+                        round,
+                        settings.matmulSize(),
+                        settings.matmulSize(),
+                        matmul);
                 matmulFp32 = Double.isNaN(matmulFp32) ? matmul : Math.max(matmulFp32, matmul);
                 for (int batch : settings.batchSizes()) {
                     for (var row : rows.entrySet()) {
-                        measure(cells, row.getKey(), batch, "round " + round, row.getValue().apply(batch));
+                        measure(
+                                cells,
+                                row.getKey(),
+                                batch,
+                                "round " + round,
+                                row.getValue().apply(batch));
                     }
                 }
             }
@@ -139,7 +166,12 @@ final class ModelOnlySection {
                     for (var row : rows.entrySet()) {
                         double others = cells.best(row.getKey(), batch).foreignCores();
                         if (!(others <= settings.maxOthers())) {
-                            measure(cells, row.getKey(), batch, "retry " + retry, row.getValue().apply(batch));
+                            measure(
+                                    cells,
+                                    row.getKey(),
+                                    batch,
+                                    "retry " + retry,
+                                    row.getValue().apply(batch));
                         }
                     }
                 }
@@ -170,8 +202,14 @@ final class ModelOnlySection {
     private void measure(Cells cells, String row, int batch, String pass, Cell cell) throws IOException {
         Measurement m = cell.run();
         cells.add(row, batch, m);
-        progress.printf(Locale.ROOT, "bench: model-only %-8s %-22s batch %2d: %6.2f images/s (other processes: %.2f cores)%n",
-                pass, row, batch, m.imagesPerSecond(), m.foreignCores());
+        progress.printf(
+                Locale.ROOT,
+                "bench: model-only %-8s %-22s batch %2d: %6.2f images/s (other processes: %.2f cores)%n",
+                pass,
+                row,
+                batch,
+                m.imagesPerSecond(),
+                m.foreignCores());
     }
 
     private static List<float[]> decode(List<Path> images) throws IOException {

@@ -27,10 +27,12 @@ public final class PrometheusText {
     /** A worker's /metrics on loopback now; empty when it does not answer (not up yet, or gone). */
     static Optional<PrometheusText> scrape(int port) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                            .timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(parse(response.body())) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

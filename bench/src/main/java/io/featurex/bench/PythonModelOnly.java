@@ -3,8 +3,8 @@ package io.featurex.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.Writer;
 import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +33,8 @@ final class PythonModelOnly implements AutoCloseable {
 
     static PythonModelOnly start(String python, Path script, Path weights, int threads, List<Path> images, Path log)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(python, script.toString(), "--weights", weights.toString(),
-                "--threads", Integer.toString(threads)));
+        List<String> command = new ArrayList<>(List.of(
+                python, script.toString(), "--weights", weights.toString(), "--threads", Integer.toString(threads)));
         images.forEach(p -> command.add(p.toString()));
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -50,8 +50,13 @@ final class PythonModelOnly implements AutoCloseable {
     }
 
     Measurement measure(String variant, int batch, double minSeconds, int minBatches) throws IOException {
-        in.write(String.format(Locale.ROOT, "{\"batch\": %d, \"variant\": \"%s\", \"min_seconds\": %.3f, \"min_batches\": %d}%n",
-                batch, variant, minSeconds, minBatches));
+        in.write(String.format(
+                Locale.ROOT,
+                "{\"batch\": %d, \"variant\": \"%s\", \"min_seconds\": %.3f, \"min_batches\": %d}%n",
+                batch,
+                variant,
+                minSeconds,
+                minBatches));
         in.flush();
         HostLoad.Snapshot load = HostLoad.now();
         String line = out.readLine();
@@ -60,8 +65,11 @@ final class PythonModelOnly implements AutoCloseable {
             throw new IOException("model_only.py exited");
         }
         Map<String, Object> json = FlatJson.parse(line);
-        return new Measurement((long) FlatJson.number(json, "images"), FlatJson.number(json, "seconds"),
-                (long) FlatJson.number(json, "peak_rss_bytes"), foreign);
+        return new Measurement(
+                (long) FlatJson.number(json, "images"),
+                FlatJson.number(json, "seconds"),
+                (long) FlatJson.number(json, "peak_rss_bytes"),
+                foreign);
     }
 
     @Override

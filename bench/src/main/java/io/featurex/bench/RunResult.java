@@ -45,7 +45,17 @@ record RunResult(
     }
 
     RunResult withSession(WorkerSession.Summary summary) {
-        return new RunResult(label, set, expected, timeline, deadLetters, foreignCores, cpu, stages, metrics,
-                Optional.of(summary), failure);
+        return new RunResult(
+                label,
+                set,
+                expected,
+                timeline,
+                deadLetters,
+                foreignCores,
+                cpu,
+                stages,
+                metrics,
+                Optional.of(summary),
+                failure);
     }
 }

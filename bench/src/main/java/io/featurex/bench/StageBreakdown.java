@@ -66,11 +66,19 @@ record StageBreakdown(
         String alone = Double.isFinite(aloneSecondsPerImage)
                 ? String.format(Locale.ROOT, " (model-only: %.0f ms)", aloneSecondsPerImage * 1e3)
                 : "";
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "mean batch %.2f over %.0f batches; per image: fetch %.1f ms, decode %.1f ms, queue %.0f ms, "
                         + "model %.0f ms%s; per batch: inference %.0f ms, publish %.1f ms; model busy %.0f%% of the wave",
-                meanBatch(), batches, fetchSecondsPerImage * 1e3, decodeSecondsPerImage * 1e3, queueSecondsPerImage * 1e3,
-                inferenceSecondsPerImage() * 1e3, alone, inferenceSecondsPerBatch * 1e3, publishSecondsPerBatch * 1e3,
+                meanBatch(),
+                batches,
+                fetchSecondsPerImage * 1e3,
+                decodeSecondsPerImage * 1e3,
+                queueSecondsPerImage * 1e3,
+                inferenceSecondsPerImage() * 1e3,
+                alone,
+                inferenceSecondsPerBatch * 1e3,
+                publishSecondsPerBatch * 1e3,
                 100 * modelBusy(wallSeconds));
     }
 }

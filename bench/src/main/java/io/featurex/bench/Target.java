@@ -8,7 +8,10 @@ import java.util.Locale;
  */
 public record Target(Kind kind, double bound, String unit) {
 
-    public enum Kind { AT_LEAST, BELOW }
+    public enum Kind {
+        AT_LEAST,
+        BELOW
+    }
 
     public static Target atLeast(double ratio) {
         return new Target(Kind.AT_LEAST, ratio, "x");

@@ -23,7 +23,10 @@ final class TimedLoop {
             calls++;
             elapsed = (System.nanoTime() - start) / 1e9;
         } while (calls < minBatches || elapsed < minSeconds);
-        return new Measurement(calls * batchSize, elapsed, ProcessMemory.peakBytes(ProcessMemory.ownPid()),
+        return new Measurement(
+                calls * batchSize,
+                elapsed,
+                ProcessMemory.peakBytes(ProcessMemory.ownPid()),
                 HostLoad.foreignCores(load, HostLoad.now()));
     }
 }

@@ -1,8 +1,8 @@
 package io.featurex.bench;
 
+import io.featurex.topics.TopicSetup;
 import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ImageRef;
-import io.featurex.topics.TopicSetup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -47,7 +48,8 @@ final class WorkerSession implements AutoCloseable {
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
 
     /** What a finished session leaves: the worker's peak memory, its metrics, one vector per image. */
-    record Summary(long peakRssBytes, Optional<PrometheusText> metrics, Map<String, float[]> vectors, double activeSeconds) {}
+    record Summary(
+            long peakRssBytes, Optional<PrometheusText> metrics, Map<String, float[]> vectors, double activeSeconds) {}
 
     private final String bootstrapServers;
     private final long brokerPid;
@@ -86,13 +88,16 @@ final class WorkerSession implements AutoCloseable {
 
     /** Fresh topics for {@code name}, ready (every partition answers), and a reader on the outputs; no process yet. */
     static WorkerSession open(BrokerProcess broker, Path logDir, String name, WorkerLaunch launch) {
-        WorkerSession s = new WorkerSession(broker.bootstrapServers(), broker.pid(), launch, Topics.fresh(name),
-                logDir.resolve(name + ".log"));
+        WorkerSession s = new WorkerSession(
+                broker.bootstrapServers(), broker.pid(), launch, Topics.fresh(name), logDir.resolve(name + ".log"));
         try {
-            TopicSetup.ensureTopics(s.admin, List.of(
-                    new NewTopic(s.topics.input(), PARTITIONS, (short) 1),
-                    new NewTopic(s.topics.output(), PARTITIONS, (short) 1),
-                    new NewTopic(s.topics.deadLetters(), PARTITIONS, (short) 1)), Duration.ofSeconds(60));
+            TopicSetup.ensureTopics(
+                    s.admin,
+                    List.of(
+                            new NewTopic(s.topics.input(), PARTITIONS, (short) 1),
+                            new NewTopic(s.topics.output(), PARTITIONS, (short) 1),
+                            new NewTopic(s.topics.deadLetters(), PARTITIONS, (short) 1)),
+                    Duration.ofSeconds(60));
             List<TopicPartition> partitions = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
                 partitions.add(new TopicPartition(s.topics.output(), p));
@@ -125,11 +130,14 @@ final class WorkerSession implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("worker exited with " + process.exitValue() + " before joining its group (see " + log + ")");
+                throw new IOException(
+                        "worker exited with " + process.exitValue() + " before joining its group (see " + log + ")");
             }
             try {
-                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(topics.group())).all()
-                        .get(10, TimeUnit.SECONDS).get(topics.group());
+                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(topics.group()))
+                        .all()
+                        .get(10, TimeUnit.SECONDS)
+                        .get(topics.group());
                 int assigned = 0;
                 for (MemberDescription m : d.members()) {
                     assigned += m.assignment().topicPartitions().size();
@@ -145,7 +153,8 @@ final class WorkerSession implements AutoCloseable {
             }
             sleep(200);
         }
-        throw new IOException("worker did not join group " + topics.group() + " within " + READY_TIMEOUT + " (see " + log + ")");
+        throw new IOException(
+                "worker did not join group " + topics.group() + " within " + READY_TIMEOUT + " (see " + log + ")");
     }
 
     /** Produces {@code refs} refs cycling through the set; returns when the first was sent (epoch ms). */
@@ -154,12 +163,13 @@ final class WorkerSession implements AutoCloseable {
     }
 
     /** The same, each file named by {@code uri} (an http URI of the bench's server, say). */
-    long produce(ImageSet set, int refs, java.util.function.Function<Path, String> uri) {
+    long produce(ImageSet set, int refs, Function<Path, String> uri) {
         long first = System.currentTimeMillis();
         for (int i = 0; i < refs; i++) {
             Path file = set.file(i);
             String id = String.format("%07d-%s", produced++, file.getFileName());
-            ImageRef ref = ImageRef.newBuilder().setId(id).setUri(uri.apply(file)).build();
+            ImageRef ref =
+                    ImageRef.newBuilder().setId(id).setUri(uri.apply(file)).build();
             producer.send(new ProducerRecord<>(topics.input(), id.getBytes(StandardCharsets.UTF_8), ref.toByteArray()));
         }
         producer.flush();
@@ -183,7 +193,12 @@ final class WorkerSession implements AutoCloseable {
     }
 
     /** Reads {@code expected} more outputs (features or dead letters). */
-    RunResult collect(ImageSet set, int expected, long firstProduced, HostLoad.Snapshot load, Optional<PrometheusText> metricsBefore) {
+    RunResult collect(
+            ImageSet set,
+            int expected,
+            long firstProduced,
+            HostLoad.Snapshot load,
+            Optional<PrometheusText> metricsBefore) {
         List<Long> times = new ArrayList<>();
         int deadLetters = 0;
         long lastProgress = System.nanoTime();
@@ -202,8 +217,8 @@ final class WorkerSession implements AutoCloseable {
                 if (times.size() > before) {
                     lastProgress = System.nanoTime();
                 } else if (!process.isAlive()) {
-                    throw new IOException("worker exited with " + process.exitValue() + " after " + times.size() + " of "
-                            + expected + " outputs (see " + log + ")");
+                    throw new IOException("worker exited with " + process.exitValue() + " after " + times.size()
+                            + " of " + expected + " outputs (see " + log + ")");
                 } else if (System.nanoTime() - lastProgress > IDLE_TIMEOUT.toNanos()) {
                     throw new IOException("no output for " + IDLE_TIMEOUT + " after " + times.size() + " of " + expected
                             + " (see " + log + ")");
@@ -215,21 +230,43 @@ final class WorkerSession implements AutoCloseable {
         }
         HostLoad.Snapshot end = snapshot();
         double foreign = HostLoad.foreignCores(load, end);
-        RunResult.CpuSplit cpu = new RunResult.CpuSplit(HostLoad.cores(load, end, 0), HostLoad.cores(load, end, 1),
-                HostLoad.cores(load, end, 2));
+        RunResult.CpuSplit cpu = new RunResult.CpuSplit(
+                HostLoad.cores(load, end, 0), HostLoad.cores(load, end, 1), HostLoad.cores(load, end, 2));
         // A worker facing a backlog keeps publishing: the first {@code expected} outputs read are the wave's.
-        OutputTimeline timeline = new OutputTimeline(firstProduced,
+        OutputTimeline timeline = new OutputTimeline(
+                firstProduced,
                 times.subList(0, expected).stream().mapToLong(Long::longValue).toArray());
         activeSeconds += timeline.fromProduceSeconds();
         Optional<PrometheusText> after = scrape();
-        Optional<StageBreakdown> stages = after.map(a -> StageBreakdown.between(metricsBefore.orElse(PrometheusText.parse("")), a));
-        return new RunResult(launch.label(), set.name(), expected, timeline, deadLetters, foreign, cpu, stages, after,
-                Optional.empty(), Optional.empty());
+        Optional<StageBreakdown> stages =
+                after.map(a -> StageBreakdown.between(metricsBefore.orElse(PrometheusText.parse("")), a));
+        return new RunResult(
+                launch.label(),
+                set.name(),
+                expected,
+                timeline,
+                deadLetters,
+                foreign,
+                cpu,
+                stages,
+                after,
+                Optional.empty(),
+                Optional.empty());
     }
 
     private RunResult failed(ImageSet set, int expected, String why) {
-        return new RunResult(launch.label(), set.name(), expected, new OutputTimeline(0, new long[0]), 0, Double.NaN,
-                RunResult.CpuSplit.UNKNOWN, Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(why));
+        return new RunResult(
+                launch.label(),
+                set.name(),
+                expected,
+                new OutputTimeline(0, new long[0]),
+                0,
+                Double.NaN,
+                RunResult.CpuSplit.UNKNOWN,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(why));
     }
 
     /** Host counters plus the worker's, the broker's and this process's own CPU time. */

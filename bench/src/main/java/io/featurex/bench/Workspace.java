@@ -69,8 +69,15 @@ final class Workspace {
         String suffix = precision.equals("fp32") ? "" : "-" + precision;
         Path file = root.resolve("vgg16-seed" + seed + suffix + ".torchscript.pt");
         if (!Files.isRegularFile(file)) {
-            runPython("export the seeded VGG16 (" + precision + ")", script("tools/export_seeded_vgg16.py").toString(),
-                    "--out", file.toString(), "--seed", Integer.toString(seed), "--precision", precision);
+            runPython(
+                    "export the seeded VGG16 (" + precision + ")",
+                    script("tools/export_seeded_vgg16.py").toString(),
+                    "--out",
+                    file.toString(),
+                    "--seed",
+                    Integer.toString(seed),
+                    "--precision",
+                    precision);
         }
         return file;
     }
@@ -95,8 +102,8 @@ final class Workspace {
     List<Path> largePhotos(List<Path> sources, int count, String size) throws IOException {
         Path dir = images().resolve("large");
         List<Path> wanted = new ArrayList<>();
-        List<String> args = new ArrayList<>(List.of(script("tools/make_large_photos.py").toString(),
-                "--out", dir.toString(), "--size", size));
+        List<String> args = new ArrayList<>(
+                List.of(script("tools/make_large_photos.py").toString(), "--out", dir.toString(), "--size", size));
         List<Path> jpegFirst = new ArrayList<>(sources);
         jpegFirst.sort((a, b) -> Boolean.compare(!isJpeg(a), !isJpeg(b)));
         boolean missing = false;
@@ -128,12 +135,15 @@ final class Workspace {
         command.addAll(List.of(args));
         Files.createDirectories(root);
         Path log = root.resolve("setup.log");
-        Process p = Children.register(new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+        Process p = Children.register(new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start());
         try {
             int rc = p.waitFor();
             if (rc != 0) {
-                throw new IOException("could not " + what + ": " + String.join(" ", command) + " exited with " + rc + " (see " + log + ")");
+                throw new IOException("could not " + what + ": " + String.join(" ", command) + " exited with " + rc
+                        + " (see " + log + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

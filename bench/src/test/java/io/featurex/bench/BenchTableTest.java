@@ -22,15 +22,17 @@ class BenchTableTest {
 
     @Test
     void missingCellsAreEmptyAndPipesAreEscaped() {
-        String out = new BenchTable(BenchTable.Column.left("a"), BenchTable.Column.left("b"), BenchTable.Column.right("c"))
+        String out = new BenchTable(
+                        BenchTable.Column.left("a"), BenchTable.Column.left("b"), BenchTable.Column.right("c"))
                 .add("x|y")
                 .add(null, "z", null)
                 .render();
-        assertThat(out.lines()).containsExactly(
-                "| a    | b   |   c |",
-                "| ---- | --- | --: |",
-                "| x\\|y |     |     |",
-                "|      | z   |     |");
+        assertThat(out.lines())
+                .containsExactly(
+                        "| a    | b   |   c |",
+                        "| ---- | --- | --: |",
+                        "| x\\|y |     |     |",
+                        "|      | z   |     |");
     }
 
     @Test

@@ -26,8 +26,18 @@ class CellsTest {
     void fastestCompleteRunPerWorkerAndSet() {
         RunResult slow = run("featurex", "mixed", 100, 1000);
         RunResult fast = run("featurex", "mixed", 100, 500);
-        RunResult failed = new RunResult("python-batched", "mixed", 100, new OutputTimeline(0, new long[0]), 0, Double.NaN, RunResult.CpuSplit.UNKNOWN,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("boom"));
+        RunResult failed = new RunResult(
+                "python-batched",
+                "mixed",
+                100,
+                new OutputTimeline(0, new long[0]),
+                0,
+                Double.NaN,
+                RunResult.CpuSplit.UNKNOWN,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("boom"));
         RunResult other = run("python-batched", "mixed", 100, 2000);
         assertThat(EndToEndSection.fastest(List.of(slow, failed, fast, other))).containsExactly(fast, other);
     }
@@ -45,7 +55,17 @@ class CellsTest {
         for (int i = 0; i < n; i++) {
             t[i] = 10_000 + i * stepMillis;
         }
-        return new RunResult(label, set, n, new OutputTimeline(0, t), 0, 0.0, RunResult.CpuSplit.UNKNOWN, Optional.empty(), Optional.empty(), Optional.empty(),
+        return new RunResult(
+                label,
+                set,
+                n,
+                new OutputTimeline(0, t),
+                0,
+                0.0,
+                RunResult.CpuSplit.UNKNOWN,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
                 Optional.empty());
     }
 }

@@ -18,8 +18,12 @@ class DecodeTimesTest {
         DecodeTimes.Row row = DecodeTimes.row("turbo", ms, 40.0);
         assertThat(row.perFileMeanMs()).containsExactly(12.0, 130.0);
         assertThat(row.meanMs()).isEqualTo(71.0);
-        assertThat(row.medianMs()).as("median of the files' medians, 12 and 100").isEqualTo(56.0);
-        assertThat(row.timesPillow()).as("Pillow's 40 ms against 71: slower than Pillow").isCloseTo(40.0 / 71.0, within(1e-12));
+        assertThat(row.medianMs())
+                .as("median of the files' medians, 12 and 100")
+                .isEqualTo(56.0);
+        assertThat(row.timesPillow())
+                .as("Pillow's 40 ms against 71: slower than Pillow")
+                .isCloseTo(40.0 / 71.0, within(1e-12));
         assertThat(DecodeTimes.row("imageio", ms, Double.NaN).timesPillow()).isNaN();
     }
 
@@ -34,8 +38,17 @@ class DecodeTimesTest {
     void thePeerIsAskedForTheSameRunsOnTheSameFiles() {
         List<Path> files = List.of(Path.of("a.jpg"), Path.of("b.png"));
         assertThat(DecodeTimes.command("/usr/bin/python3", Path.of("bench/peers/pillow_decode.py"), 1, 5, -1, files))
-                .containsExactly("/usr/bin/python3", "bench/peers/pillow_decode.py", "--warmups", "1", "--runs", "5", "a.jpg", "b.png");
-        assertThat(DecodeTimes.command("python3", Path.of("p.py"), 0, 3, 1, files)).containsSubsequence("--cpu", "1", "a.jpg");
+                .containsExactly(
+                        "/usr/bin/python3",
+                        "bench/peers/pillow_decode.py",
+                        "--warmups",
+                        "1",
+                        "--runs",
+                        "5",
+                        "a.jpg",
+                        "b.png");
+        assertThat(DecodeTimes.command("python3", Path.of("p.py"), 0, 3, 1, files))
+                .containsSubsequence("--cpu", "1", "a.jpg");
     }
 
     @Test
@@ -45,12 +58,19 @@ class DecodeTimesTest {
                 "",
                 "{\"file\": \"b.png\", \"width\": 100, \"height\": 60, \"runs\": 5, \"mean_ms\": 1.25, \"median_ms\": 1.0}",
                 "{\"done\": true, \"files\": 2, \"pillow\": \"9.4.0\", \"libjpeg_turbo\": \"2.1.5\", \"cpu\": null}"));
-        assertThat(files).containsExactly(new DecodeTimes.PeerFile("a.jpg", 4000, 3000, 310.5, 309.0),
-                new DecodeTimes.PeerFile("b.png", 100, 60, 1.25, 1.0));
-        assertThat(catchThrowableOfType(IOException.class, () -> DecodeTimes.parsePeer(List.of(
-                "{\"file\": \"a.jpg\", \"width\": 1, \"height\": 1, \"runs\": 1, \"mean_ms\": 1, \"median_ms\": 1}"))))
+        assertThat(files)
+                .containsExactly(
+                        new DecodeTimes.PeerFile("a.jpg", 4000, 3000, 310.5, 309.0),
+                        new DecodeTimes.PeerFile("b.png", 100, 60, 1.25, 1.0));
+        assertThat(
+                        catchThrowableOfType(
+                                IOException.class,
+                                () -> DecodeTimes.parsePeer(
+                                        List.of(
+                                                "{\"file\": \"a.jpg\", \"width\": 1, \"height\": 1, \"runs\": 1, \"mean_ms\": 1, \"median_ms\": 1}"))))
                 .hasMessageContaining("without its summary");
-        assertThat(catchThrowableOfType(IOException.class, () -> DecodeTimes.parsePeer(List.of("{\"done\": true, \"files\": 3}"))))
+        assertThat(catchThrowableOfType(
+                        IOException.class, () -> DecodeTimes.parsePeer(List.of("{\"done\": true, \"files\": 3}"))))
                 .hasMessageContaining("measured 0 files but says 3");
     }
 }

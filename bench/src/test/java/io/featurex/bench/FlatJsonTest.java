@@ -10,9 +10,11 @@ class FlatJsonTest {
 
     @Test
     void readsAPeersSummaryLine() {
-        Map<String, Object> json = FlatJson.parse("{\"worker\": \"python-batched\", \"messages\": 200, \"seconds\": 31.5,"
-                + " \"images_per_s\": null, \"ok\": true, \"note\": \"a \\\"quoted\\\" \\u00e9\", \"exp\": -1.5e3}");
-        assertThat(json).containsEntry("worker", "python-batched")
+        Map<String, Object> json = FlatJson.parse(
+                "{\"worker\": \"python-batched\", \"messages\": 200, \"seconds\": 31.5,"
+                        + " \"images_per_s\": null, \"ok\": true, \"note\": \"a \\\"quoted\\\" \\u00e9\", \"exp\": -1.5e3}");
+        assertThat(json)
+                .containsEntry("worker", "python-batched")
                 .containsEntry("messages", 200.0)
                 .containsEntry("images_per_s", null)
                 .containsEntry("ok", true)

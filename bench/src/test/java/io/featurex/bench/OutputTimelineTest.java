@@ -31,7 +31,8 @@ class OutputTimelineTest {
 
     @Test
     void aSingleBatchHasNoSteadyRate() {
-        assertThat(new OutputTimeline(0, new long[] {1_000, 1_001}).steadyRate()).isNaN();
+        assertThat(new OutputTimeline(0, new long[] {1_000, 1_001}).steadyRate())
+                .isNaN();
         assertThat(new OutputTimeline(0, new long[0]).fromProduceRate()).isNaN();
     }
 }

@@ -30,8 +30,10 @@ class PrometheusTextTest {
     void readsSeriesWithAndWithoutLabels() {
         PrometheusText m = PrometheusText.parse(EXPOSITION);
         assertThat(m.get("featurex_batches_total")).isEqualTo(25.0);
-        assertThat(m.get("featurex_stage_duration_seconds_sum", "stage", "decode")).isEqualTo(4.0);
-        assertThat(m.get("featurex_model_info", "architecture", "vgg16", "device", "cpu()")).isEqualTo(1.0);
+        assertThat(m.get("featurex_stage_duration_seconds_sum", "stage", "decode"))
+                .isEqualTo(4.0);
+        assertThat(m.get("featurex_model_info", "architecture", "vgg16", "device", "cpu()"))
+                .isEqualTo(1.0);
         assertThat(m.value("featurex_missing")).isEmpty();
         assertThat(m.get("featurex_missing")).isNaN();
     }
@@ -59,6 +61,7 @@ class PrometheusTextTest {
         assertThat(s.inferenceSecondsPerBatch()).isCloseTo(1.1, within(1e-12));
         assertThat(s.inferenceSecondsPerImage()).isCloseTo(0.1375, within(1e-12));
         assertThat(s.modelBusy(30.0)).isCloseTo(27.5 / 30, within(1e-12));
-        assertThat(s.describe(30.0, Double.NaN)).startsWith("mean batch 8.00 over 25 batches; per image: fetch 1.0 ms, decode 20.0 ms");
+        assertThat(s.describe(30.0, Double.NaN))
+                .startsWith("mean batch 8.00 over 25 batches; per image: fetch 1.0 ms, decode 20.0 ms");
     }
 }

@@ -18,13 +18,20 @@ import picocli.CommandLine.Option;
                 + "Its data directory is reused across restarts.")
 final class BrokerCommand implements Callable<Integer> {
 
-    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "Data directory (formatted on first use).")
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            required = true,
+            description = "Data directory (formatted on first use).")
     Path dir;
 
     @Option(names = "--port", paramLabel = "PORT", description = "Client port. Default: ${DEFAULT-VALUE}.")
     int port = 9092;
 
-    @Option(names = "--controller-port", paramLabel = "PORT", description = "KRaft controller port. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--controller-port",
+            paramLabel = "PORT",
+            description = "KRaft controller port. Default: ${DEFAULT-VALUE}.")
     int controllerPort = 9093;
 
     @Override

@@ -1,15 +1,16 @@
 package io.featurex.devkit;
 
+import io.featurex.embedded.EmbeddedKafkaBroker;
+import io.featurex.embedded.SampleImages;
 import io.featurex.v1.DeadLetter;
 import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ImageRef;
 import io.featurex.worker.config.Setting;
 import io.featurex.worker.config.WorkerConfig;
-import io.featurex.embedded.SampleImages;
-import io.featurex.worker.infer.Vectors;
-import io.featurex.embedded.EmbeddedKafkaBroker;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoader;
+import io.featurex.worker.infer.Vectors;
+import io.featurex.worker.kafka.WorkerTopics;
 import io.featurex.worker.metrics.Health;
 import io.featurex.worker.metrics.WorkerMetrics;
 import io.featurex.worker.pipeline.Worker;
@@ -51,16 +52,25 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(5);
 
-    @Option(names = "--images", paramLabel = "DIR", description = "Folder of images to use instead of the built-in samples.")
+    @Option(
+            names = "--images",
+            paramLabel = "DIR",
+            description = "Folder of images to use instead of the built-in samples.")
     Path images;
 
-    @Option(names = "--weights", paramLabel = "FILE", description = "Weights file (DJL .params); default: seeded random weights.")
+    @Option(
+            names = "--weights",
+            paramLabel = "FILE",
+            description = "Weights file (DJL .params); default: seeded random weights.")
     String weights = "";
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Largest micro-batch. Default: ${DEFAULT-VALUE}.")
     int batchSize = 4;
 
-    @Option(names = "--width-divisor", paramLabel = "N", description = "Shrink every layer by N (1 = VGG16). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--width-divisor",
+            paramLabel = "N",
+            description = "Shrink every layer by N (1 = VGG16). Default: ${DEFAULT-VALUE}.")
     int widthDivisor = 1;
 
     private final PrintStream out = System.out;
@@ -86,25 +96,36 @@ final class DemoCommand implements Callable<Integer> {
     private int run(List<Path> files, Path root) throws Exception {
         long brokerStart = System.nanoTime();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            out.printf("featurex demo: in-process Kafka broker at %s (started in %.1f s)%n",
+            out.printf(
+                    "featurex demo: in-process Kafka broker at %s (started in %.1f s)%n",
                     broker.bootstrapServers(), seconds(brokerStart));
             WorkerConfig config = WorkerConfig.from(Map.of(
-                    Setting.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers(),
-                    Setting.FETCH_FILE_ROOTS.key(), root.toString(),
-                    Setting.MODEL_WEIGHTS.key(), weights,
-                    Setting.MODEL_WIDTH_DIVISOR.key(), Integer.toString(widthDivisor),
-                    Setting.BATCH_MAX_SIZE.key(), Integer.toString(batchSize),
-                    Setting.METRICS_PORT.key(), "-1",
-                    Setting.TOPICS_CREATE.key(), "true",
-                    Setting.TOPICS_PARTITIONS.key(), "3",
-                    Setting.GROUP_ID.key(), "featurex-demo"));
-            io.featurex.worker.kafka.WorkerTopics.prepare(config);
+                    Setting.BOOTSTRAP_SERVERS.key(),
+                    broker.bootstrapServers(),
+                    Setting.FETCH_FILE_ROOTS.key(),
+                    root.toString(),
+                    Setting.MODEL_WEIGHTS.key(),
+                    weights,
+                    Setting.MODEL_WIDTH_DIVISOR.key(),
+                    Integer.toString(widthDivisor),
+                    Setting.BATCH_MAX_SIZE.key(),
+                    Integer.toString(batchSize),
+                    Setting.METRICS_PORT.key(),
+                    "-1",
+                    Setting.TOPICS_CREATE.key(),
+                    "true",
+                    Setting.TOPICS_PARTITIONS.key(),
+                    "3",
+                    Setting.GROUP_ID.key(),
+                    "featurex-demo"));
+            WorkerTopics.prepare(config);
 
             long modelStart = System.nanoTime();
             try (FeatureExtractor extractor = ModelLoader.load(config.model())) {
                 out.printf("model: %s (loaded in %.1f s)%n", extractor.info().summary(), seconds(modelStart));
                 if (extractor.info().randomWeights()) {
-                    out.println("       RANDOM WEIGHTS: the vectors show the pipeline works, not what ImageNet weights would see.");
+                    out.println(
+                            "       RANDOM WEIGHTS: the vectors show the pipeline works, not what ImageNet weights would see.");
                 }
                 return runWorker(config, extractor, files);
             }
@@ -115,18 +136,22 @@ final class DemoCommand implements Callable<Integer> {
         Health health = new Health();
         try (Worker worker = new Worker(config, extractor, new WorkerMetrics(new PrometheusRegistry()), health)) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread loop = new Thread(() -> {
-                try {
-                    worker.run();
-                } catch (Throwable t) {
-                    failure.set(t);
-                }
-            }, "featurex-worker");
+            Thread loop = new Thread(
+                    () -> {
+                        try {
+                            worker.run();
+                        } catch (Throwable t) {
+                            failure.set(t);
+                        }
+                    },
+                    "featurex-worker");
             loop.start();
 
             long started = System.nanoTime();
             List<String> ids = produce(config, files);
-            out.printf("sent %d image refs to %s%n%n", ids.size(), config.inputs().names().get(0));
+            out.printf(
+                    "sent %d image refs to %s%n%n",
+                    ids.size(), config.inputs().names().get(0));
             Results results = collect(config, ids.size(), failure);
             double elapsed = seconds(started);
             worker.stop();
@@ -145,7 +170,8 @@ final class DemoCommand implements Callable<Integer> {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         List<String> ids = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Path file : files) {
                 String id = file.getFileName().toString();
                 ImageRef ref = ImageRef.newBuilder()
@@ -172,9 +198,12 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, FeatureVector> features = new LinkedHashMap<>();
         Map<String, DeadLetter> deadLetters = new LinkedHashMap<>();
         long deadline = System.nanoTime() + RESULT_TIMEOUT.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(config.outputTopic(), config.deadLetterTopic()));
-            while (features.size() + deadLetters.size() < expected && System.nanoTime() < deadline && failure.get() == null) {
+            while (features.size() + deadLetters.size() < expected
+                    && System.nanoTime() < deadline
+                    && failure.get() == null) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.topic().equals(config.outputTopic())) {
                         FeatureVector v = FeatureVector.parseFrom(record.value());
@@ -224,8 +253,14 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         int done = results.features.size() + results.deadLetters.size();
-        out.printf(Locale.ROOT, "%n%d features, %d dead letters, %d missing, in %.2f s end to end: %.2f images/s%n",
-                results.features.size(), results.deadLetters.size(), ids.size() - done, elapsed, done / elapsed);
+        out.printf(
+                Locale.ROOT,
+                "%n%d features, %d dead letters, %d missing, in %.2f s end to end: %.2f images/s%n",
+                results.features.size(),
+                results.deadLetters.size(),
+                ids.size() - done,
+                elapsed,
+                done / elapsed);
     }
 
     private static float[] values(FeatureVector v) {

@@ -1,8 +1,8 @@
 package io.featurex.devkit;
 
 import com.google.protobuf.ByteString;
-import io.featurex.v1.ImageRef;
 import io.featurex.embedded.SampleImages;
+import io.featurex.v1.ImageRef;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +36,10 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--inline", description = "Send the image bytes in the record instead of a file: URI.")
     boolean inline;
 
-    @Option(names = "--raw", description = "Send each file's bytes unchanged as one record value (an S3 event JSON, "
-            + "a URI, a JSON reference: for topics with another --input-format than protobuf).")
+    @Option(
+            names = "--raw",
+            description = "Send each file's bytes unchanged as one record value (an S3 event JSON, "
+                    + "a URI, a JSON reference: for topics with another --input-format than protobuf).")
     boolean raw;
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files or folders.")
@@ -47,15 +49,20 @@ final class SendCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Path> files = new ArrayList<>();
         for (Path path : paths) {
-            files.addAll(Files.isDirectory(path) ? SampleImages.inFolder(path.toAbsolutePath()) : List.of(path.toAbsolutePath()));
+            files.addAll(
+                    Files.isDirectory(path)
+                            ? SampleImages.inFolder(path.toAbsolutePath())
+                            : List.of(path.toAbsolutePath()));
         }
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             if (raw) {
                 for (Path file : paths) {
-                    producer.send(new ProducerRecord<>(topic, null, Files.readAllBytes(file))).get();
+                    producer.send(new ProducerRecord<>(topic, null, Files.readAllBytes(file)))
+                            .get();
                 }
                 System.out.println("sent " + paths.size() + " records to " + topic);
                 return 0;
@@ -68,7 +75,11 @@ final class SendCommand implements Callable<Integer> {
                 } else {
                     ref.setUri(file.toUri().toString());
                 }
-                producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), ref.build().toByteArray())).get();
+                producer.send(new ProducerRecord<>(
+                                topic,
+                                id.getBytes(StandardCharsets.UTF_8),
+                                ref.build().toByteArray()))
+                        .get();
             }
         }
         System.out.println("sent " + files.size() + " image refs to " + topic);

@@ -30,6 +30,7 @@ class DemoIT {
                 .contains("RANDOM WEIGHTS")
                 .contains("cosine similarity")
                 .contains("8 features, 0 dead letters, 0 missing");
-        assertThat(out.lines().filter(l -> l.matches("^cat-crop\\.jpg\\s+64\\s.*"))).hasSize(1);
+        assertThat(out.lines().filter(l -> l.matches("^cat-crop\\.jpg\\s+64\\s.*")))
+                .hasSize(1);
     }
 }

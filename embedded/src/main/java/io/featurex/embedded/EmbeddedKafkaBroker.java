@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,6 +36,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String HOST = LoopbackPorts.HOST;
     /** Free ports are picked, released, then bound by the broker: another process may win the race. */
     private static final int START_ATTEMPTS = 3;
+
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final String LOG_DIR_NAME = "kraft-logs";
 
@@ -151,8 +151,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             log.info("Embedded Kafka broker on {} started in {} ms", bootstrap, elapsedMillis(started));
             return new EmbeddedKafkaBroker(server, bootstrap, dataDir, ownsDataDir);
         }
-        throw new IOException("Embedded Kafka broker could not bind free ports in "
-                + START_ATTEMPTS + " attempts", lastClash);
+        throw new IOException(
+                "Embedded Kafka broker could not bind free ports in " + START_ATTEMPTS + " attempts", lastClash);
     }
 
     /**
@@ -200,7 +200,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 try {
                     if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000))
-                            .nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
+                            .nodes()
+                            .get(10, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
@@ -210,11 +212,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException("Interrupted waiting for embedded Kafka broker");
+            InterruptedIOException interrupted =
+                    new InterruptedIOException("Interrupted waiting for embedded Kafka broker");
             interrupted.initCause(e);
             throw interrupted;
         }
-        throw new IOException("Embedded Kafka broker on " + bootstrap + " did not answer within " + READY_TIMEOUT, last);
+        throw new IOException(
+                "Embedded Kafka broker on " + bootstrap + " did not answer within " + READY_TIMEOUT, last);
     }
 
     private static void stopQuietly(KafkaRaftServer server) {

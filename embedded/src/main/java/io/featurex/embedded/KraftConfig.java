@@ -67,15 +67,16 @@ final class KraftConfig {
         try (OutputStream out = Files.newOutputStream(propertiesFile)) {
             props.store(out, "featurex embedded Kafka broker");
         }
-        String[] args = {
-            "format", "-t", Uuid.randomUuid().toString(), "-c", propertiesFile.toString(), "--standalone"
-        };
+        String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", propertiesFile.toString(), "--standalone"};
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int rc;
         try (PrintStream printStream = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             rc = StorageTool.execute(args, printStream);
         } catch (RuntimeException e) {
-            throw new IOException("Formatting Kafka storage failed: " + captured.toString(StandardCharsets.UTF_8).strip(), e);
+            throw new IOException(
+                    "Formatting Kafka storage failed: "
+                            + captured.toString(StandardCharsets.UTF_8).strip(),
+                    e);
         }
         String output = captured.toString(StandardCharsets.UTF_8).strip();
         if (rc != 0) {

@@ -42,7 +42,11 @@ public final class SampleImages {
     public static List<Path> inFolder(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(Files::isRegularFile)
-                    .filter(p -> EXTENSIONS.stream().anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+                    .filter(p -> EXTENSIONS.stream()
+                            .anyMatch(e -> p.getFileName()
+                                    .toString()
+                                    .toLowerCase(Locale.ROOT)
+                                    .endsWith(e)))
                     .sorted()
                     .toList();
         }
@@ -53,7 +57,8 @@ public final class SampleImages {
             if (in == null) {
                 throw new IOException("index.txt of the built-in samples is missing from the classpath");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
                     .map(String::trim)
                     .filter(line -> !line.isEmpty() && !line.startsWith("#"))
                     .toList();

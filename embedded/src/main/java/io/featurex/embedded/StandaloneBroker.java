@@ -24,10 +24,13 @@ public final class StandaloneBroker {
     public static void runUntilStopped(Path dir, int port, int controllerPort) throws Exception {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startPersistent(dir, port, controllerPort);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }, "featurex-broker-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            broker.close();
+                            stopped.countDown();
+                        },
+                        "featurex-broker-shutdown"));
         System.out.println("READY " + broker.bootstrapServers());
         System.out.flush();
         stopped.await();

@@ -13,11 +13,9 @@ import java.util.List;
  */
 final class EventsFile {
 
-    private EventsFile() {
-    }
+    private EventsFile() {}
 
-    record Event(long epochMs, String label) {
-    }
+    record Event(long epochMs, String label) {}
 
     static List<Event> read(Path file) throws IOException {
         List<Event> events = new ArrayList<>();

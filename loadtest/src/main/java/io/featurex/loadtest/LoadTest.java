@@ -1,18 +1,5 @@
 package io.featurex.loadtest;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import io.featurex.topics.TopicSetup;
-import java.time.Duration;
-import java.util.Optional;
-import org.apache.kafka.clients.admin.NewTopic;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Properties;
-
 import io.featurex.loadtest.load.RunClock;
 import io.featurex.loadtest.load.Sender;
 import io.featurex.loadtest.report.Report;
@@ -21,8 +8,21 @@ import io.featurex.loadtest.verify.Ledger;
 import io.featurex.loadtest.verify.OutputGaps;
 import io.featurex.loadtest.verify.Timeline;
 import io.featurex.loadtest.verify.Verifier;
+import io.featurex.topics.TopicSetup;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -53,8 +53,12 @@ public final class LoadTest {
         try (Admin admin = Admin.create(common)) {
             List<String> names = List.of(config.inputTopic(), config.outputTopic(), config.deadLetterTopic());
             if (config.createTopics()) {
-                TopicSetup.ensureTopics(admin, names.stream()
-                        .map(name -> new NewTopic(name, Optional.of(config.partitions()), Optional.empty())).toList(), TOPIC_TIMEOUT);
+                TopicSetup.ensureTopics(
+                        admin,
+                        names.stream()
+                                .map(name -> new NewTopic(name, Optional.of(config.partitions()), Optional.empty()))
+                                .toList(),
+                        TOPIC_TIMEOUT);
             } else {
                 try {
                     TopicSetup.awaitCreated(admin, names, TOPIC_TIMEOUT);
@@ -75,8 +79,8 @@ public final class LoadTest {
         producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "featurex-loadtest-sender");
         producerProps.putAll(config.kafka());
 
-        Verifier verifier = new Verifier(config.bootstrapServers(), config.outputTopic(), config.deadLetterTopic(),
-                config.kafka());
+        Verifier verifier =
+                new Verifier(config.bootstrapServers(), config.outputTopic(), config.deadLetterTopic(), config.kafka());
         RunClock clock;
         Timeline timeline;
         Ledger ledger;
@@ -84,7 +88,7 @@ public final class LoadTest {
         long sendEndNanos;
         long endNanos;
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
             verifier.seekToEnd();
             // Connect the producer before the clock starts, so the first sends are not late.
             producer.partitionsFor(config.inputTopic());
@@ -92,9 +96,17 @@ public final class LoadTest {
             timeline = new Timeline(clock.startEpochMillis(), 1000);
             ledger = new Ledger(idPrefix, latency, timeline);
             verifier.startReading(ledger);
-            sender = new Sender(producer, config.inputTopic(), config.schedule(), config.count(),
-                    config.duration() == null ? -1 : config.duration().toNanos(), config.images(), idPrefix, ledger,
-                    timeline, clock);
+            sender = new Sender(
+                    producer,
+                    config.inputTopic(),
+                    config.schedule(),
+                    config.count(),
+                    config.duration() == null ? -1 : config.duration().toNanos(),
+                    config.images(),
+                    idPrefix,
+                    ledger,
+                    timeline,
+                    clock);
             Progress progress = new Progress(progressOut, clock, sender, ledger, latency, config);
             Thread sending = new Thread(sender::run, "loadtest-sender");
             sending.setDaemon(true);
@@ -114,7 +126,8 @@ public final class LoadTest {
     }
 
     /** Waits until every sent id arrived (then the grace period) or the drain timeout. */
-    private long drain(Ledger ledger, Verifier verifier, Progress progress, long sendEndNanos) throws InterruptedException {
+    private long drain(Ledger ledger, Verifier verifier, Progress progress, long sendEndNanos)
+            throws InterruptedException {
         long drainDeadline = sendEndNanos + config.drainTimeout().toNanos();
         long graceEnd = Long.MAX_VALUE;
         long completeAt = 0;
@@ -133,28 +146,54 @@ public final class LoadTest {
         }
     }
 
-    private Report build(RunClock clock, Timeline timeline, LatencyRecorder latency, Ledger ledger, Sender sender,
-                         Verifier verifier, long sendEndNanos, long endNanos) throws IOException {
+    private Report build(
+            RunClock clock,
+            Timeline timeline,
+            LatencyRecorder latency,
+            Ledger ledger,
+            Sender sender,
+            Verifier verifier,
+            long sendEndNanos,
+            long endNanos)
+            throws IOException {
         Ledger.Totals totals = ledger.totals(MAX_IDS_LISTED);
         OutputGaps gaps = new OutputGaps(timeline.completionTimes());
         long[] completions = timeline.completionTimes();
         double sendSeconds = (sendEndNanos - clock.startNanos()) / 1e9;
         double runSeconds = (endNanos - clock.startNanos()) / 1e9;
-        double lastCompletionSeconds = completions.length == 0 ? 0
-                : (completions[completions.length - 1] - clock.startEpochMillis()) / 1000.0;
-        OutputGaps.Gap longest = completions.length < 2 ? new OutputGaps.Gap(0, 0, 0)
+        double lastCompletionSeconds =
+                completions.length == 0 ? 0 : (completions[completions.length - 1] - clock.startEpochMillis()) / 1000.0;
+        OutputGaps.Gap longest = completions.length < 2
+                ? new OutputGaps.Gap(0, 0, 0)
                 : gaps.longestGap(completions[0], completions[completions.length - 1]);
-        boolean pass = totals.lost() == 0 && totals.duplicated() == 0 && totals.unexpected() == 0
-                && sender.failed() == 0 && totals.sent() > 0;
-        Report.Summary summary = new Report.Summary(pass ? "PASS" : "FAIL", sender.sent(), sender.failed(),
-                totals.completed(), totals.features(), totals.deadLetters(), totals.lost(), totals.duplicated(),
-                totals.duplicateRecords(), totals.unexpected(), totals.foreign(), verifier.malformed(),
-                round(sendSeconds, 3), round(runSeconds, 3),
+        boolean pass = totals.lost() == 0
+                && totals.duplicated() == 0
+                && totals.unexpected() == 0
+                && sender.failed() == 0
+                && totals.sent() > 0;
+        Report.Summary summary = new Report.Summary(
+                pass ? "PASS" : "FAIL",
+                sender.sent(),
+                sender.failed(),
+                totals.completed(),
+                totals.features(),
+                totals.deadLetters(),
+                totals.lost(),
+                totals.duplicated(),
+                totals.duplicateRecords(),
+                totals.unexpected(),
+                totals.foreign(),
+                verifier.malformed(),
+                round(sendSeconds, 3),
+                round(runSeconds, 3),
                 config.schedule().isOpenLoop() ? config.schedule().perSecond() : 0,
                 round(sendSeconds > 0 ? sender.sent() / sendSeconds : 0, 2),
                 round(lastCompletionSeconds > 0 ? totals.completed() / lastCompletionSeconds : 0, 2),
                 round(finite(gaps.steadyThroughput()), 2),
-                sender.p99BehindMs(), sender.maxBehindMs(), gaps.medianGapMs(), longest.lengthMs(),
+                sender.p99BehindMs(),
+                sender.maxBehindMs(),
+                gaps.medianGapMs(),
+                longest.lengthMs(),
                 latency.clampedNegative());
 
         List<Report.Event> events = new ArrayList<>();
@@ -172,20 +211,42 @@ public final class LoadTest {
             events.add(event(e.label(), e.epochMs(), e.epochMs() + window, gaps, timeline, clock));
         }
 
-        Report.Setup setup = new Report.Setup(config.bootstrapServers(), config.inputTopic(), config.outputTopic(),
-                config.deadLetterTopic(), config.schedule().isOpenLoop() ? "fixed-rate" : "as-fast-as-possible",
-                config.schedule().perSecond(), config.count(),
+        Report.Setup setup = new Report.Setup(
+                config.bootstrapServers(),
+                config.inputTopic(),
+                config.outputTopic(),
+                config.deadLetterTopic(),
+                config.schedule().isOpenLoop() ? "fixed-rate" : "as-fast-as-possible",
+                config.schedule().perSecond(),
+                config.count(),
                 config.duration() == null ? 0 : config.duration().toMillis() / 1000.0,
-                config.imagesDescription(), config.images().size(), config.inline(), config.badEvery());
-        return new Report(TOOL, version(), config.runId(), Instant.ofEpochMilli(clock.startEpochMillis()).toString(),
-                clock.startEpochMillis(), config.command(), setup, config.notes(), definitions(), summary,
-                new Report.Latency(latency.outputStats(), latency.seenStats()), latency.curve(),
-                totals.deadLettersByCode(), totals.byWorker(), totals.lostIds(), totals.duplicatedIds(),
-                timeline.buckets(), events);
+                config.imagesDescription(),
+                config.images().size(),
+                config.inline(),
+                config.badEvery());
+        return new Report(
+                TOOL,
+                version(),
+                config.runId(),
+                Instant.ofEpochMilli(clock.startEpochMillis()).toString(),
+                clock.startEpochMillis(),
+                config.command(),
+                setup,
+                config.notes(),
+                definitions(),
+                summary,
+                new Report.Latency(latency.outputStats(), latency.seenStats()),
+                latency.curve(),
+                totals.deadLettersByCode(),
+                totals.byWorker(),
+                totals.lostIds(),
+                totals.duplicatedIds(),
+                timeline.buckets(),
+                events);
     }
 
-    private static Report.Event event(String label, long from, long to, OutputGaps all, Timeline timeline,
-                                      RunClock clock) {
+    private static Report.Event event(
+            String label, long from, long to, OutputGaps all, Timeline timeline, RunClock clock) {
         OutputGaps.Gap gap = all.longestGap(from, to);
         OutputGaps.Gap partitionGap = new OutputGaps.Gap(from, from, 0);
         int partition = -1;
@@ -206,9 +267,19 @@ public final class LoadTest {
                 maxLatency = Math.max(maxLatency, b.maxLatencyMs());
             }
         }
-        return new Report.Event(label, from, seconds(from, clock), to - from, gap.lengthMs(),
-                seconds(gap.fromEpochMs(), clock), seconds(gap.toEpochMs(), clock), partitionGap.lengthMs(), partition,
-                seconds(partitionGap.fromEpochMs(), clock), seconds(partitionGap.toEpochMs(), clock), maxLatency);
+        return new Report.Event(
+                label,
+                from,
+                seconds(from, clock),
+                to - from,
+                gap.lengthMs(),
+                seconds(gap.fromEpochMs(), clock),
+                seconds(gap.toEpochMs(), clock),
+                partitionGap.lengthMs(),
+                partition,
+                seconds(partitionGap.fromEpochMs(), clock),
+                seconds(partitionGap.toEpochMs(), clock),
+                maxLatency);
     }
 
     private Report.Definitions definitions() {
@@ -217,14 +288,17 @@ public final class LoadTest {
                 "Latency: the output record's Kafka timestamp (CreateTime, stamped by the worker's producer when it "
                         + "sends the feature or dead letter inside its transaction, just before the commit) minus the "
                         + "input record's timestamp, which the load test sets to the send's "
-                        + (open ? "scheduled time (corrected for coordinated omission: a late send still counts from "
-                        + "when it was due)." : "actual send time (as fast as possible: there is no schedule)."),
+                        + (open
+                                ? "scheduled time (corrected for coordinated omission: a late send still counts from "
+                                        + "when it was due)."
+                                : "actual send time (as fast as possible: there is no schedule)."),
                 "Seen: when this tool's read_committed consumer received the output (after the commit) minus the same "
                         + "start time; it includes the commit and the consumer's fetch. One host's clock for both ends.",
-                open ? "Open loop at " + config.schedule().perSecond() + " refs/s: send i is due at start + i/rate "
-                        + "whatever the system does; the schedule never waits for it."
+                open
+                        ? "Open loop at " + config.schedule().perSecond() + " refs/s: send i is due at start + i/rate "
+                                + "whatever the system does; the schedule never waits for it."
                         : "As fast as possible: each send follows the previous one (the producer's own buffering "
-                        + "and back-pressure set the pace).",
+                                + "and back-pressure set the pace).",
                 "Per-second throughput counts each id's first output by its output timestamp. Steady throughput: "
                         + "completions between the 10th and 90th percentile completion, divided by the time "
                         + "between them (leaves out the start-up ramp and the drain).",
@@ -254,11 +328,14 @@ public final class LoadTest {
 
     /** A run id: time of day and a random suffix, so ids never collide with another run's. */
     static String newRunId() {
-        return String.format(Locale.ROOT, "lt-%1$tY%1$tm%1$td-%1$tH%1$tM%1$tS-%2$04x",
-                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC), new java.util.Random().nextInt(0x10000));
+        return String.format(
+                Locale.ROOT,
+                "lt-%1$tY%1$tm%1$td-%1$tH%1$tM%1$tS-%2$04x",
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC),
+                new java.util.Random().nextInt(0x10000));
     }
 
-    static boolean exists(java.nio.file.Path p) {
+    static boolean exists(Path p) {
         return p != null && Files.exists(p);
     }
 }

@@ -1,12 +1,11 @@
 package io.featurex.loadtest;
 
+import io.featurex.loadtest.load.ImageSource;
+import io.featurex.loadtest.load.RateSchedule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import io.featurex.loadtest.load.ImageSource;
-import io.featurex.loadtest.load.RateSchedule;
 
 /**
  * One load test run, fully described.
@@ -42,5 +41,4 @@ public record LoadTestConfig(
         String runId,
         List<String> notes,
         String command,
-        Map<String, String> kafka) {
-}
+        Map<String, String> kafka) {}

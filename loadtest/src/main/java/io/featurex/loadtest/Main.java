@@ -1,5 +1,11 @@
 package io.featurex.loadtest;
 
+import io.featurex.loadtest.load.ImageSource;
+import io.featurex.loadtest.load.RateSchedule;
+import io.featurex.loadtest.report.HtmlReport;
+import io.featurex.loadtest.report.Report;
+import io.featurex.loadtest.report.ReportJson;
+import io.featurex.loadtest.report.ScalingSummary;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,20 +16,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
-import io.featurex.loadtest.load.ImageSource;
-import io.featurex.loadtest.load.RateSchedule;
-import io.featurex.loadtest.report.HtmlReport;
-import io.featurex.loadtest.report.Report;
-import io.featurex.loadtest.report.ReportJson;
-import io.featurex.loadtest.report.ScalingSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code featurex-loadtest}: run a load test, re-render a report, summarise a scaling run. */
-@Command(name = "featurex-loadtest", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "featurex-loadtest",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Load generator and end-to-end verifier for featurex workers.",
         subcommands = {Main.Run.class, Main.Render.class, Main.Scaling.class})
 public final class Main implements Runnable {
@@ -64,12 +66,17 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Sends ImageRefs to the input topic at a fixed rate (open loop) or as fast as possible, "
-                    + "reads the output and dead-letter topics with read_committed, matches every id, and writes "
-                    + "report.json and report.html.",
-                    "Exit status: 0 PASS (every id exactly once), 1 FAIL (lost, duplicated or unexpected ids, failed sends), "
-                            + "2 usage error, 3 could not run."})
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {
+                "Sends ImageRefs to the input topic at a fixed rate (open loop) or as fast as possible, "
+                        + "reads the output and dead-letter topics with read_committed, matches every id, and writes "
+                        + "report.json and report.html.",
+                "Exit status: 0 PASS (every id exactly once), 1 FAIL (lost, duplicated or unexpected ids, failed sends), "
+                        + "2 usage error, 3 could not run."
+            })
     static final class Run implements Callable<Integer> {
 
         @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]")
@@ -78,13 +85,22 @@ public final class Main implements Runnable {
         @Option(names = "--input-topic", defaultValue = "featurex.images", description = "Default: ${DEFAULT-VALUE}.")
         String inputTopic;
 
-        @Option(names = "--output-topic", defaultValue = "featurex.features", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--output-topic",
+                defaultValue = "featurex.features",
+                description = "Default: ${DEFAULT-VALUE}.")
         String outputTopic;
 
-        @Option(names = "--dead-letter-topic", defaultValue = "featurex.dead-letters", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--dead-letter-topic",
+                defaultValue = "featurex.dead-letters",
+                description = "Default: ${DEFAULT-VALUE}.")
         String deadLetterTopic;
 
-        @Option(names = "--rate", required = true, paramLabel = "PER_SECOND|max",
+        @Option(
+                names = "--rate",
+                required = true,
+                paramLabel = "PER_SECOND|max",
                 description = "Refs per second, sent open loop on a fixed schedule; 'max': as fast as possible.")
         String rate;
 
@@ -103,50 +119,82 @@ public final class Main implements Runnable {
         Images images;
 
         static final class Images {
-            @Option(names = "--images", paramLabel = "DIR", description = "Send the image files of this folder, round robin.")
+            @Option(
+                    names = "--images",
+                    paramLabel = "DIR",
+                    description = "Send the image files of this folder, round robin.")
             Path folder;
 
             @Option(names = "--generate", paramLabel = "N", description = "Generate N distinct JPEGs and send those.")
             Integer generate;
         }
 
-        @Option(names = "--generated-dir", paramLabel = "DIR", defaultValue = "loadtest-images",
+        @Option(
+                names = "--generated-dir",
+                paramLabel = "DIR",
+                defaultValue = "loadtest-images",
                 description = "Where --generate writes (reused when already there). Default: ${DEFAULT-VALUE}.")
         Path generatedDir;
 
-        @Option(names = "--image-size", paramLabel = "PX", defaultValue = "224", description = "Side of generated images. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--image-size",
+                paramLabel = "PX",
+                defaultValue = "224",
+                description = "Side of generated images. Default: ${DEFAULT-VALUE}.")
         int imageSize;
 
         @Option(names = "--inline", description = "Send image bytes inline instead of file: URIs.")
         boolean inline;
 
-        @Option(names = "--bad-every", paramLabel = "K", defaultValue = "0",
+        @Option(
+                names = "--bad-every",
+                paramLabel = "K",
+                defaultValue = "0",
                 description = "Every K-th ref names a missing file (a FILE_NOT_FOUND dead letter); 0: none.")
         int badEvery;
 
-        @Option(names = "--create-topics", description = "Create missing topics (else wait for the workers to create them).")
+        @Option(
+                names = "--create-topics",
+                description = "Create missing topics (else wait for the workers to create them).")
         boolean createTopics;
 
-        @Option(names = "--partitions", defaultValue = "6", description = "Partitions of created topics. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--partitions",
+                defaultValue = "6",
+                description = "Partitions of created topics. Default: ${DEFAULT-VALUE}.")
         int partitions;
 
-        @Option(names = "--drain-timeout", defaultValue = "120s",
+        @Option(
+                names = "--drain-timeout",
+                defaultValue = "120s",
                 description = "After the last send, how long to wait for missing outputs. Default: ${DEFAULT-VALUE}.")
         Duration drainTimeout;
 
-        @Option(names = "--grace", defaultValue = "3s",
-                description = "After the last id arrived, how long to keep reading for duplicates. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--grace",
+                defaultValue = "3s",
+                description =
+                        "After the last id arrived, how long to keep reading for duplicates. Default: ${DEFAULT-VALUE}.")
         Duration grace;
 
-        @Option(names = "--events-file", paramLabel = "FILE",
-                description = "Lines '<epoch-ms> <label>' (worker joins/leaves) written during the run; pauses are measured after each.")
+        @Option(
+                names = "--events-file",
+                paramLabel = "FILE",
+                description =
+                        "Lines '<epoch-ms> <label>' (worker joins/leaves) written during the run; pauses are measured after each.")
         Path eventsFile;
 
-        @Option(names = "--pause-window", defaultValue = "30s",
-                description = "How long after an event to look for the longest pause in output. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--pause-window",
+                defaultValue = "30s",
+                description =
+                        "How long after an event to look for the longest pause in output. Default: ${DEFAULT-VALUE}.")
         Duration pauseWindow;
 
-        @Option(names = "--progress", defaultValue = "1s", description = "Progress line interval; 0 for none. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--progress",
+                defaultValue = "1s",
+                description = "Progress line interval; 0 for none. Default: ${DEFAULT-VALUE}.")
         Duration progress;
 
         @Option(names = "--out", paramLabel = "DIR", description = "Report folder. Default: loadtest-report-<run id>.")
@@ -155,10 +203,16 @@ public final class Main implements Runnable {
         @Option(names = "--run-id", description = "Prefix of every id sent. Default: lt-<UTC time>-<random>.")
         String runId;
 
-        @Option(names = "--note", paramLabel = "TEXT", description = "A note shown at the top of the report (repeatable).")
+        @Option(
+                names = "--note",
+                paramLabel = "TEXT",
+                description = "A note shown at the top of the report (repeatable).")
         List<String> notes = new ArrayList<>();
 
-        @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "Kafka client property for the producer, consumer and admin (repeatable).")
+        @Option(
+                names = "--kafka",
+                paramLabel = "KEY=VALUE",
+                description = "Kafka client property for the producer, consumer and admin (repeatable).")
         Map<String, String> kafka = new LinkedHashMap<>();
 
         @Override
@@ -179,7 +233,8 @@ public final class Main implements Runnable {
                 return 2;
             }
             if (bounds.duration != null && bounds.count == null && !schedule.isOpenLoop()) {
-                System.out.println("note: --rate max with --duration sends for that long; the count is whatever the producer takes");
+                System.out.println(
+                        "note: --rate max with --duration sends for that long; the count is whatever the producer takes");
             }
             ImageSource source;
             String description;
@@ -188,36 +243,76 @@ public final class Main implements Runnable {
                 description = images.folder.toAbsolutePath().toString();
             } else {
                 source = ImageSource.generated(generatedDir, images.generate, imageSize, inline, badEvery);
-                description = images.generate + " generated " + imageSize + "x" + imageSize + " JPEGs in "
-                        + source.folder();
+                description =
+                        images.generate + " generated " + imageSize + "x" + imageSize + " JPEGs in " + source.folder();
             }
             String id = runId != null ? runId : LoadTest.newRunId();
             Path dir = out != null ? out : Path.of("loadtest-report-" + id);
-            LoadTestConfig config = new LoadTestConfig(bootstrapServers, inputTopic, outputTopic, deadLetterTopic,
-                    schedule, bounds.count == null ? -1 : bounds.count, bounds.duration, source, description, inline,
-                    badEvery, createTopics, partitions, drainTimeout, grace, eventsFile, pauseWindow, progress, id,
-                    List.copyOf(notes), commandText(), Map.copyOf(kafka));
+            LoadTestConfig config = new LoadTestConfig(
+                    bootstrapServers,
+                    inputTopic,
+                    outputTopic,
+                    deadLetterTopic,
+                    schedule,
+                    bounds.count == null ? -1 : bounds.count,
+                    bounds.duration,
+                    source,
+                    description,
+                    inline,
+                    badEvery,
+                    createTopics,
+                    partitions,
+                    drainTimeout,
+                    grace,
+                    eventsFile,
+                    pauseWindow,
+                    progress,
+                    id,
+                    List.copyOf(notes),
+                    commandText(),
+                    Map.copyOf(kafka));
             PrintStream err = System.err;
-            err.printf(Locale.ROOT, "featurex-loadtest %s: %s to %s, %s; images %s%s%n", id, schedule, inputTopic,
+            err.printf(
+                    Locale.ROOT,
+                    "featurex-loadtest %s: %s to %s, %s; images %s%s%n",
+                    id,
+                    schedule,
+                    inputTopic,
                     bounds.count != null ? bounds.count + " refs" : "for " + bounds.duration.toSeconds() + " s",
-                    description, images.folder == null && !inline ? " (workers need --fetch-file-roots " + source.folder() + ")" : "");
+                    description,
+                    images.folder == null && !inline
+                            ? " (workers need --fetch-file-roots " + source.folder() + ")"
+                            : "");
             Report report = new LoadTest(config, err).run();
             Files.createDirectories(dir);
             ReportJson.write(report, dir.resolve("report.json"));
             HtmlReport.write(report, dir.resolve("report.html"));
             Report.Summary s = report.summary();
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "%s: sent %d, completed %d (%d features, %d dead letters), lost %d, duplicated %d; steady %.1f/s; "
                             + "latency p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, max %d ms%nreport: %s%n",
-                    s.verdict(), s.sent(), s.completed(), s.features(), s.deadLetters(), s.lost(), s.duplicated(),
-                    s.throughputSteady(), report.latencyMs().output().p50(), report.latencyMs().output().p90(),
-                    report.latencyMs().output().p99(), report.latencyMs().output().p999(),
-                    report.latencyMs().output().max(), dir.resolve("report.html").toAbsolutePath());
+                    s.verdict(),
+                    s.sent(),
+                    s.completed(),
+                    s.features(),
+                    s.deadLetters(),
+                    s.lost(),
+                    s.duplicated(),
+                    s.throughputSteady(),
+                    report.latencyMs().output().p50(),
+                    report.latencyMs().output().p90(),
+                    report.latencyMs().output().p99(),
+                    report.latencyMs().output().p999(),
+                    report.latencyMs().output().max(),
+                    dir.resolve("report.html").toAbsolutePath());
             return "PASS".equals(s.verdict()) ? 0 : 1;
         }
     }
 
-    @Command(name = "render", mixinStandardHelpOptions = true,
+    @Command(
+            name = "render",
+            mixinStandardHelpOptions = true,
             description = "Writes the HTML page of a report.json again (after an upgrade of the tool, say).")
     static final class Render implements Callable<Integer> {
         @Option(names = "--json", required = true, paramLabel = "FILE")
@@ -235,15 +330,23 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "scaling-summary", mixinStandardHelpOptions = true,
+    @Command(
+            name = "scaling-summary",
+            mixinStandardHelpOptions = true,
             description = "Summarises one report per worker count (and runs with join/leave events) into "
                     + "scaling.md, scaling.json and scaling.html.")
     static final class Scaling implements Callable<Integer> {
-        @Option(names = "--run", required = true, paramLabel = "WORKERS=REPORT_JSON",
+        @Option(
+                names = "--run",
+                required = true,
+                paramLabel = "WORKERS=REPORT_JSON",
                 description = "The report of the run with this many workers (repeatable).")
         Map<Integer, Path> runs = new LinkedHashMap<>();
 
-        @Option(names = "--events-run", paramLabel = "REPORT_JSON", description = "A run with join/leave events (repeatable).")
+        @Option(
+                names = "--events-run",
+                paramLabel = "REPORT_JSON",
+                description = "A run with join/leave events (repeatable).")
         List<Path> eventRuns = new ArrayList<>();
 
         @Option(names = "--note", paramLabel = "TEXT")

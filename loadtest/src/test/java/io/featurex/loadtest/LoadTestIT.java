@@ -2,6 +2,15 @@ package io.featurex.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.featurex.embedded.EmbeddedKafkaBroker;
+import io.featurex.loadtest.report.Report;
+import io.featurex.loadtest.report.ReportJson;
+import io.featurex.topics.TopicSetup;
+import io.featurex.v1.DeadLetter;
+import io.featurex.v1.ErrorCode;
+import io.featurex.v1.FeatureVector;
+import io.featurex.v1.ImageRef;
+import io.featurex.v1.SourceCoordinates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
-
-import io.featurex.loadtest.report.Report;
-import io.featurex.loadtest.report.ReportJson;
-import io.featurex.v1.DeadLetter;
-import io.featurex.v1.ErrorCode;
-import io.featurex.v1.FeatureVector;
-import io.featurex.v1.ImageRef;
-import io.featurex.v1.SourceCoordinates;
-import io.featurex.embedded.EmbeddedKafkaBroker;
-import io.featurex.topics.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -63,17 +62,21 @@ class LoadTestIT {
     }
 
     /** What the fake worker does with ref {@code index}. */
-    enum Fate { FEATURE, DEAD_LETTER, NOTHING, TWICE, ABORTED_THEN_FEATURE }
+    enum Fate {
+        FEATURE,
+        DEAD_LETTER,
+        NOTHING,
+        TWICE,
+        ABORTED_THEN_FEATURE
+    }
 
     @Test
     void matchesEveryIdAndComputesLatencyExactly(@TempDir Path tmp) throws Exception {
         Topics t = topics();
         int n = 40;
         // Every 10th ref names a missing file (the load test's --bad-every): the worker dead-letters it.
-        IntFunction<Fate> fate = i -> i == 7 ? Fate.NOTHING
-                : i == 12 ? Fate.TWICE
-                : i == 20 ? Fate.ABORTED_THEN_FEATURE
-                : Fate.FEATURE;
+        IntFunction<Fate> fate =
+                i -> i == 7 ? Fate.NOTHING : i == 12 ? Fate.TWICE : i == 20 ? Fate.ABORTED_THEN_FEATURE : Fate.FEATURE;
         // Output record timestamp = input record timestamp + 10 (i + 1) ms: latency of ref i.
         IntFunction<Long> delayMs = i -> 10L * (i + 1);
 
@@ -82,11 +85,37 @@ class LoadTestIT {
         Path out = tmp.resolve("report");
         int exit;
         try {
-            exit = Main.commandLine().execute("run", "--bootstrap-servers", broker.bootstrapServers(),
-                    "--input-topic", t.input, "--output-topic", t.output, "--dead-letter-topic", t.deadLetters,
-                    "--rate", "200", "--count", Integer.toString(n), "--generate", "3", "--generated-dir",
-                    tmp.resolve("images").toString(), "--image-size", "32", "--bad-every", "10",
-                    "--drain-timeout", "6s", "--grace", "1s", "--run-id", "it1", "--out", out.toString());
+            exit = Main.commandLine()
+                    .execute(
+                            "run",
+                            "--bootstrap-servers",
+                            broker.bootstrapServers(),
+                            "--input-topic",
+                            t.input,
+                            "--output-topic",
+                            t.output,
+                            "--dead-letter-topic",
+                            t.deadLetters,
+                            "--rate",
+                            "200",
+                            "--count",
+                            Integer.toString(n),
+                            "--generate",
+                            "3",
+                            "--generated-dir",
+                            tmp.resolve("images").toString(),
+                            "--image-size",
+                            "32",
+                            "--bad-every",
+                            "10",
+                            "--drain-timeout",
+                            "6s",
+                            "--grace",
+                            "1s",
+                            "--run-id",
+                            "it1",
+                            "--out",
+                            out.toString());
         } finally {
             worker.stop();
         }
@@ -113,8 +142,11 @@ class LoadTestIT {
         assertThat(report.duplicatedIds()).doesNotContainKey("it1-0000020");
 
         // Latency: exactly the delays the worker chose, for every id seen once or more (first copy).
-        long[] expected = java.util.stream.IntStream.range(0, n).filter(i -> i != 7)
-                .mapToLong(delayMs::apply).sorted().toArray();
+        long[] expected = java.util.stream.IntStream.range(0, n)
+                .filter(i -> i != 7)
+                .mapToLong(delayMs::apply)
+                .sorted()
+                .toArray();
         assertThat(expected).hasSize(39);
         var latency = report.latencyMs().output();
         assertThat(latency.count()).isEqualTo(39);
@@ -124,15 +156,22 @@ class LoadTestIT {
         assertThat(latency.p99()).isEqualTo(nearestRank(expected, 99)).isEqualTo(400);
         assertThat(latency.p999()).isEqualTo(400);
         assertThat(latency.max()).isEqualTo(400);
-        assertThat(latency.mean()).isEqualTo(Math.round(Arrays.stream(expected).average().orElseThrow() * 10) / 10.0);
+        assertThat(latency.mean())
+                .isEqualTo(Math.round(Arrays.stream(expected).average().orElseThrow() * 10) / 10.0);
         // Seen by the verifier: after the commit, so no earlier than the schedule; one per id.
         assertThat(report.latencyMs().seen().count()).isEqualTo(39);
         assertThat(s.negativeLatencies()).isZero();
 
         assertThat(report.setup().mode()).isEqualTo("fixed-rate");
         assertThat(report.timeline()).isNotEmpty();
-        assertThat(report.timeline().stream().mapToDouble(b -> b.sentPerSecond()).sum()).isEqualTo(40.0);
-        assertThat(report.timeline().stream().mapToDouble(b -> b.completedPerSecond()).sum()).isEqualTo(39.0);
+        assertThat(report.timeline().stream()
+                        .mapToDouble(b -> b.sentPerSecond())
+                        .sum())
+                .isEqualTo(40.0);
+        assertThat(report.timeline().stream()
+                        .mapToDouble(b -> b.completedPerSecond())
+                        .sum())
+                .isEqualTo(39.0);
         assertThat(report.timeline().get(report.timeline().size() - 1).lag()).isEqualTo(1);
         assertThat(Files.readString(out.resolve("report.html"))).contains("<svg", "it1-0000007");
     }
@@ -147,11 +186,36 @@ class LoadTestIT {
         int exit;
         try {
             Files.writeString(events, "# the test's own event\n" + System.currentTimeMillis() + " worker fake joins\n");
-            exit = Main.commandLine().execute("run", "--bootstrap-servers", broker.bootstrapServers(),
-                    "--input-topic", t.input, "--output-topic", t.output, "--dead-letter-topic", t.deadLetters,
-                    "--rate", "max", "--count", "300", "--generate", "2", "--generated-dir",
-                    tmp.resolve("images").toString(), "--image-size", "32", "--inline", "--grace", "1s",
-                    "--events-file", events.toString(), "--out", out.toString(), "--note", "fake worker");
+            exit = Main.commandLine()
+                    .execute(
+                            "run",
+                            "--bootstrap-servers",
+                            broker.bootstrapServers(),
+                            "--input-topic",
+                            t.input,
+                            "--output-topic",
+                            t.output,
+                            "--dead-letter-topic",
+                            t.deadLetters,
+                            "--rate",
+                            "max",
+                            "--count",
+                            "300",
+                            "--generate",
+                            "2",
+                            "--generated-dir",
+                            tmp.resolve("images").toString(),
+                            "--image-size",
+                            "32",
+                            "--inline",
+                            "--grace",
+                            "1s",
+                            "--events-file",
+                            events.toString(),
+                            "--out",
+                            out.toString(),
+                            "--note",
+                            "fake worker");
         } finally {
             worker.stop();
         }
@@ -164,7 +228,9 @@ class LoadTestIT {
         assertThat(report.summary().duplicated()).isZero();
         assertThat(report.setup().mode()).isEqualTo("as-fast-as-possible");
         assertThat(report.latencyMs().output().max()).isEqualTo(5);
-        assertThat(report.events()).singleElement().satisfies(e -> assertThat(e.label()).isEqualTo("worker fake joins"));
+        assertThat(report.events())
+                .singleElement()
+                .satisfies(e -> assertThat(e.label()).isEqualTo("worker fake joins"));
         assertThat(report.notes()).containsExactly("fake worker");
         assertThat(worker.inline.get()).as("refs carried the image bytes").isTrue();
     }
@@ -173,8 +239,7 @@ class LoadTestIT {
         return sorted[(int) Math.ceil(p / 100 * sorted.length) - 1];
     }
 
-    record Topics(String input, String output, String deadLetters) {
-    }
+    record Topics(String input, String output, String deadLetters) {}
 
     private static Topics topics() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -182,8 +247,13 @@ class LoadTestIT {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
-            TopicSetup.ensureTopics(admin, List.of(new NewTopic(t.input, 3, (short) 1),
-                    new NewTopic(t.output, 3, (short) 1), new NewTopic(t.deadLetters, 2, (short) 1)), Duration.ofSeconds(60));
+            TopicSetup.ensureTopics(
+                    admin,
+                    List.of(
+                            new NewTopic(t.input, 3, (short) 1),
+                            new NewTopic(t.output, 3, (short) 1),
+                            new NewTopic(t.deadLetters, 2, (short) 1)),
+                    Duration.ofSeconds(60));
         }
         return t;
     }
@@ -227,8 +297,10 @@ class LoadTestIT {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fake-worker-" + topics.input);
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                            new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                    KafkaProducer<byte[], byte[]> producer =
+                            new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
                 producer.initTransactions();
                 consumer.subscribe(List.of(topics.input));
                 while (running.get()) {
@@ -241,31 +313,59 @@ class LoadTestIT {
             }
         }
 
-        private void handle(ConsumerRecord<byte[], byte[]> in, KafkaConsumer<byte[], byte[]> consumer,
-                            KafkaProducer<byte[], byte[]> producer) throws Exception {
+        private void handle(
+                ConsumerRecord<byte[], byte[]> in,
+                KafkaConsumer<byte[], byte[]> consumer,
+                KafkaProducer<byte[], byte[]> producer)
+                throws Exception {
             ImageRef ref = ImageRef.parseFrom(in.value());
             int index = Integer.parseInt(ref.getAttributesOrThrow("loadtest.index"));
             if (ref.hasInline() || ref.getSourceCase() == ImageRef.SourceCase.INLINE) {
                 inline.set(ref.getInline().size() > 0);
             }
             long timestamp = in.timestamp() + delayMs.apply(index);
-            SourceCoordinates source = SourceCoordinates.newBuilder().setTopic(in.topic())
-                    .setPartition(in.partition()).setOffset(in.offset()).build();
+            SourceCoordinates source = SourceCoordinates.newBuilder()
+                    .setTopic(in.topic())
+                    .setPartition(in.partition())
+                    .setOffset(in.offset())
+                    .build();
             ProducerRecord<byte[], byte[]> out;
             if (ref.getUri().contains("missing")) {
-                out = new ProducerRecord<>(topics.deadLetters, null, timestamp, ref.getId().getBytes(StandardCharsets.UTF_8),
-                        DeadLetter.newBuilder().setId(ref.getId()).setCode(ErrorCode.FILE_NOT_FOUND).setMessage("no such file")
-                                .setWorkerId("fake-worker").setSource(source).setOriginalValue(com.google.protobuf.ByteString.copyFrom(in.value()))
-                                .build().toByteArray());
+                out = new ProducerRecord<>(
+                        topics.deadLetters,
+                        null,
+                        timestamp,
+                        ref.getId().getBytes(StandardCharsets.UTF_8),
+                        DeadLetter.newBuilder()
+                                .setId(ref.getId())
+                                .setCode(ErrorCode.FILE_NOT_FOUND)
+                                .setMessage("no such file")
+                                .setWorkerId("fake-worker")
+                                .setSource(source)
+                                .setOriginalValue(com.google.protobuf.ByteString.copyFrom(in.value()))
+                                .build()
+                                .toByteArray());
             } else {
-                out = new ProducerRecord<>(topics.output, null, timestamp, ref.getId().getBytes(StandardCharsets.UTF_8),
-                        FeatureVector.newBuilder().setId(ref.getId()).setSourceUri(ref.getUri()).addValues(1f).setDimension(1)
-                                .setWorkerId("fake-worker").setSource(source).setEventTime(ref.getEventTime())
-                                .build().toByteArray());
+                out = new ProducerRecord<>(
+                        topics.output,
+                        null,
+                        timestamp,
+                        ref.getId().getBytes(StandardCharsets.UTF_8),
+                        FeatureVector.newBuilder()
+                                .setId(ref.getId())
+                                .setSourceUri(ref.getUri())
+                                .addValues(1f)
+                                .setDimension(1)
+                                .setWorkerId("fake-worker")
+                                .setSource(source)
+                                .setEventTime(ref.getEventTime())
+                                .build()
+                                .toByteArray());
             }
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = Map.of(
-                    new org.apache.kafka.common.TopicPartition(in.topic(), in.partition()),
-                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(in.offset() + 1));
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets =
+                    Map.of(
+                            new org.apache.kafka.common.TopicPartition(in.topic(), in.partition()),
+                            new org.apache.kafka.clients.consumer.OffsetAndMetadata(in.offset() + 1));
             switch (fate.apply(index)) {
                 case NOTHING -> {
                     producer.beginTransaction();
@@ -287,9 +387,12 @@ class LoadTestIT {
             }
         }
 
-        private static void commit(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer,
-                                   List<ProducerRecord<byte[], byte[]>> records,
-                                   Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets) {
+        private static void commit(
+                KafkaProducer<byte[], byte[]> producer,
+                KafkaConsumer<byte[], byte[]> consumer,
+                List<ProducerRecord<byte[], byte[]>> records,
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>
+                        offsets) {
             producer.beginTransaction();
             for (ProducerRecord<byte[], byte[]> r : new ArrayList<>(records)) {
                 producer.send(r);

@@ -49,13 +49,19 @@ public final class ImageQueries implements AutoCloseable {
     public synchronized Query vectorOf(byte[] image) throws BadInputException {
         loaded();
         float[] pixels = decoder.decode(image);
-        float[] vector = extractor.extract(new PixelBatch(java.util.List.of(pixels), extractor.info().inputSize()))[0];
-        return new Query(vector, Models.identityOf(extractor.info(), decode.identity(extractor.info().preprocessing())));
+        float[] vector = extractor
+                .extract(new PixelBatch(
+                        java.util.List.of(pixels), extractor.info().inputSize()))[0];
+        return new Query(
+                vector,
+                Models.identityOf(
+                        extractor.info(), decode.identity(extractor.info().preprocessing())));
     }
 
     /** The identity of the loaded model, loading it if need be. */
     public synchronized ModelIdentity model() {
-        return Models.identityOf(loaded().info(), decode.identity(loaded().info().preprocessing()));
+        return Models.identityOf(
+                loaded().info(), decode.identity(loaded().info().preprocessing()));
     }
 
     private FeatureExtractor loaded() {

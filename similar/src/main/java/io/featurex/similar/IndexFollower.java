@@ -13,8 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -128,7 +128,11 @@ public final class IndexFollower implements AutoCloseable {
                     apply(record);
                 }
                 if (caughtUp.getCount() > 0 && reached(target)) {
-                    log.info("caught up with {}: {} vectors indexed from {} records", topic, index.size(), records.get());
+                    log.info(
+                            "caught up with {}: {} vectors indexed from {} records",
+                            topic,
+                            index.size(),
+                            records.get());
                     caughtUp.countDown();
                 }
                 if (System.nanoTime() > nextRefresh) {
@@ -192,8 +196,11 @@ public final class IndexFollower implements AutoCloseable {
             v = FeatureVector.parseFrom(record.value());
         } catch (InvalidProtocolBufferException e) {
             if (unparseable.incrementAndGet() == 1) {
-                log.warn("skipping a record that is not a FeatureVector ({}-{} offset {}); further ones are only counted",
-                        record.topic(), record.partition(), record.offset());
+                log.warn(
+                        "skipping a record that is not a FeatureVector ({}-{} offset {}); further ones are only counted",
+                        record.topic(),
+                        record.partition(),
+                        record.offset());
             }
             return;
         }

@@ -50,15 +50,22 @@ final class Json {
                 .put("input_size", m.getInputSize());
     }
 
-    static String neighbours(ObjectNode query, Metric metric, int k, List<Neighbour> results, SimilarityIndex.Stats stats) {
+    static String neighbours(
+            ObjectNode query, Metric metric, int k, List<Neighbour> results, SimilarityIndex.Stats stats) {
         ObjectNode out = NODES.objectNode();
         out.set("query", query);
-        out.put("metric", metric.key()).put("score", metric.scoreName()).put("k", k).put("vectors", stats.vectors());
+        out.put("metric", metric.key())
+                .put("score", metric.scoreName())
+                .put("k", k)
+                .put("vectors", stats.vectors());
         out.set("model", model(stats.model().orElse(null)));
         var list = out.putArray("results");
         for (int i = 0; i < results.size(); i++) {
             Neighbour n = results.get(i);
-            list.addObject().put("rank", i + 1).put("id", n.id()).put("source_uri", n.sourceUri())
+            list.addObject()
+                    .put("rank", i + 1)
+                    .put("id", n.id())
+                    .put("source_uri", n.sourceUri())
                     .putRawValue("score", new RawValue(number(n.score())));
         }
         return write(out);
@@ -84,7 +91,9 @@ final class Json {
         out.put("malformed", stats.malformed())
                 .put("unparseable", follower.unparseable())
                 .put("vector_bytes", stats.vectorBytes())
-                .put("failure", follower.failure() == null ? null : follower.failure().toString());
+                .put(
+                        "failure",
+                        follower.failure() == null ? null : follower.failure().toString());
         return write(out);
     }
 

@@ -19,7 +19,8 @@ final class Models {
 
     static String describe(ModelIdentity m) {
         return m.getArchitecture() + " weights=" + m.getWeightsDigest() + " (" + m.getWeightsSource() + ")"
-                + " preprocessing=" + m.getPreprocessing() + " precision=" + m.getPrecision() + " input=" + m.getInputSize()
+                + " preprocessing=" + m.getPreprocessing() + " precision=" + m.getPrecision() + " input="
+                + m.getInputSize()
                 + (m.getDecode().isEmpty() ? "" : " decode=" + m.getDecode());
     }
 }

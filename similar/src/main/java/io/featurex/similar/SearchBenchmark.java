@@ -38,18 +38,32 @@ final class SearchBenchmark {
     int run() {
         Runtime rt = Runtime.getRuntime();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        out.printf(Locale.ROOT, "featurex similar --benchmark %d: %d random %d-d vectors, k=%d, one thread; %d CPUs, %s %s, max heap %d MiB%n",
-                n, n, dimension, k, rt.availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        out.printf(
+                Locale.ROOT,
+                "featurex similar --benchmark %d: %d random %d-d vectors, k=%d, one thread; %d CPUs, %s %s, max heap %d MiB%n",
+                n,
+                n,
+                dimension,
+                k,
+                rt.availableProcessors(),
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"),
                 rt.maxMemory() >> 20);
-        ModelIdentity model = ModelIdentity.newBuilder().setArchitecture("benchmark").setWeightsDigest("random").build();
+        ModelIdentity model = ModelIdentity.newBuilder()
+                .setArchitecture("benchmark")
+                .setWeightsDigest("random")
+                .build();
         SplittableRandom random = new SplittableRandom(42);
         long before = heapAfterGc(memory);
         long t0 = System.nanoTime();
         SimilarityIndex index = SimilarityIndex.forModel(model);
         for (int i = 0; i < n; i++) {
             String id = String.format(Locale.ROOT, "img-%08d", i);
-            FeatureVector.Builder v = FeatureVector.newBuilder().setId(id).setSourceUri("file:///images/" + id + ".jpg")
-                    .setDimension(dimension).setModel(model);
+            FeatureVector.Builder v = FeatureVector.newBuilder()
+                    .setId(id)
+                    .setSourceUri("file:///images/" + id + ".jpg")
+                    .setDimension(dimension)
+                    .setModel(model);
             for (float x : randomVector(random)) {
                 v.addValues(x);
             }
@@ -59,10 +73,17 @@ final class SearchBenchmark {
         long after = heapAfterGc(memory);
         SimilarityIndex.Stats stats = index.stats();
         out.printf(Locale.ROOT, "built in %.1f s (%.0f vectors/s)%n", buildSeconds, n / buildSeconds);
-        out.printf(Locale.ROOT, "memory: heap used %.1f MiB after GC for %d vectors = %.0f bytes/vector (%.0f of them floats and norms, "
+        out.printf(
+                Locale.ROOT,
+                "memory: heap used %.1f MiB after GC for %d vectors = %.0f bytes/vector (%.0f of them floats and norms, "
                         + "%d would be the bare %d floats); per 100,000 vectors: %.1f MiB%n",
-                (after - before) / 1048576.0, n, (after - before) / (double) n, stats.vectorBytes() / (double) n,
-                4L * dimension, dimension, (after - before) / (double) n * 100_000 / 1048576.0);
+                (after - before) / 1048576.0,
+                n,
+                (after - before) / (double) n,
+                stats.vectorBytes() / (double) n,
+                4L * dimension,
+                dimension,
+                (after - before) / (double) n * 100_000 / 1048576.0);
 
         float[][] queries = new float[QUERIES][];
         for (int i = 0; i < QUERIES; i++) {
@@ -93,7 +114,9 @@ final class SearchBenchmark {
         });
         report("row-major dot loop (baseline, scores only)", Metric.COSINE, qps);
         List<Neighbour> shipped = index.nearest(queries[0], model, k, Metric.COSINE);
-        out.printf("check: first query's nearest %s (shipped) vs %s (row-major)%n", shipped.get(0).id(), store.id(argmaxCosine(store, rows, queries[0])));
+        out.printf(
+                "check: first query's nearest %s (shipped) vs %s (row-major)%n",
+                shipped.get(0).id(), store.id(argmaxCosine(store, rows, queries[0])));
         return 0;
     }
 
@@ -128,8 +151,14 @@ final class SearchBenchmark {
 
     private void report(String kernel, Metric metric, double qps) {
         double gbPerSecond = qps * n * dimension * 4.0 / 1e9;
-        out.printf(Locale.ROOT, "%-44s %-9s %8.1f queries/s  %7.2f ms/query  %5.1f GB/s of vectors scanned%n",
-                kernel, metric.key(), qps, 1000 / qps, gbPerSecond);
+        out.printf(
+                Locale.ROOT,
+                "%-44s %-9s %8.1f queries/s  %7.2f ms/query  %5.1f GB/s of vectors scanned%n",
+                kernel,
+                metric.key(),
+                qps,
+                1000 / qps,
+                gbPerSecond);
     }
 
     private static float rowMajorDot(float[] rows, int offset, float[] q) {

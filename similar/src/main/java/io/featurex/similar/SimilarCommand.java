@@ -50,54 +50,90 @@ public final class SimilarCommand implements Callable<Integer> {
 
     /** Worker settings this command reads: where the vectors are, and how to compute a query's. */
     static final List<Setting> SETTINGS = java.util.Arrays.stream(Setting.values())
-            .filter(s -> s == Setting.BOOTSTRAP_SERVERS || s == Setting.OUTPUT_TOPIC || s == Setting.FETCH_MAX_BYTES
-                    || s.key().startsWith("model.") || s.key().startsWith("decode."))
+            .filter(s -> s == Setting.BOOTSTRAP_SERVERS
+                    || s == Setting.OUTPUT_TOPIC
+                    || s == Setting.FETCH_MAX_BYTES
+                    || s.key().startsWith("model.")
+                    || s.key().startsWith("decode."))
             .toList();
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--query-id", paramLabel = "ID", description = "Print the nearest to this indexed id (itself left out) and exit; repeatable.")
+    @Option(
+            names = "--query-id",
+            paramLabel = "ID",
+            description = "Print the nearest to this indexed id (itself left out) and exit; repeatable.")
     List<String> queryIds = new ArrayList<>();
 
-    @Option(names = "--query-image", paramLabel = "FILE", description = "Print the nearest to this image file and exit; repeatable.")
+    @Option(
+            names = "--query-image",
+            paramLabel = "FILE",
+            description = "Print the nearest to this image file and exit; repeatable.")
     List<Path> queryImages = new ArrayList<>();
 
-    @Option(names = {"-k", "--k"}, paramLabel = "N", description = "Neighbours per query. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-k", "--k"},
+            paramLabel = "N",
+            description = "Neighbours per query. Default: ${DEFAULT-VALUE}.")
     int k = 10;
 
     @Option(names = "--metric", paramLabel = "METRIC", description = "cosine or euclidean. Default: ${DEFAULT-VALUE}.")
     String metric = "cosine";
 
-    @Option(names = "--accept-model", paramLabel = "WHICH",
-            description = "Which vectors to index: 'first' (the model of the first vector read) or 'configured' (the model "
-                    + "the settings load, loaded at start-up). Vectors of any other model are skipped and counted. "
-                    + "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--accept-model",
+            paramLabel = "WHICH",
+            description =
+                    "Which vectors to index: 'first' (the model of the first vector read) or 'configured' (the model "
+                            + "the settings load, loaded at start-up). Vectors of any other model are skipped and counted. "
+                            + "Default: ${DEFAULT-VALUE}.")
     String acceptModel = "first";
 
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port when serving. Default: ${DEFAULT-VALUE}.")
     int port = 9401;
 
-    @Option(names = "--http-threads", paramLabel = "N", description = "Requests served at once. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--http-threads",
+            paramLabel = "N",
+            description = "Requests served at once. Default: ${DEFAULT-VALUE}.")
     int httpThreads = 2;
 
-    @Option(names = "--catch-up-timeout", paramLabel = "SECONDS",
-            description = "One-shot queries: how long to wait for the index to reach the topic's end. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--catch-up-timeout",
+            paramLabel = "SECONDS",
+            description =
+                    "One-shot queries: how long to wait for the index to reach the topic's end. Default: ${DEFAULT-VALUE}.")
     int catchUpTimeoutSeconds = 120;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The workers' properties file (keys as in the README).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "The workers' properties file (keys as in the README).")
     Path configFile;
 
-    @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "Kafka client property passed through (TLS, SASL, ...); repeatable.")
+    @Option(
+            names = "--kafka",
+            paramLabel = "KEY=VALUE",
+            description = "Kafka client property passed through (TLS, SASL, ...); repeatable.")
     Map<String, String> kafka = new LinkedHashMap<>();
 
-    @Option(names = "--benchmark", paramLabel = "N", description = "Measure exact search on N random vectors and exit (no Kafka).")
+    @Option(
+            names = "--benchmark",
+            paramLabel = "N",
+            description = "Measure exact search on N random vectors and exit (no Kafka).")
     Integer benchmark;
 
-    @Option(names = "--benchmark-dimension", paramLabel = "D", description = "Benchmark vector length. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--benchmark-dimension",
+            paramLabel = "D",
+            description = "Benchmark vector length. Default: ${DEFAULT-VALUE}.")
     int benchmarkDimension = 512;
 
-    @Option(names = "--benchmark-seconds", paramLabel = "S", description = "Benchmark time per measurement. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--benchmark-seconds",
+            paramLabel = "S",
+            description = "Benchmark time per measurement. Default: ${DEFAULT-VALUE}.")
     int benchmarkSeconds = 5;
 
     private final PrintStream out = System.out;
@@ -110,14 +146,16 @@ public final class SimilarCommand implements Callable<Integer> {
             m = Metric.parse(metric);
             SimilarServer.k(Integer.toString(k));
             if (!acceptModel.equals("first") && !acceptModel.equals("configured")) {
-                throw new IllegalArgumentException("--accept-model must be first or configured, got '" + acceptModel + "'");
+                throw new IllegalArgumentException(
+                        "--accept-model must be first or configured, got '" + acceptModel + "'");
             }
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
         }
         if (benchmark != null) {
-            return new SearchBenchmark(benchmark, benchmarkDimension, k, Duration.ofSeconds(benchmarkSeconds), out).run();
+            return new SearchBenchmark(benchmark, benchmarkDimension, k, Duration.ofSeconds(benchmarkSeconds), out)
+                    .run();
         }
         WorkerConfig config;
         try {
@@ -151,7 +189,8 @@ public final class SimilarCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try {
             if (!follower.awaitCaughtUp(Duration.ofSeconds(catchUpTimeoutSeconds))) {
-                err.printf("the index did not catch up with %s within %d s (%d vectors so far)%n",
+                err.printf(
+                        "the index did not catch up with %s within %d s (%d vectors so far)%n",
                         follower.topic(), catchUpTimeoutSeconds, index.size());
                 return 1;
             }
@@ -160,11 +199,17 @@ public final class SimilarCommand implements Callable<Integer> {
             return 1;
         }
         SimilarityIndex.Stats stats = index.stats();
-        out.printf(Locale.ROOT, "index: %d vectors from %s (%d records read in %.1f s)%n",
-                stats.vectors(), follower.topic(), follower.records(), (System.nanoTime() - start) / 1e9);
+        out.printf(
+                Locale.ROOT,
+                "index: %d vectors from %s (%d records read in %.1f s)%n",
+                stats.vectors(),
+                follower.topic(),
+                follower.records(),
+                (System.nanoTime() - start) / 1e9);
         out.println("model: " + stats.model().map(Models::describe).orElse("(none yet: the topic has no vectors)"));
         if (stats.refused() > 0 || stats.malformed() > 0 || follower.unparseable() > 0) {
-            out.printf("skipped: %d of other models, %d malformed, %d not FeatureVectors%n",
+            out.printf(
+                    "skipped: %d of other models, %d malformed, %d not FeatureVectors%n",
                     stats.refused(), stats.malformed(), follower.unparseable());
         }
         int failures = 0;
@@ -198,7 +243,8 @@ public final class SimilarCommand implements Callable<Integer> {
     }
 
     private void print(List<Neighbour> results, Metric m) {
-        int idWidth = Math.max(2, results.stream().mapToInt(n -> n.id().length()).max().orElse(2));
+        int idWidth = Math.max(
+                2, results.stream().mapToInt(n -> n.id().length()).max().orElse(2));
         out.printf("%4s  %10s  %-" + idWidth + "s  %s%n", "rank", m.scoreName(), "id", "source_uri");
         for (int i = 0; i < results.size(); i++) {
             Neighbour n = results.get(i);
@@ -206,12 +252,19 @@ public final class SimilarCommand implements Callable<Integer> {
         }
     }
 
-    private int serve(SimilarityIndex index, IndexFollower follower, ImageQueries images, WorkerConfig config) throws Exception {
+    private int serve(SimilarityIndex index, IndexFollower follower, ImageQueries images, WorkerConfig config)
+            throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         try (SimilarServer server = SimilarServer.start(
-                new InetSocketAddress(port), index, follower, images, config.fetchLimits().maxBytes(), httpThreads)) {
+                new InetSocketAddress(port),
+                index,
+                follower,
+                images,
+                config.fetchLimits().maxBytes(),
+                httpThreads)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "featurex-similar-shutdown"));
-            out.printf("following %s; serving GET /similar?id=ID&k=10&metric=cosine, POST /similar (image bytes), GET /stats on :%d%n",
+            out.printf(
+                    "following %s; serving GET /similar?id=ID&k=10&metric=cosine, POST /similar (image bytes), GET /stats on :%d%n",
                     follower.topic(), server.port());
             out.flush();
             stopped.await();
@@ -221,10 +274,13 @@ public final class SimilarCommand implements Callable<Integer> {
 
     /** The worker's layering over this command's settings; {@code env} is the environment (a parameter for tests). */
     WorkerConfig configure(Map<String, String> env) {
-        Map<String, String> flags = ConfigSources.givenFlags(SETTINGS, s -> {
-            OptionSpec option = spec.findOption(s.flag());
-            return option == null ? null : option.getValue();
-        }, kafka);
+        Map<String, String> flags = ConfigSources.givenFlags(
+                SETTINGS,
+                s -> {
+                    OptionSpec option = spec.findOption(s.flag());
+                    return option == null ? null : option.getValue();
+                },
+                kafka);
         return ConfigSources.layered(configFile, env, flags).workerConfig();
     }
 
@@ -236,8 +292,12 @@ public final class SimilarCommand implements Callable<Integer> {
         @Override
         public CommandSpec transform(CommandSpec command) {
             for (Setting s : SETTINGS) {
-                String fallback = s.defaultValue() == null ? " (required)" : s.defaultValue().isEmpty() ? "" : " Default: " + s.defaultValue() + ".";
-                String[] names = s == Setting.OUTPUT_TOPIC ? new String[] {s.flag(), "--feature-topic"} : new String[] {s.flag()};
+                String fallback = s.defaultValue() == null
+                        ? " (required)"
+                        : s.defaultValue().isEmpty() ? "" : " Default: " + s.defaultValue() + ".";
+                String[] names = s == Setting.OUTPUT_TOPIC
+                        ? new String[] {s.flag(), "--feature-topic"}
+                        : new String[] {s.flag()};
                 String description = s == Setting.OUTPUT_TOPIC
                         ? "The feature topic: the workers' output topic." + fallback
                         : s.description() + fallback;

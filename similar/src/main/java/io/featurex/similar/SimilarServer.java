@@ -38,7 +38,8 @@ public final class SimilarServer implements AutoCloseable {
     private final ImageQueries images;
     private final long maxImageBytes;
 
-    private SimilarServer(HttpService http, SimilarityIndex index, IndexFollower follower, ImageQueries images, long maxImageBytes) {
+    private SimilarServer(
+            HttpService http, SimilarityIndex index, IndexFollower follower, ImageQueries images, long maxImageBytes) {
         this.http = http;
         this.index = index;
         this.follower = follower;
@@ -51,7 +52,12 @@ public final class SimilarServer implements AutoCloseable {
      * @param threads       concurrent requests; each search scans the whole index on its thread
      */
     public static SimilarServer start(
-            InetSocketAddress address, SimilarityIndex index, IndexFollower follower, ImageQueries images, long maxImageBytes, int threads)
+            InetSocketAddress address,
+            SimilarityIndex index,
+            IndexFollower follower,
+            ImageQueries images,
+            long maxImageBytes,
+            int threads)
             throws IOException {
         HttpService http = HttpService.bind(address, 64, HttpService.daemonThreads("featurex-similar-http", threads));
         SimilarServer s = new SimilarServer(http, index, follower, images, maxImageBytes);
@@ -66,7 +72,10 @@ public final class SimilarServer implements AutoCloseable {
     private void similar(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!exchange.getRequestURI().getPath().equals("/similar")) {
-                respond(exchange, 404, Json.error("not found: " + exchange.getRequestURI().getPath()));
+                respond(
+                        exchange,
+                        404,
+                        Json.error("not found: " + exchange.getRequestURI().getPath()));
                 return;
             }
             Map<String, String> params = query(exchange.getRequestURI().getRawQuery());

@@ -26,7 +26,14 @@ public final class SimilarityIndex {
     private static final Logger log = LoggerFactory.getLogger(SimilarityIndex.class);
 
     /** What happened to one record. */
-    public enum Outcome { ADDED, REPLACED, REMOVED, ABSENT, REFUSED_MODEL, MALFORMED }
+    public enum Outcome {
+        ADDED,
+        REPLACED,
+        REMOVED,
+        ABSENT,
+        REFUSED_MODEL,
+        MALFORMED
+    }
 
     /** Counts and sizes, for /stats and the CLI. */
     public record Stats(
@@ -80,7 +87,10 @@ public final class SimilarityIndex {
             if (problem != null) {
                 malformed++;
                 if (malformed == 1) {
-                    log.warn("skipping a malformed feature vector (id '{}'): {}; further ones are only counted", v.getId(), problem);
+                    log.warn(
+                            "skipping a malformed feature vector (id '{}'): {}; further ones are only counted",
+                            v.getId(),
+                            problem);
                 }
                 return Outcome.MALFORMED;
             }
@@ -91,8 +101,12 @@ public final class SimilarityIndex {
             if (!model.equals(v.getModel())) {
                 long count = refused.merge(v.getModel(), 1L, Long::sum);
                 if (count == 1) {
-                    log.warn("refusing vectors of another model than the index's (first: id '{}'); they are counted, not indexed."
-                            + "\n  index: {}\n  other: {}", v.getId(), Models.describe(model), Models.describe(v.getModel()));
+                    log.warn(
+                            "refusing vectors of another model than the index's (first: id '{}'); they are counted, not indexed."
+                                    + "\n  index: {}\n  other: {}",
+                            v.getId(),
+                            Models.describe(model),
+                            Models.describe(v.getModel()));
                 }
                 return Outcome.REFUSED_MODEL;
             }

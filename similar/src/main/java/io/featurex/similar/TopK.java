@@ -47,8 +47,11 @@ final class TopK {
         for (int i = 0; i < count; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> nearer(scores[a], rows[a], scores[b], rows[b]) ? -1
-                : nearer(scores[b], rows[b], scores[a], rows[a]) ? 1 : 0);
+        Arrays.sort(
+                order,
+                (a, b) -> nearer(scores[a], rows[a], scores[b], rows[b])
+                        ? -1
+                        : nearer(scores[b], rows[b], scores[a], rows[a]) ? 1 : 0);
         List<Neighbour> out = new ArrayList<>(count);
         for (int i : order) {
             int row = rows[i];

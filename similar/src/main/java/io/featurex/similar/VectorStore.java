@@ -27,6 +27,7 @@ final class VectorStore {
     private final int blockRows;
     /** blocks.get(b)[d][r]: dimension d of row b * blockRows + r. */
     private final List<float[][]> blocks = new ArrayList<>();
+
     private float[] norms = new float[0];
     private String[] ids = new String[0];
     private String[] sourceUris = new String[0];

@@ -20,8 +20,8 @@ class SimilarCommandTest {
         Files.writeString(file, "bootstrap.servers=b:9092\nmodel.sed=7\n");
         SimilarCommand command = new SimilarCommand();
         new CommandLine(command).parseArgs("--config", file.toString(), "--model-width-divisor", "3");
-        ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> command.configure(Map.of("FEATUREX_MODEL_DEVIC", "cpu")));
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class, () -> command.configure(Map.of("FEATUREX_MODEL_DEVIC", "cpu")));
         assertThat(e.problems()).hasSize(3);
         assertThat(e.getMessage())
                 .contains("unknown key 'model.sed' in " + file, "did you mean model.seed?")
@@ -34,7 +34,8 @@ class SimilarCommandTest {
         Path file = dir.resolve("featurex.properties");
         Files.writeString(file, "bootstrap.servers=file:9092\noutput.topic=from-file\nmodel.seed=1\n");
         SimilarCommand command = new SimilarCommand();
-        new CommandLine(command).parseArgs("--config", file.toString(), "--feature-topic", "from-flag", "--kafka", "client.id=q");
+        new CommandLine(command)
+                .parseArgs("--config", file.toString(), "--feature-topic", "from-flag", "--kafka", "client.id=q");
         var config = command.configure(Map.of("FEATUREX_OUTPUT_TOPIC", "from-env", "FEATUREX_MODEL_SEED", "2"));
         assertThat(config.bootstrapServers()).isEqualTo("file:9092");
         assertThat(config.outputTopic()).isEqualTo("from-flag");

@@ -59,7 +59,9 @@ class SimilarIT {
 
     /** Pictures with near-duplicates; each id is "picture/version". */
     private static final List<String> PICTURES = List.of("cat.jpg", "coffee.jpg", "astronaut.png");
-    private static final List<String> UNRELATED = List.of("rocket.jpg", "hubble-deep-field.jpg", "camera.png", "horse.png");
+
+    private static final List<String> UNRELATED =
+            List.of("rocket.jpg", "hubble-deep-field.jpg", "camera.png", "horse.png");
 
     @TempDir
     static Path images;
@@ -89,9 +91,14 @@ class SimilarIT {
         Files.write(heldOutCat, jpeg(centreCrop(resize(rgb(sample("cat.jpg")), 0.7), 0.9), 0.5f));
 
         model = ModelLoader.load(ModelSpec.seeded(42, 1, Preprocessing.CAFFE));
-        worker = new WorkerHarness(model, 3, Map.of("fetch.file-roots", images.toString(), "batch.max-size", "4")).start();
+        worker = new WorkerHarness(model, 3, Map.of("fetch.file-roots", images.toString(), "batch.max-size", "4"))
+                .start();
         List<byte[]> refs = new ArrayList<>();
-        files.forEach((id, file) -> refs.add(ImageRef.newBuilder().setId(id).setUri(file.toUri().toString()).build().toByteArray()));
+        files.forEach((id, file) -> refs.add(ImageRef.newBuilder()
+                .setId(id)
+                .setUri(file.toUri().toString())
+                .build()
+                .toByteArray()));
         worker.send(refs);
         worker.awaitOutputs(files.size());
         assertThat(worker.features).hasSize(files.size());
@@ -121,15 +128,19 @@ class SimilarIT {
         try (IndexFollower follower = follow(worker.output, index)) {
             assertThat(follower.records()).isEqualTo(files.size());
             assertThat(index.size()).isEqualTo(files.size());
-            assertThat(index.model()).contains(worker.features.values().iterator().next().getModel());
+            assertThat(index.model())
+                    .contains(worker.features.values().iterator().next().getModel());
             for (Metric metric : Metric.values()) {
                 for (String id : files.keySet()) {
                     List<Neighbour> ranked = index.nearestToId(id, files.size(), metric);
                     // Every other id comes back, exactly as sent, with the URI the worker read.
                     assertThat(ranked.stream().map(Neighbour::id).toList())
-                            .containsExactlyInAnyOrderElementsOf(files.keySet().stream().filter(other -> !other.equals(id)).toList());
+                            .containsExactlyInAnyOrderElementsOf(files.keySet().stream()
+                                    .filter(other -> !other.equals(id))
+                                    .toList());
                     for (Neighbour n : ranked) {
-                        assertThat(n.sourceUri()).isEqualTo(files.get(n.id()).toUri().toString());
+                        assertThat(n.sourceUri())
+                                .isEqualTo(files.get(n.id()).toUri().toString());
                     }
                     if (PICTURES.stream().anyMatch(p -> id.startsWith(stem(p) + "/"))) {
                         assertVersionsFirst(id, ranked, metric);
@@ -148,13 +159,16 @@ class SimilarIT {
             for (Metric metric : Metric.values()) {
                 ImageQueries.Query q = queries.vectorOf(Files.readAllBytes(heldOutCat));
                 List<Neighbour> ranked = index.nearest(q.vector(), q.model(), files.size(), metric);
-                assertThat(ranked.subList(0, 4)).allMatch(n -> n.id().startsWith("cat/"), "the cat's 4 versions first by " + metric.key());
+                assertThat(ranked.subList(0, 4))
+                        .allMatch(n -> n.id().startsWith("cat/"), "the cat's 4 versions first by " + metric.key());
 
                 // An indexed image's own bytes find its id at similarity 1 / distance 0.
                 Path coffee = files.get("coffee/crop-80");
-                List<Neighbour> self = index.nearest(queries.vectorOf(Files.readAllBytes(coffee)).vector(), q.model(), 1, metric);
+                List<Neighbour> self = index.nearest(
+                        queries.vectorOf(Files.readAllBytes(coffee)).vector(), q.model(), 1, metric);
                 assertThat(self.get(0).id()).isEqualTo("coffee/crop-80");
-                assertThat(self.get(0).score()).isCloseTo(metric == Metric.COSINE ? 1f : 0f, org.assertj.core.api.Assertions.within(1e-3f));
+                assertThat(self.get(0).score())
+                        .isCloseTo(metric == Metric.COSINE ? 1f : 0f, org.assertj.core.api.Assertions.within(1e-3f));
             }
         }
     }
@@ -164,36 +178,69 @@ class SimilarIT {
         SimilarityIndex index = SimilarityIndex.firstModelWins();
         HttpClient http = HttpClient.newHttpClient();
         try (IndexFollower follower = follow(worker.output, index);
-                ImageQueries otherModel = new ImageQueries(ModelSpec.seeded(7, 8, Preprocessing.CAFFE), DecodeSpec.defaults(50_000_000));
-                SimilarServer server = SimilarServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), index, follower,
-                        new ImageQueries(model, DecodeSpec.defaults(50_000_000)), 1 << 25, 2);
-                SimilarServer wrongModel = SimilarServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), index, follower,
-                        otherModel, 1 << 25, 1)) {
+                ImageQueries otherModel =
+                        new ImageQueries(ModelSpec.seeded(7, 8, Preprocessing.CAFFE), DecodeSpec.defaults(50_000_000));
+                SimilarServer server = SimilarServer.start(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        index,
+                        follower,
+                        new ImageQueries(model, DecodeSpec.defaults(50_000_000)),
+                        1 << 25,
+                        2);
+                SimilarServer wrongModel = SimilarServer.start(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        index,
+                        follower,
+                        otherModel,
+                        1 << 25,
+                        1)) {
             String base = "http://127.0.0.1:" + server.port();
 
-            HttpResponse<String> byId = http.send(HttpRequest.newBuilder(URI.create(base + "/similar?id=cat%2Fhalf-size&k=3&metric=euclidean")).build(),
+            HttpResponse<String> byId = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/similar?id=cat%2Fhalf-size&k=3&metric=euclidean"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(byId.statusCode()).isEqualTo(200);
-            assertThat(ids(byId.body())).hasSize(3).allMatch(id -> id.startsWith("cat/") && !id.equals("cat/half-size"));
-            assertThat(byId.body()).contains("\"metric\":\"euclidean\"", "\"score\":\"distance\"", "\"weights_digest\":\"random:seed=42\"");
+            assertThat(ids(byId.body()))
+                    .hasSize(3)
+                    .allMatch(id -> id.startsWith("cat/") && !id.equals("cat/half-size"));
+            assertThat(byId.body())
+                    .contains(
+                            "\"metric\":\"euclidean\"",
+                            "\"score\":\"distance\"",
+                            "\"weights_digest\":\"random:seed=42\"");
 
             byte[] image = Files.readAllBytes(heldOutCat);
-            HttpResponse<String> byImage = http.send(HttpRequest.newBuilder(URI.create(base + "/similar?k=4"))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> byImage = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/similar?k=4"))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(byImage.statusCode()).isEqualTo(200);
             assertThat(ids(byImage.body())).hasSize(4).allMatch(id -> id.startsWith("cat/"));
 
-            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + wrongModel.port() + "/similar?k=4"))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + wrongModel.port() + "/similar?k=4"))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(409);
             assertThat(refused.body()).contains("not comparable", "random:seed=7", "random:seed=42");
 
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/similar?id=nope")).build(), HttpResponse.BodyHandlers.ofString())
-                    .statusCode()).isEqualTo(404);
-            HttpResponse<String> notImage = http.send(HttpRequest.newBuilder(URI.create(base + "/similar"))
-                    .POST(HttpRequest.BodyPublishers.ofString("not an image")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/similar?id=nope"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(404);
+            HttpResponse<String> notImage = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/similar"))
+                            .POST(HttpRequest.BodyPublishers.ofString("not an image"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(notImage.statusCode()).isEqualTo(422);
-            HttpResponse<String> stats = http.send(HttpRequest.newBuilder(URI.create(base + "/stats")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> stats = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/stats")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(stats.body()).contains("\"caught_up\":true", "\"vectors\":" + files.size(), "\"dimension\":512");
         }
     }
@@ -204,14 +251,20 @@ class SimilarIT {
         String topic = TestKafka.newTopic("mixed-features", 2);
         FeatureVector cat = worker.features.get("cat/original");
         FeatureVector coffee = worker.features.get("coffee/original");
-        ModelIdentity other = cat.getModel().toBuilder().setWeightsDigest("random:seed=7").build();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(TestKafka.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (FeatureVector v : List.of(cat, coffee,
+        ModelIdentity other =
+                cat.getModel().toBuilder().setWeightsDigest("random:seed=7").build();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(TestKafka.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (FeatureVector v : List.of(
+                    cat,
+                    coffee,
                     cat.toBuilder().setId("intruder").setModel(other).build(),
                     coffee.toBuilder().setId("cat/original").build())) {
-                producer.send(new ProducerRecord<>(topic, 0, v.getId().getBytes(StandardCharsets.UTF_8), v.toByteArray()));
+                producer.send(
+                        new ProducerRecord<>(topic, 0, v.getId().getBytes(StandardCharsets.UTF_8), v.toByteArray()));
             }
-            producer.send(new ProducerRecord<>(topic, 1, "x".getBytes(StandardCharsets.UTF_8), "not a vector".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(
+                    topic, 1, "x".getBytes(StandardCharsets.UTF_8), "not a vector".getBytes(StandardCharsets.UTF_8)));
             producer.flush();
         }
         SimilarityIndex index = SimilarityIndex.firstModelWins();
@@ -221,17 +274,25 @@ class SimilarIT {
             assertThat(stats.refusedByModel()).containsExactly(Map.entry(other, 1L));
             assertThat(stats.replaced()).isEqualTo(1);
             assertThat(follower.unparseable()).isEqualTo(1);
-            assertThatThrownBy(() -> index.nearestToId("intruder", 1, Metric.COSINE)).hasMessageContaining("intruder");
+            assertThatThrownBy(() -> index.nearestToId("intruder", 1, Metric.COSINE))
+                    .hasMessageContaining("intruder");
             // "cat/original" now holds the coffee's vector: the coffee is at distance 0 from it.
-            assertThat(index.nearestToId("cat/original", 1, Metric.EUCLIDEAN).get(0).score()).isZero();
+            assertThat(index.nearestToId("cat/original", 1, Metric.EUCLIDEAN)
+                            .get(0)
+                            .score())
+                    .isZero();
         }
     }
 
     private static void assertVersionsFirst(String id, List<Neighbour> ranked, Metric metric) {
         String picture = id.substring(0, id.indexOf('/') + 1);
-        int versions = (int) files.keySet().stream().filter(other -> other.startsWith(picture) && !other.equals(id)).count();
+        int versions = (int) files.keySet().stream()
+                .filter(other -> other.startsWith(picture) && !other.equals(id))
+                .count();
         assertThat(ranked.subList(0, versions))
-                .as("for %s by %s, the other versions of the same picture rank above every other picture: %s", id, metric.key(), ranked)
+                .as(
+                        "for %s by %s, the other versions of the same picture rank above every other picture: %s",
+                        id, metric.key(), ranked)
                 .allMatch(n -> n.id().startsWith(picture));
     }
 

@@ -11,7 +11,9 @@ class SimilarServerTest {
     @Test
     void parsesQueryParameters() {
         assertThat(SimilarServer.query("id=cat%2Fa+b.jpg&k=5&metric=euclidean"))
-                .containsEntry("id", "cat/a b.jpg").containsEntry("k", "5").containsEntry("metric", "euclidean");
+                .containsEntry("id", "cat/a b.jpg")
+                .containsEntry("k", "5")
+                .containsEntry("metric", "euclidean");
         assertThat(SimilarServer.query(null)).isEmpty();
     }
 
@@ -32,8 +34,14 @@ class SimilarServerTest {
         assertThat(Json.number(1e-9)).isEqualTo("1e-09");
         assertThat(Json.number(Double.NaN)).isEqualTo("null");
         SimilarityIndex index = SimilarityIndex.firstModelWins();
-        assertThat(Json.neighbours(Json.idQuery("x"), Metric.COSINE, 3, List.of(new Neighbour("y", "file:///y", 0.5f)), index.stats()))
-                .isEqualTo("{\"query\":{\"id\":\"x\"},\"metric\":\"cosine\",\"score\":\"similarity\",\"k\":3,\"vectors\":0,"
-                        + "\"model\":null,\"results\":[{\"rank\":1,\"id\":\"y\",\"source_uri\":\"file:///y\",\"score\":0.5}]}");
+        assertThat(Json.neighbours(
+                        Json.idQuery("x"),
+                        Metric.COSINE,
+                        3,
+                        List.of(new Neighbour("y", "file:///y", 0.5f)),
+                        index.stats()))
+                .isEqualTo(
+                        "{\"query\":{\"id\":\"x\"},\"metric\":\"cosine\",\"score\":\"similarity\",\"k\":3,\"vectors\":0,"
+                                + "\"model\":null,\"results\":[{\"rank\":1,\"id\":\"y\",\"source_uri\":\"file:///y\",\"score\":0.5}]}");
     }
 }

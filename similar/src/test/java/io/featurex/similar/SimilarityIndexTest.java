@@ -16,13 +16,22 @@ import org.junit.jupiter.api.Test;
 class SimilarityIndexTest {
 
     private static final ModelIdentity MODEL = ModelIdentity.newBuilder()
-            .setArchitecture("vgg16-notop-avgpool").setWeightsSource(ModelIdentity.WeightsSource.RANDOM)
-            .setWeightsDigest("random:seed=42").setPreprocessing(ModelIdentity.Preprocessing.CAFFE)
-            .setPrecision(ModelIdentity.Precision.FP32).setInputSize(224).build();
-    private static final ModelIdentity OTHER = MODEL.toBuilder().setWeightsDigest("random:seed=7").build();
+            .setArchitecture("vgg16-notop-avgpool")
+            .setWeightsSource(ModelIdentity.WeightsSource.RANDOM)
+            .setWeightsDigest("random:seed=42")
+            .setPreprocessing(ModelIdentity.Preprocessing.CAFFE)
+            .setPrecision(ModelIdentity.Precision.FP32)
+            .setInputSize(224)
+            .build();
+    private static final ModelIdentity OTHER =
+            MODEL.toBuilder().setWeightsDigest("random:seed=7").build();
 
     private static FeatureVector vector(String id, ModelIdentity model, float... values) {
-        FeatureVector.Builder b = FeatureVector.newBuilder().setId(id).setSourceUri("file:///img/" + id).setDimension(values.length).setModel(model);
+        FeatureVector.Builder b = FeatureVector.newBuilder()
+                .setId(id)
+                .setSourceUri("file:///img/" + id)
+                .setDimension(values.length)
+                .setModel(model);
         for (float v : values) {
             b.addValues(v);
         }
@@ -62,16 +71,18 @@ class SimilarityIndexTest {
         List<Neighbour> r = fivePlanar().nearest(new float[] {1, 0}, MODEL, 5, Metric.EUCLIDEAN);
         // c and e are both at distance 1: a tie, broken by id.
         assertThat(ids(r)).containsExactly("a", "c", "e", "b", "d");
-        assertThat(r.stream().map(Neighbour::score).toList())
-                .containsExactly(0f, 1f, 1f, (float) Math.sqrt(2), 2f);
+        assertThat(r.stream().map(Neighbour::score).toList()).containsExactly(0f, 1f, 1f, (float) Math.sqrt(2), 2f);
     }
 
     @Test
     void kLargerThanTheIndexGivesEveryVectorAndKSmallerTheNearest() {
         SimilarityIndex index = fivePlanar();
-        assertThat(index.nearest(new float[] {1, 0}, MODEL, 50, Metric.EUCLIDEAN)).hasSize(5);
-        assertThat(ids(index.nearest(new float[] {1, 0}, MODEL, 2, Metric.EUCLIDEAN))).containsExactly("a", "c");
-        assertThat(ids(index.nearest(new float[] {0, 1}, MODEL, 1, Metric.COSINE))).containsExactly("b");
+        assertThat(index.nearest(new float[] {1, 0}, MODEL, 50, Metric.EUCLIDEAN))
+                .hasSize(5);
+        assertThat(ids(index.nearest(new float[] {1, 0}, MODEL, 2, Metric.EUCLIDEAN)))
+                .containsExactly("a", "c");
+        assertThat(ids(index.nearest(new float[] {0, 1}, MODEL, 1, Metric.COSINE)))
+                .containsExactly("b");
     }
 
     @Test
@@ -80,7 +91,8 @@ class SimilarityIndexTest {
         assertThat(ids(index.nearestToId("a", 10, Metric.EUCLIDEAN))).containsExactly("c", "e", "b", "d");
         assertThat(ids(index.nearestToId("a", 1, Metric.COSINE))).containsExactly("e");
         assertThatThrownBy(() -> index.nearestToId("nope", 3, Metric.COSINE))
-                .isInstanceOf(NoSuchElementException.class).hasMessageContaining("'nope'");
+                .isInstanceOf(NoSuchElementException.class)
+                .hasMessageContaining("'nope'");
     }
 
     @Test
@@ -93,7 +105,8 @@ class SimilarityIndexTest {
         // d and e are orthogonal to the query (a tie at 0), c at 135 degrees, b opposite.
         assertThat(ids(r)).containsExactly("a", "d", "e", "c", "b");
         assertThat(r.get(0).score()).isCloseTo(1f, within(1e-6f));
-        assertThat(ids(index.nearest(new float[] {1, 0}, MODEL, 5, Metric.EUCLIDEAN))).containsExactly("c", "e", "b", "d", "a");
+        assertThat(ids(index.nearest(new float[] {1, 0}, MODEL, 5, Metric.EUCLIDEAN)))
+                .containsExactly("c", "e", "b", "d", "a");
     }
 
     @Test
@@ -103,7 +116,8 @@ class SimilarityIndexTest {
         assertThat(index.remove("e")).isEqualTo(SimilarityIndex.Outcome.REMOVED);
         assertThat(index.remove("e")).isEqualTo(SimilarityIndex.Outcome.ABSENT);
         assertThat(index.size()).isEqualTo(4);
-        assertThat(ids(index.nearest(new float[] {-1, 0}, MODEL, 10, Metric.EUCLIDEAN))).containsExactly("d", "b", "a", "c");
+        assertThat(ids(index.nearest(new float[] {-1, 0}, MODEL, 10, Metric.EUCLIDEAN)))
+                .containsExactly("d", "b", "a", "c");
         assertThat(ids(index.nearestToId("d", 1, Metric.COSINE))).containsExactly("b");
         assertThat(index.accept(vector("e", MODEL, 2, 0))).isEqualTo(SimilarityIndex.Outcome.ADDED);
         assertThat(ids(index.nearestToId("e", 1, Metric.COSINE))).containsExactly("a");
@@ -118,7 +132,8 @@ class SimilarityIndexTest {
         assertThat(index.stats().refusedByModel()).containsEntry(OTHER, 2L);
         assertThatThrownBy(() -> index.nearest(new float[] {1, 0}, OTHER, 3, Metric.COSINE))
                 .isInstanceOf(ModelMismatchException.class)
-                .hasMessageContaining("random:seed=42").hasMessageContaining("random:seed=7");
+                .hasMessageContaining("random:seed=42")
+                .hasMessageContaining("random:seed=7");
     }
 
     @Test
@@ -137,7 +152,8 @@ class SimilarityIndexTest {
         assertThat(index.accept(vector("f", MODEL, 1, 2, 3))).isEqualTo(SimilarityIndex.Outcome.MALFORMED);
         assertThat(index.accept(vector("g", MODEL, Float.NaN, 0))).isEqualTo(SimilarityIndex.Outcome.MALFORMED);
         assertThat(index.accept(vector("", MODEL, 1, 0))).isEqualTo(SimilarityIndex.Outcome.MALFORMED);
-        assertThat(index.accept(vector("h", MODEL, 1, 0).toBuilder().setDimension(512).build()))
+        assertThat(index.accept(
+                        vector("h", MODEL, 1, 0).toBuilder().setDimension(512).build()))
                 .isEqualTo(SimilarityIndex.Outcome.MALFORMED);
         assertThat(index.stats().malformed()).isEqualTo(4);
         assertThat(index.size()).isEqualTo(5);
@@ -179,10 +195,13 @@ class SimilarityIndexTest {
                 Comparator<Integer> byScore = Comparator.comparingDouble(i -> reference(metric, q, all.get(i)));
                 expected.sort(metric == Metric.COSINE ? byScore.reversed() : byScore);
                 List<Neighbour> got = index.nearest(q, MODEL, 8, metric);
-                assertThat(ids(got)).containsExactlyElementsOf(
-                        expected.subList(0, 8).stream().map(i -> String.format("v%02d", i)).toList());
+                assertThat(ids(got))
+                        .containsExactlyElementsOf(expected.subList(0, 8).stream()
+                                .map(i -> String.format("v%02d", i))
+                                .toList());
                 for (int j = 0; j < 8; j++) {
-                    assertThat((double) got.get(j).score()).isCloseTo(reference(metric, q, all.get(expected.get(j))), within(1e-4));
+                    assertThat((double) got.get(j).score())
+                            .isCloseTo(reference(metric, q, all.get(expected.get(j))), within(1e-4));
                 }
             }
         }

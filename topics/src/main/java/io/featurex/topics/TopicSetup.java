@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -42,8 +41,7 @@ public final class TopicSetup {
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
     private static final long RETRY_BACKOFF_MS = 100;
 
-    private TopicSetup() {
-    }
+    private TopicSetup() {}
 
     /**
      * Creates the topics that do not exist yet (others are left as they are), then waits until
@@ -94,8 +92,10 @@ public final class TopicSetup {
 
     private static Set<String> listTopicNames(Admin admin, Deadline deadline) {
         try {
-            return get(admin.listTopics(new ListTopicsOptions().timeoutMs(deadline.remainingMillisInt()))
-                    .names(), deadline);
+            return get(
+                    admin.listTopics(new ListTopicsOptions().timeoutMs(deadline.remainingMillisInt()))
+                            .names(),
+                    deadline);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Could not list Kafka topics: " + describe(e), e);
         }
@@ -103,22 +103,24 @@ public final class TopicSetup {
 
     private static void create(Admin admin, List<NewTopic> topics, Deadline deadline) {
         Map<String, KafkaFuture<Void>> results = admin.createTopics(
-                topics, new CreateTopicsOptions().timeoutMs(deadline.remainingMillisInt())).values();
+                        topics, new CreateTopicsOptions().timeoutMs(deadline.remainingMillisInt()))
+                .values();
         for (NewTopic topic : topics) {
             try {
                 get(results.get(topic.name()), deadline);
-                log.info("Created topic {} ({} partitions)", topic.name(),
+                log.info(
+                        "Created topic {} ({} partitions)",
+                        topic.name(),
                         topic.numPartitions() < 0 ? "default" : String.valueOf(topic.numPartitions()));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException(
-                            "Could not create topic '" + topic.name() + "': " + describe(e), e);
+                    throw new IllegalStateException("Could not create topic '" + topic.name() + "': " + describe(e), e);
                 }
                 // Another worker created it between our list and create: that is what we wanted.
                 log.debug("Topic {} was created concurrently", topic.name());
             } catch (TimeoutException e) {
-                throw new IllegalStateException("Creating topic '" + topic.name() + "' timed out after "
-                        + deadline.timeout, e);
+                throw new IllegalStateException(
+                        "Creating topic '" + topic.name() + "' timed out after " + deadline.timeout, e);
             }
         }
     }
@@ -141,9 +143,11 @@ public final class TopicSetup {
                     lastProblem = cause;
                 }
                 if (deadline.expired()) {
-                    throw new IllegalStateException("Kafka topic '" + name + "' was not ready within "
-                            + deadline.timeout + ": not every partition has a leader answering listOffsets"
-                            + (lastProblem == null ? "" : " (last error: " + lastProblem + ")"), lastProblem);
+                    throw new IllegalStateException(
+                            "Kafka topic '" + name + "' was not ready within "
+                                    + deadline.timeout + ": not every partition has a leader answering listOffsets"
+                                    + (lastProblem == null ? "" : " (last error: " + lastProblem + ")"),
+                            lastProblem);
                 }
                 sleep(Math.min(RETRY_BACKOFF_MS, deadline.remainingMillis()));
             }
@@ -155,9 +159,12 @@ public final class TopicSetup {
             throws ExecutionException, TimeoutException {
         TopicDescription description;
         try {
-            description = get(admin.describeTopics(List.of(name),
-                            new DescribeTopicsOptions().timeoutMs(deadline.remainingMillisInt()))
-                    .topicNameValues().get(name), deadline);
+            description = get(
+                    admin.describeTopics(
+                                    List.of(name), new DescribeTopicsOptions().timeoutMs(deadline.remainingMillisInt()))
+                            .topicNameValues()
+                            .get(name),
+                    deadline);
         } catch (ExecutionException e) {
             if (mustExist && e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new IllegalStateException("Kafka topic '" + name + "' does not exist", e.getCause());
@@ -171,7 +178,9 @@ public final class TopicSetup {
             }
             request.put(new TopicPartition(name, partition.partition()), OffsetSpec.latest());
         }
-        get(admin.listOffsets(request, new ListOffsetsOptions().timeoutMs(deadline.remainingMillisInt())).all(),
+        get(
+                admin.listOffsets(request, new ListOffsetsOptions().timeoutMs(deadline.remainingMillisInt()))
+                        .all(),
                 deadline);
         return true;
     }

@@ -3,6 +3,8 @@ package io.featurex.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.featurex.topics.TopicSetup;
+import io.featurex.worker.testing.TestKafka;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,9 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import io.featurex.topics.TopicSetup;
-import io.featurex.worker.testing.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -55,6 +54,7 @@ class EmbeddedKafkaBrokerIT {
 
     /** Only set when the run's shared broker is a container: this class is about the embedded one. */
     private static EmbeddedKafkaBroker ownBroker;
+
     private static String bootstrap;
     private static Admin admin;
 
@@ -107,7 +107,8 @@ class EmbeddedKafkaBrokerIT {
         }
 
         assertThat(received).hasSize(1_000);
-        assertThat(received).allSatisfy(r -> assertThat(r.value()).isEqualTo(r.key().replace("key-", "value-")));
+        assertThat(received)
+                .allSatisfy(r -> assertThat(r.value()).isEqualTo(r.key().replace("key-", "value-")));
         assertThat(received).extracting(ConsumerRecord::key).doesNotHaveDuplicates();
         Map<Integer, Long> lastOffset = new HashMap<>();
         for (ConsumerRecord<String, String> r : received) {
@@ -121,8 +122,8 @@ class EmbeddedKafkaBrokerIT {
         String topic = "tx-" + UUID.randomUUID();
         TopicSetup.ensureTopics(admin, List.of(new NewTopic(topic, 3, (short) 1)), TIMEOUT);
 
-        try (KafkaProducer<String, String> producer = producer(Map.of(
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-" + UUID.randomUUID()))) {
+        try (KafkaProducer<String, String> producer =
+                producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-" + UUID.randomUUID()))) {
             producer.initTransactions();
             producer.beginTransaction();
             for (int i = 0; i < 10; i++) {
@@ -139,8 +140,7 @@ class EmbeddedKafkaBrokerIT {
             producer.abortTransaction();
         }
 
-        assertThat(readAll(topic, "read_committed"))
-                .containsExactlyInAnyOrderElementsOf(values("committed-", 10));
+        assertThat(readAll(topic, "read_committed")).containsExactlyInAnyOrderElementsOf(values("committed-", 10));
         assertThat(readAll(topic, "read_uncommitted"))
                 .containsExactlyInAnyOrderElementsOf(concat(values("committed-", 10), values("aborted-", 10)));
     }
@@ -163,8 +163,8 @@ class EmbeddedKafkaBrokerIT {
         try {
             List<Future<?>> creators = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                creators.add(pool.submit(() ->
-                        TopicSetup.ensureTopics(admin, List.of(new NewTopic(topic, 3, (short) 1)), TIMEOUT)));
+                creators.add(pool.submit(
+                        () -> TopicSetup.ensureTopics(admin, List.of(new NewTopic(topic, 3, (short) 1)), TIMEOUT)));
             }
             for (Future<?> creator : creators) {
                 creator.get(90, TimeUnit.SECONDS);
@@ -196,7 +196,8 @@ class EmbeddedKafkaBrokerIT {
             address = second.bootstrapServers();
             assertThat(address).matches("127\\.0\\.0\\.1:\\d+").isNotEqualTo(bootstrap);
             try (Admin secondAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address))) {
-                assertThat(secondAdmin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+                assertThat(secondAdmin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+                        .hasSize(1);
             }
         }
 
@@ -233,12 +234,18 @@ class EmbeddedKafkaBrokerIT {
 
     private static KafkaConsumer<String, String> consumer(String groupId, String isolationLevel) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                groupId,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                isolationLevel,
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000);
         return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
     }
 
@@ -254,7 +261,9 @@ class EmbeddedKafkaBrokerIT {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (!partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
-                assertThat(System.nanoTime()).as("reading %s up to %s", topic, end).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("reading %s up to %s", topic, end)
+                        .isLessThan(deadline);
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
             }
         }
@@ -263,7 +272,10 @@ class EmbeddedKafkaBrokerIT {
 
     private static TopicDescription describe(String topic) {
         try {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            return admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic);
         } catch (Exception e) {
             throw new AssertionError("describeTopics " + topic, e);
         }

@@ -43,8 +43,23 @@ class PackageLayeringTest {
             Map.entry("kafka", Set.of("", "config")),
             Map.entry("replay", Set.of("")),
             // The assembly: the loop joining the stages, and the commands.
-            Map.entry("pipeline", Set.of("", "source", "fetch", "decode", "batch", "infer", "sink", "metrics", "config", "kafka")),
-            Map.entry("cli", Set.of("", "pipeline", "source", "fetch", "decode", "infer", "sink", "metrics", "config", "kafka", "replay")));
+            Map.entry(
+                    "pipeline",
+                    Set.of("", "source", "fetch", "decode", "batch", "infer", "sink", "metrics", "config", "kafka")),
+            Map.entry(
+                    "cli",
+                    Set.of(
+                            "",
+                            "pipeline",
+                            "source",
+                            "fetch",
+                            "decode",
+                            "infer",
+                            "sink",
+                            "metrics",
+                            "config",
+                            "kafka",
+                            "replay")));
 
     /** The compute stages: pixels and vectors only. */
     private static final Set<String> KAFKA_FREE = Set.of("fetch", "decode", "batch", "infer", "http");
@@ -72,7 +87,8 @@ class PackageLayeringTest {
         Set<String> unknown = new TreeSet<>();
         for (Path file : javaFiles(sources)) {
             Path relative = sources.relativize(file);
-            String stage = relative.getNameCount() < 2 ? "" : relative.getName(0).toString();
+            String stage =
+                    relative.getNameCount() < 2 ? "" : relative.getName(0).toString();
             Set<String> allowed = ALLOWED.get(stage);
             if (allowed == null) {
                 unknown.add(stage);
@@ -83,14 +99,18 @@ class PackageLayeringTest {
                     violations.add(relative + " uses Kafka (" + used + ")");
                 }
                 if (used.startsWith(WORKER + ".") || used.equals(WORKER)) {
-                    String target = used.equals(WORKER) ? "" : used.substring(WORKER.length() + 1).split("\\.")[0];
+                    String target = used.equals(WORKER)
+                            ? ""
+                            : used.substring(WORKER.length() + 1).split("\\.")[0];
                     if (!target.equals(stage) && !allowed.contains(target)) {
                         violations.add(relative + " uses " + used);
                     }
                 }
             }
         }
-        assertThat(unknown).as("worker packages without a rule here: give each its place in the layers").isEmpty();
+        assertThat(unknown)
+                .as("worker packages without a rule here: give each its place in the layers")
+                .isEmpty();
         assertThat(violations).isEmpty();
     }
 
@@ -105,7 +125,9 @@ class PackageLayeringTest {
                 for (String used : references(file)) {
                     for (String other : MODULES.keySet()) {
                         boolean names = used.equals(packageOf(other)) || used.startsWith(packageOf(other) + ".");
-                        if (names && !other.equals(module.getKey()) && !module.getValue().contains(other)) {
+                        if (names
+                                && !other.equals(module.getKey())
+                                && !module.getValue().contains(other)) {
                             violations.add(module.getKey() + ": " + root.relativize(file) + " uses " + used);
                         }
                     }
@@ -116,18 +138,23 @@ class PackageLayeringTest {
     }
 
     @Test
-    void fullyQualifiedNamesCountAndCommentsAndStringsDoNot(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
-        Path file = Files.writeString(dir.resolve("Sample.java"), String.join("\n",
-                "package io.featurex.worker.decode;",
-                "import java.util.List;",
-                "/** See {@link io.featurex.worker.sink.Output}. */",
-                "class Sample {",
-                "    // org.apache.kafka.clients.consumer.KafkaConsumer in a comment",
-                "    String s = \"io.featurex.similar.SimilarCommand in a string\";",
-                "    Object c = new org.apache.kafka.common.TopicPartition(\"t\", 0);",
-                "    Object d = io.featurex.worker.infer.Vectors.class;",
-                "}"));
-        assertThat(references(file)).containsExactlyInAnyOrder("java.util", "org.apache.kafka.common", "io.featurex.worker.infer");
+    void fullyQualifiedNamesCountAndCommentsAndStringsDoNot(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Path file = Files.writeString(
+                dir.resolve("Sample.java"),
+                String.join(
+                        "\n",
+                        "package io.featurex.worker.decode;",
+                        "import java.util.List;",
+                        "/** See {@link io.featurex.worker.sink.Output}. */",
+                        "class Sample {",
+                        "    // org.apache.kafka.clients.consumer.KafkaConsumer in a comment",
+                        "    String s = \"io.featurex.similar.SimilarCommand in a string\";",
+                        "    Object c = new org.apache.kafka.common.TopicPartition(\"t\", 0);",
+                        "    Object d = io.featurex.worker.infer.Vectors.class;",
+                        "}"));
+        assertThat(references(file))
+                .containsExactlyInAnyOrder("java.util", "org.apache.kafka.common", "io.featurex.worker.infer");
     }
 
     /** The packages of the classes a file refers to, by import or by fully qualified name. */

@@ -1,5 +1,8 @@
 package io.featurex.loadtest.load;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import io.featurex.v1.ImageRef;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -9,17 +12,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import javax.imageio.ImageIO;
-
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
-import io.featurex.v1.ImageRef;
 
 /**
  * The images the load test refers to: the files of a folder, or JPEGs it generates, used round
@@ -61,7 +60,10 @@ public final class ImageSource {
     public static ImageSource folder(Path dir, boolean inline, int badEvery) throws IOException {
         List<Path> files;
         try (Stream<Path> entries = Files.list(dir.toAbsolutePath())) {
-            files = entries.filter(Files::isRegularFile).filter(ImageSource::isImage).sorted().toList();
+            files = entries.filter(Files::isRegularFile)
+                    .filter(ImageSource::isImage)
+                    .sorted()
+                    .toList();
         }
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no image files (" + EXTENSIONS + ") in " + dir);
@@ -73,7 +75,8 @@ public final class ImageSource {
      * Generates {@code count} distinct {@code size}x{@code size} JPEGs (seeded gradients and
      * shapes) into {@code dir}, reusing ones already there, and uses them.
      */
-    public static ImageSource generated(Path dir, int count, int size, boolean inline, int badEvery) throws IOException {
+    public static ImageSource generated(Path dir, int count, int size, boolean inline, int badEvery)
+            throws IOException {
         Files.createDirectories(dir);
         Path abs = dir.toAbsolutePath();
         Path[] files = new Path[count];
@@ -82,8 +85,7 @@ public final class ImageSource {
             if (!Files.exists(files[i])) {
                 Path tmp = Files.createTempFile(abs, ".gen", ".jpg");
                 ImageIO.write(draw(i, size), "jpg", tmp.toFile());
-                Files.move(tmp, files[i], java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, files[i], StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
         }
         return new ImageSource(List.of(files), inline, badEvery);
@@ -95,8 +97,8 @@ public final class ImageSource {
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setPaint(new GradientPaint(0, 0, new Color(random.nextInt(0xFFFFFF)), size, size,
-                    new Color(random.nextInt(0xFFFFFF))));
+            g.setPaint(new GradientPaint(
+                    0, 0, new Color(random.nextInt(0xFFFFFF)), size, size, new Color(random.nextInt(0xFFFFFF))));
             g.fillRect(0, 0, size, size);
             for (int i = 0; i < 12; i++) {
                 g.setColor(new Color(random.nextInt(0xFFFFFF)));

@@ -1,13 +1,12 @@
 package io.featurex.loadtest.load;
 
+import io.featurex.loadtest.verify.Ledger;
+import io.featurex.loadtest.verify.Timeline;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-
-import io.featurex.loadtest.verify.Ledger;
-import io.featurex.loadtest.verify.Timeline;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,9 +41,17 @@ public final class Sender {
      * @param count         sends in all, or -1 for no limit
      * @param durationNanos sends due before this much time from the start, or -1 for no limit
      */
-    public Sender(Producer<byte[], byte[]> producer, String topic, RateSchedule schedule, long count,
-                  long durationNanos, ImageSource images, String idPrefix, Ledger ledger, Timeline timeline,
-                  RunClock clock) {
+    public Sender(
+            Producer<byte[], byte[]> producer,
+            String topic,
+            RateSchedule schedule,
+            long count,
+            long durationNanos,
+            ImageSource images,
+            String idPrefix,
+            Ledger ledger,
+            Timeline timeline,
+            RunClock clock) {
         if (count < 0 && durationNanos < 0) {
             throw new IllegalArgumentException("a count or a duration is needed");
         }
@@ -84,7 +91,8 @@ public final class Sender {
             String id = id(idPrefix, i);
             byte[] value = images.ref(id, i, dueEpochMicros).toByteArray();
             ledger.expect(id, inputTimestampMs);
-            producer.send(new ProducerRecord<>(topic, null, inputTimestampMs, id.getBytes(StandardCharsets.UTF_8), value),
+            producer.send(
+                    new ProducerRecord<>(topic, null, inputTimestampMs, id.getBytes(StandardCharsets.UTF_8), value),
                     (metadata, exception) -> {
                         if (exception != null) {
                             failed.incrementAndGet();

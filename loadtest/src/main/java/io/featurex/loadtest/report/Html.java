@@ -3,8 +3,7 @@ package io.featurex.loadtest.report;
 /** HTML text escaping. */
 final class Html {
 
-    private Html() {
-    }
+    private Html() {}
 
     static String escape(String s) {
         if (s == null) {

@@ -1,14 +1,13 @@
 package io.featurex.loadtest.report;
 
+import io.featurex.loadtest.verify.LatencyRecorder;
+import io.featurex.loadtest.verify.Timeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import io.featurex.loadtest.verify.LatencyRecorder;
-import io.featurex.loadtest.verify.Timeline;
 
 /**
  * The report as one self-contained HTML page: inline CSS and SVG charts, no script and nothing
@@ -55,8 +54,7 @@ public final class HtmlReport {
             dt { color: #6b7280; } dd { margin: 0; }
             """;
 
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     public static void write(Report report, Path file) throws IOException {
         Files.writeString(file, render(report));
@@ -67,18 +65,35 @@ public final class HtmlReport {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>featurex load test ").append(Html.escape(r.runId())).append(" — ")
-                .append(Html.escape(s.verdict())).append("</title><style>").append(STYLE).append("</style></head><body><main>\n");
+                .append("<title>featurex load test ")
+                .append(Html.escape(r.runId()))
+                .append(" — ")
+                .append(Html.escape(s.verdict()))
+                .append("</title><style>")
+                .append(STYLE)
+                .append("</style></head><body><main>\n");
 
         boolean pass = "PASS".equals(s.verdict());
-        h.append("<h1>featurex load test<span class=\"verdict ").append(pass ? "pass" : "fail").append("\">")
-                .append(Html.escape(s.verdict())).append("</span></h1>\n");
+        h.append("<h1>featurex load test<span class=\"verdict ")
+                .append(pass ? "pass" : "fail")
+                .append("\">")
+                .append(Html.escape(s.verdict()))
+                .append("</span></h1>\n");
         Report.Setup setup = r.setup();
         String load = "fixed-rate".equals(setup.mode())
-                ? fmt(setup.ratePerSecond()) + " refs/s, open loop" : "as fast as possible";
-        h.append("<p class=\"sub\">run <code>").append(Html.escape(r.runId())).append("</code> · started ")
-                .append(Html.escape(r.startedAt())).append(" · ").append(load).append(" · ")
-                .append(s.sent()).append(" sent in ").append(fmt(s.sendSeconds())).append(" s</p>\n");
+                ? fmt(setup.ratePerSecond()) + " refs/s, open loop"
+                : "as fast as possible";
+        h.append("<p class=\"sub\">run <code>")
+                .append(Html.escape(r.runId()))
+                .append("</code> · started ")
+                .append(Html.escape(r.startedAt()))
+                .append(" · ")
+                .append(load)
+                .append(" · ")
+                .append(s.sent())
+                .append(" sent in ")
+                .append(fmt(s.sendSeconds()))
+                .append(" s</p>\n");
         for (String note : r.notes()) {
             h.append("<div class=\"note\">").append(Html.escape(note)).append("</div>\n");
         }
@@ -86,7 +101,11 @@ public final class HtmlReport {
         LatencyRecorder.Stats out = r.latencyMs().output();
         h.append("<div class=\"cards\">");
         card(h, "sent", Long.toString(s.sent()), "");
-        card(h, "completed", Long.toString(s.completed()), s.completed() == s.sent() - s.sendFailures() ? "good" : "bad");
+        card(
+                h,
+                "completed",
+                Long.toString(s.completed()),
+                s.completed() == s.sent() - s.sendFailures() ? "good" : "bad");
         card(h, "lost", Long.toString(s.lost()), s.lost() == 0 ? "good" : "bad");
         card(h, "duplicated", Long.toString(s.duplicated()), s.duplicated() == 0 ? "good" : "bad");
         card(h, "dead letters", Long.toString(s.deadLetters()), "");
@@ -100,15 +119,37 @@ public final class HtmlReport {
         List<Timeline.Bucket> tl = r.timeline();
         double[] t = tl.stream().mapToDouble(Timeline.Bucket::tSeconds).toArray();
         SvgChart throughput = new SvgChart(1060, 300, "Throughput over time", "seconds since start", "records / s")
-                .series("sent", t, tl.stream().mapToDouble(Timeline.Bucket::sentPerSecond).toArray(), false, false)
-                .series("completed (features + dead letters)", t,
-                        tl.stream().mapToDouble(Timeline.Bucket::completedPerSecond).toArray(), true, false)
-                .series("dead letters", t, tl.stream().mapToDouble(Timeline.Bucket::deadLettersPerSecond).toArray(),
-                        false, false);
+                .series(
+                        "sent",
+                        t,
+                        tl.stream().mapToDouble(Timeline.Bucket::sentPerSecond).toArray(),
+                        false,
+                        false)
+                .series(
+                        "completed (features + dead letters)",
+                        t,
+                        tl.stream()
+                                .mapToDouble(Timeline.Bucket::completedPerSecond)
+                                .toArray(),
+                        true,
+                        false)
+                .series(
+                        "dead letters",
+                        t,
+                        tl.stream()
+                                .mapToDouble(Timeline.Bucket::deadLettersPerSecond)
+                                .toArray(),
+                        false,
+                        false);
         SvgChart lag = new SvgChart(520, 260, "Lag over time", "seconds since start", "records sent, not completed")
                 .series("lag", t, tl.stream().mapToDouble(b -> b.lag()).toArray(), true, false);
         SvgChart slowest = new SvgChart(520, 260, "Slowest output per second", "seconds since start", "latency (ms)")
-                .series("max latency", t, tl.stream().mapToDouble(b -> b.maxLatencyMs()).toArray(), true, false);
+                .series(
+                        "max latency",
+                        t,
+                        tl.stream().mapToDouble(b -> b.maxLatencyMs()).toArray(),
+                        true,
+                        false);
         for (Report.Event e : r.events()) {
             if (e.label().startsWith("baseline")) {
                 continue;
@@ -117,41 +158,78 @@ public final class HtmlReport {
             lag.marker(e.tSeconds(), e.label());
             slowest.marker(e.tSeconds(), e.label());
         }
-        h.append("<h2>Throughput and lag</h2>\n<div class=\"panel\">").append(throughput.render()).append("</div>\n");
-        h.append("<div class=\"grid2\"><div class=\"panel\">").append(lag.render()).append("</div><div class=\"panel\">")
-                .append(slowest.render()).append("</div></div>\n");
+        h.append("<h2>Throughput and lag</h2>\n<div class=\"panel\">")
+                .append(throughput.render())
+                .append("</div>\n");
+        h.append("<div class=\"grid2\"><div class=\"panel\">")
+                .append(lag.render())
+                .append("</div><div class=\"panel\">")
+                .append(slowest.render())
+                .append("</div></div>\n");
 
         h.append("<h2>End-to-end latency</h2>\n<div class=\"grid2\"><div class=\"panel\">")
-                .append(percentileChart(r.latencyCurve())).append("</div><div class=\"panel\">");
-        h.append("<table><tr><th></th><th class=\"n\">to output timestamp</th><th class=\"n\">to seen by verifier</th></tr>");
+                .append(percentileChart(r.latencyCurve()))
+                .append("</div><div class=\"panel\">");
+        h.append(
+                "<table><tr><th></th><th class=\"n\">to output timestamp</th><th class=\"n\">to seen by verifier</th></tr>");
         LatencyRecorder.Stats seen = r.latencyMs().seen();
         row(h, "p50", out.p50(), seen.p50());
         row(h, "p90", out.p90(), seen.p90());
         row(h, "p99", out.p99(), seen.p99());
         row(h, "p99.9", out.p999(), seen.p999());
         row(h, "max", out.max(), seen.max());
-        h.append("<tr><td>mean</td><td class=\"n\">").append(fmt(out.mean())).append(" ms</td><td class=\"n\">")
-                .append(fmt(seen.mean())).append(" ms</td></tr>");
-        h.append("<tr><td>count</td><td class=\"n\">").append(out.count()).append("</td><td class=\"n\">")
-                .append(seen.count()).append("</td></tr></table>");
-        h.append("<p class=\"sub\" style=\"margin-top:10px\">").append(Html.escape(r.definitions().latency()))
-                .append(" ").append(Html.escape(r.definitions().latencySeen())).append("</p></div></div>\n");
+        h.append("<tr><td>mean</td><td class=\"n\">")
+                .append(fmt(out.mean()))
+                .append(" ms</td><td class=\"n\">")
+                .append(fmt(seen.mean()))
+                .append(" ms</td></tr>");
+        h.append("<tr><td>count</td><td class=\"n\">")
+                .append(out.count())
+                .append("</td><td class=\"n\">")
+                .append(seen.count())
+                .append("</td></tr></table>");
+        h.append("<p class=\"sub\" style=\"margin-top:10px\">")
+                .append(Html.escape(r.definitions().latency()))
+                .append(" ")
+                .append(Html.escape(r.definitions().latencySeen()))
+                .append("</p></div></div>\n");
 
         if (!r.events().isEmpty()) {
             h.append("<h2>Pauses when workers join or leave</h2>\n<div class=\"panel\"><table><tr><th>event</th>")
-                    .append("<th class=\"n\">at (s)</th><th class=\"n\">window</th><th class=\"n\">longest pause, all output</th>")
-                    .append("<th class=\"n\">longest pause, one partition</th><th class=\"n\">slowest output</th></tr>");
+                    .append(
+                            "<th class=\"n\">at (s)</th><th class=\"n\">window</th><th class=\"n\">longest pause, all output</th>")
+                    .append(
+                            "<th class=\"n\">longest pause, one partition</th><th class=\"n\">slowest output</th></tr>");
             for (Report.Event e : r.events()) {
-                h.append("<tr><td>").append(Html.escape(e.label())).append("</td><td class=\"n\">").append(fmt(e.tSeconds()))
-                        .append("</td><td class=\"n\">").append(fmt(e.windowMs() / 1000.0)).append(" s</td><td class=\"n\"><b>")
-                        .append(ms(e.pauseMs())).append("</b> (").append(fmt1(e.pauseFromSeconds())).append("–")
-                        .append(fmt1(e.pauseToSeconds())).append(" s)</td><td class=\"n\"><b>").append(ms(e.partitionPauseMs()))
-                        .append("</b>").append(e.partition() >= 0 ? " (partition " + e.partition() + ", " + fmt1(e.partitionPauseFromSeconds())
-                                + "–" + fmt1(e.partitionPauseToSeconds()) + " s)" : "")
-                        .append("</td><td class=\"n\">").append(ms(e.maxLatencyMs())).append("</td></tr>");
+                h.append("<tr><td>")
+                        .append(Html.escape(e.label()))
+                        .append("</td><td class=\"n\">")
+                        .append(fmt(e.tSeconds()))
+                        .append("</td><td class=\"n\">")
+                        .append(fmt(e.windowMs() / 1000.0))
+                        .append(" s</td><td class=\"n\"><b>")
+                        .append(ms(e.pauseMs()))
+                        .append("</b> (")
+                        .append(fmt1(e.pauseFromSeconds()))
+                        .append("–")
+                        .append(fmt1(e.pauseToSeconds()))
+                        .append(" s)</td><td class=\"n\"><b>")
+                        .append(ms(e.partitionPauseMs()))
+                        .append("</b>")
+                        .append(
+                                e.partition() >= 0
+                                        ? " (partition " + e.partition() + ", " + fmt1(e.partitionPauseFromSeconds())
+                                                + "–" + fmt1(e.partitionPauseToSeconds()) + " s)"
+                                        : "")
+                        .append("</td><td class=\"n\">")
+                        .append(ms(e.maxLatencyMs()))
+                        .append("</td></tr>");
             }
-            h.append("</table><p class=\"sub\" style=\"margin:8px 0 0\">").append(Html.escape(r.definitions().pause()))
-                    .append(" Median time between outputs over the run: ").append(ms(s.medianOutputGapMs())).append(".</p></div>\n");
+            h.append("</table><p class=\"sub\" style=\"margin:8px 0 0\">")
+                    .append(Html.escape(r.definitions().pause()))
+                    .append(" Median time between outputs over the run: ")
+                    .append(ms(s.medianOutputGapMs()))
+                    .append(".</p></div>\n");
         }
 
         h.append("<h2>Outputs</h2>\n<div class=\"grid2\"><div class=\"panel\">");
@@ -162,14 +240,24 @@ public final class HtmlReport {
         if (!r.lostIds().isEmpty() || !r.duplicatedIds().isEmpty()) {
             h.append("<div class=\"panel\"><dl>");
             if (!r.lostIds().isEmpty()) {
-                h.append("<dt>lost ids (").append(s.lost()).append(")</dt><dd><code>")
-                        .append(Html.escape(String.join(", ", r.lostIds()))).append("</code></dd>");
+                h.append("<dt>lost ids (")
+                        .append(s.lost())
+                        .append(")</dt><dd><code>")
+                        .append(Html.escape(String.join(", ", r.lostIds())))
+                        .append("</code></dd>");
             }
             if (!r.duplicatedIds().isEmpty()) {
                 StringBuilder d = new StringBuilder();
-                r.duplicatedIds().forEach((id, n) -> d.append(d.length() == 0 ? "" : ", ").append(id).append(" ×").append(n));
-                h.append("<dt>duplicated ids (").append(s.duplicated()).append(")</dt><dd><code>")
-                        .append(Html.escape(d.toString())).append("</code></dd>");
+                r.duplicatedIds()
+                        .forEach((id, n) -> d.append(d.length() == 0 ? "" : ", ")
+                                .append(id)
+                                .append(" ×")
+                                .append(n));
+                h.append("<dt>duplicated ids (")
+                        .append(s.duplicated())
+                        .append(")</dt><dd><code>")
+                        .append(Html.escape(d.toString()))
+                        .append("</code></dd>");
             }
             h.append("</dl></div>\n");
         }
@@ -177,19 +265,32 @@ public final class HtmlReport {
         h.append("<h2>Run</h2>\n<div class=\"panel\"><dl>");
         dl(h, "command", null);
         h.append("<pre>").append(Html.escape(r.command())).append("</pre></dd>");
-        dl(h, "Kafka", setup.bootstrapServers() + " · in " + setup.inputTopic() + " → out " + setup.outputTopic()
-                + ", dead letters " + setup.deadLetterTopic());
-        dl(h, "images", setup.images() + " (" + setup.imageCount() + (setup.inline() ? ", inline bytes" : ", file: URIs")
-                + (setup.badEvery() > 0 ? ", every " + setup.badEvery() + "th a missing file" : "") + ")");
+        dl(
+                h,
+                "Kafka",
+                setup.bootstrapServers() + " · in " + setup.inputTopic() + " → out " + setup.outputTopic()
+                        + ", dead letters " + setup.deadLetterTopic());
+        dl(
+                h,
+                "images",
+                setup.images() + " (" + setup.imageCount() + (setup.inline() ? ", inline bytes" : ", file: URIs")
+                        + (setup.badEvery() > 0 ? ", every " + setup.badEvery() + "th a missing file" : "") + ")");
         dl(h, "schedule", r.definitions().schedule());
         dl(h, "throughput", r.definitions().throughput());
         dl(h, "sends behind schedule", "p99 " + ms(s.sendBehindP99Ms()) + ", max " + ms(s.sendBehindMaxMs()));
-        dl(h, "send / run time", fmt(s.sendSeconds()) + " s / " + fmt(s.runSeconds()) + " s; mean throughput "
-                + fmt(s.throughputMean()) + "/s; offered " + fmt(s.offeredRate()) + "/s, achieved send rate "
-                + fmt(s.achievedSendRate()) + "/s");
-        dl(h, "other counts", "send failures " + s.sendFailures() + ", duplicate records " + s.duplicateRecords()
-                + ", unexpected ids " + s.unexpected() + ", other runs' outputs skipped " + s.otherRunsOutputs()
-                + ", malformed outputs " + s.malformedOutputs() + ", negative latencies " + s.negativeLatencies());
+        dl(
+                h,
+                "send / run time",
+                fmt(s.sendSeconds()) + " s / " + fmt(s.runSeconds()) + " s; mean throughput "
+                        + fmt(s.throughputMean()) + "/s; offered " + fmt(s.offeredRate()) + "/s, achieved send rate "
+                        + fmt(s.achievedSendRate()) + "/s");
+        dl(
+                h,
+                "other counts",
+                "send failures " + s.sendFailures() + ", duplicate records " + s.duplicateRecords()
+                        + ", unexpected ids " + s.unexpected() + ", other runs' outputs skipped " + s.otherRunsOutputs()
+                        + ", malformed outputs " + s.malformedOutputs() + ", negative latencies "
+                        + s.negativeLatencies());
         dl(h, "tool", r.tool() + " " + r.version() + " · report.json holds every number on this page");
         h.append("</dl></div>\n</main></body></html>\n");
         return h.toString();
@@ -234,13 +335,23 @@ public final class HtmlReport {
     }
 
     private static void card(StringBuilder h, String key, String value, String cls) {
-        h.append("<div class=\"card ").append(cls).append("\"><div class=\"v\">").append(Html.escape(value))
-                .append("</div><div class=\"k\">").append(Html.escape(key)).append("</div></div>");
+        h.append("<div class=\"card ")
+                .append(cls)
+                .append("\"><div class=\"v\">")
+                .append(Html.escape(value))
+                .append("</div><div class=\"k\">")
+                .append(Html.escape(key))
+                .append("</div></div>");
     }
 
     private static void row(StringBuilder h, String name, long a, long b) {
-        h.append("<tr><td>").append(name).append("</td><td class=\"n\">").append(ms(a)).append("</td><td class=\"n\">")
-                .append(ms(b)).append("</td></tr>");
+        h.append("<tr><td>")
+                .append(name)
+                .append("</td><td class=\"n\">")
+                .append(ms(a))
+                .append("</td><td class=\"n\">")
+                .append(ms(b))
+                .append("</td></tr>");
     }
 
     private static void countTable(StringBuilder h, String title, Map<String, Long> counts, String empty) {
@@ -248,8 +359,11 @@ public final class HtmlReport {
         if (counts.isEmpty()) {
             h.append("<tr><td>").append(empty).append("</td><td></td></tr>");
         }
-        counts.forEach((k, v) -> h.append("<tr><td><code>").append(Html.escape(k)).append("</code></td><td class=\"n\">")
-                .append(v).append("</td></tr>"));
+        counts.forEach((k, v) -> h.append("<tr><td><code>")
+                .append(Html.escape(k))
+                .append("</code></td><td class=\"n\">")
+                .append(v)
+                .append("</td></tr>"));
         h.append("</table>");
     }
 

@@ -1,10 +1,9 @@
 package io.featurex.loadtest.report;
 
-import java.util.List;
-import java.util.Map;
-
 import io.featurex.loadtest.verify.LatencyRecorder;
 import io.featurex.loadtest.verify.Timeline;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one load test run found, as written to {@code report.json} (snake_case keys) and
@@ -32,31 +31,54 @@ public record Report(
         List<Event> events) {
 
     /** What was asked for. {@code mode}: "fixed-rate" (open loop) or "as-fast-as-possible". */
-    public record Setup(String bootstrapServers, String inputTopic, String outputTopic, String deadLetterTopic,
-                        String mode, double ratePerSecond, long count, double durationSeconds,
-                        String images, int imageCount, boolean inline, int badEvery) {
-    }
+    public record Setup(
+            String bootstrapServers,
+            String inputTopic,
+            String outputTopic,
+            String deadLetterTopic,
+            String mode,
+            double ratePerSecond,
+            long count,
+            double durationSeconds,
+            String images,
+            int imageCount,
+            boolean inline,
+            int badEvery) {}
 
     /** The words that say what the numbers mean, carried with them. */
-    public record Definitions(String latency, String latencySeen, String schedule, String throughput,
-                              String pause) {
-    }
+    public record Definitions(String latency, String latencySeen, String schedule, String throughput, String pause) {}
 
     /**
      * The verdict ("PASS": every id exactly once, nothing unexpected, every send acknowledged)
      * and the counts and rates behind it.
      */
-    public record Summary(String verdict, long sent, long sendFailures, long completed, long features,
-                          long deadLetters, long lost, long duplicated, long duplicateRecords, long unexpected,
-                          long otherRunsOutputs, long malformedOutputs, double sendSeconds, double runSeconds,
-                          double offeredRate, double achievedSendRate, double throughputMean,
-                          double throughputSteady, long sendBehindP99Ms, long sendBehindMaxMs,
-                          long medianOutputGapMs, long longestOutputGapMs, long negativeLatencies) {
-    }
+    public record Summary(
+            String verdict,
+            long sent,
+            long sendFailures,
+            long completed,
+            long features,
+            long deadLetters,
+            long lost,
+            long duplicated,
+            long duplicateRecords,
+            long unexpected,
+            long otherRunsOutputs,
+            long malformedOutputs,
+            double sendSeconds,
+            double runSeconds,
+            double offeredRate,
+            double achievedSendRate,
+            double throughputMean,
+            double throughputSteady,
+            long sendBehindP99Ms,
+            long sendBehindMaxMs,
+            long medianOutputGapMs,
+            long longestOutputGapMs,
+            long negativeLatencies) {}
 
     /** Latency summaries: to the output record's timestamp, and to the verifier seeing it. */
-    public record Latency(LatencyRecorder.Stats output, LatencyRecorder.Stats seen) {
-    }
+    public record Latency(LatencyRecorder.Stats output, LatencyRecorder.Stats seen) {}
 
     /**
      * Something that happened during the run (a worker joined or left) and what followed within
@@ -65,8 +87,17 @@ public record Report(
      * workers stall while the others go on), and the slowest output. The "baseline" row measures
      * the same before the first event.
      */
-    public record Event(String label, long epochMs, double tSeconds, long windowMs, long pauseMs,
-                        double pauseFromSeconds, double pauseToSeconds, long partitionPauseMs, int partition,
-                        double partitionPauseFromSeconds, double partitionPauseToSeconds, long maxLatencyMs) {
-    }
+    public record Event(
+            String label,
+            long epochMs,
+            double tSeconds,
+            long windowMs,
+            long pauseMs,
+            double pauseFromSeconds,
+            double pauseToSeconds,
+            long partitionPauseMs,
+            int partition,
+            double partitionPauseFromSeconds,
+            double partitionPauseToSeconds,
+            long maxLatencyMs) {}
 }

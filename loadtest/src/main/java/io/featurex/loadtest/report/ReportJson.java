@@ -1,14 +1,13 @@
 package io.featurex.loadtest.report;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Reads and writes reports as JSON with snake_case keys. */
 public final class ReportJson {
@@ -21,8 +20,7 @@ public final class ReportJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;

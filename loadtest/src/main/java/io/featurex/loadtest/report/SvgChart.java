@@ -103,19 +103,36 @@ final class SvgChart {
         DoubleFunction<Double> sy = y -> TOP + ph - Math.min(y, fyTop) / fyTop * ph;
 
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT,
+        svg.append(String.format(
+                Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" class=\"chart\" role=\"img\" aria-label=\"%s\">",
-                width, height, Html.escape(title)));
+                width,
+                height,
+                Html.escape(title)));
         svg.append("<title>").append(Html.escape(title)).append("</title>");
-        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" class=\"plot\"/>",
-                LEFT, TOP, pw, ph));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" class=\"plot\"/>",
+                LEFT,
+                TOP,
+                pw,
+                ph));
         // y grid and ticks
         for (double y = 0; y <= yTop + yStep / 2; y += yStep) {
             double py = sy.apply(y);
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>",
-                    LEFT, LEFT + pw, py, py));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>",
-                    LEFT - 6, py + 4, number(y)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>",
+                    LEFT,
+                    LEFT + pw,
+                    py,
+                    py));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>",
+                    LEFT - 6,
+                    py + 4,
+                    number(y)));
         }
         // x grid and ticks
         double[] ticks = xTicks != null ? xTicks : linearTicks(x0, x1);
@@ -124,16 +141,31 @@ final class SvgChart {
                 continue;
             }
             double px = sx.apply(x);
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" class=\"grid\"/>",
-                    px, px, TOP, TOP + ph));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"middle\">%s</text>",
-                    px, TOP + ph + 16, Html.escape(xTickFormat.apply(x))));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" class=\"grid\"/>",
+                    px,
+                    px,
+                    TOP,
+                    TOP + ph));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"middle\">%s</text>",
+                    px,
+                    TOP + ph + 16,
+                    Html.escape(xTickFormat.apply(x))));
         }
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%s</text>",
-                LEFT + pw / 2, height - 8, Html.escape(xLabel)));
-        svg.append(String.format(Locale.ROOT,
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%s</text>",
+                LEFT + pw / 2,
+                height - 8,
+                Html.escape(xLabel)));
+        svg.append(String.format(
+                Locale.ROOT,
                 "<text transform=\"translate(14 %.1f) rotate(-90)\" class=\"axis\" text-anchor=\"middle\">%s</text>",
-                TOP + ph / 2, Html.escape(yLabel)));
+                TOP + ph / 2,
+                Html.escape(yLabel)));
         // markers
         int shown = 0;
         for (Marker m : markers) {
@@ -142,10 +174,19 @@ final class SvgChart {
             }
             int labelY = TOP + 12 + 13 * (shown++ % 3); // staggered, so close events stay readable
             double px = sx.apply(m.x);
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" class=\"marker\"/>",
-                    px, px, TOP, TOP + ph));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"marker-label\">%s</text>",
-                    px + 4, labelY, Html.escape(m.label)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" class=\"marker\"/>",
+                    px,
+                    px,
+                    TOP,
+                    TOP + ph));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\" class=\"marker-label\">%s</text>",
+                    px + 4,
+                    labelY,
+                    Html.escape(m.label)));
         }
         // series
         for (Series s : series) {
@@ -160,19 +201,31 @@ final class SvgChart {
                 continue;
             }
             if (s.filled && s.xs.length > 1) {
-                svg.append(String.format(Locale.ROOT,
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<polygon points=\"%.1f,%.1f %s%.1f,%.1f\" fill=\"%s\" fill-opacity=\"0.12\" stroke=\"none\"/>",
-                        sx.apply(s.xs[0]), TOP + ph, points, sx.apply(s.xs[s.xs.length - 1]), TOP + ph, s.color));
+                        sx.apply(s.xs[0]),
+                        TOP + ph,
+                        points,
+                        sx.apply(s.xs[s.xs.length - 1]),
+                        TOP + ph,
+                        s.color));
             }
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" stroke-linejoin=\"round\"/>",
-                    points.toString().trim(), s.color));
+                    points.toString().trim(),
+                    s.color));
             if (s.dots) {
                 for (int i = 0; i < s.xs.length; i++) {
                     if (Double.isFinite(s.ys[i])) {
-                        svg.append(String.format(Locale.ROOT,
+                        svg.append(String.format(
+                                Locale.ROOT,
                                 "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s: %s</title></circle>",
-                                sx.apply(s.xs[i]), sy.apply(s.ys[i]), s.color, Html.escape(s.name),
+                                sx.apply(s.xs[i]),
+                                sy.apply(s.ys[i]),
+                                s.color,
+                                Html.escape(s.name),
                                 Html.escape(xTickFormat.apply(s.xs[i]) + " → " + number(s.ys[i]))));
                     }
                 }
@@ -181,8 +234,10 @@ final class SvgChart {
         // legend, top left above the plot
         double lx = LEFT;
         for (Series s : series) {
-            svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"10\" width=\"14\" height=\"4\" fill=\"%s\"/>", lx, s.color));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"16\" class=\"legend\">%s</text>", lx + 19, Html.escape(s.name)));
+            svg.append(String.format(
+                    Locale.ROOT, "<rect x=\"%.1f\" y=\"10\" width=\"14\" height=\"4\" fill=\"%s\"/>", lx, s.color));
+            svg.append(String.format(
+                    Locale.ROOT, "<text x=\"%.1f\" y=\"16\" class=\"legend\">%s</text>", lx + 19, Html.escape(s.name)));
             lx += 34 + 7.2 * s.name.length();
         }
         svg.append("</svg>");
@@ -219,9 +274,7 @@ final class SvgChart {
         return String.format(Locale.ROOT, Math.abs(v) < 1 ? "%.2f" : "%.1f", v);
     }
 
-    private record Series(String name, String color, double[] xs, double[] ys, boolean filled, boolean dots) {
-    }
+    private record Series(String name, String color, double[] xs, double[] ys, boolean filled, boolean dots) {}
 
-    private record Marker(double x, String label) {
-    }
+    private record Marker(double x, String label) {}
 }

@@ -2,7 +2,6 @@ package io.featurex.loadtest.verify;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.HdrHistogram.Histogram;
 
 /**
@@ -24,6 +23,7 @@ public final class LatencyRecorder {
 
     /** One hour: anything slower is clamped there and would dominate the report anyway. */
     static final long HIGHEST_MS = 3_600_000L;
+
     static final int SIGNIFICANT_DIGITS = 3;
 
     /** The percentiles of the summary. */
@@ -89,8 +89,7 @@ public final class LatencyRecorder {
     }
 
     /** One point of the percentile curve: latencies in ms at a percentile. */
-    public record CurvePoint(double percentile, long outputMs, long seenMs) {
-    }
+    public record CurvePoint(double percentile, long outputMs, long seenMs) {}
 
     /** Summary of one histogram, in milliseconds. */
     public record Stats(long count, long min, double mean, long p50, long p90, long p99, long p999, long max) {
@@ -99,9 +98,15 @@ public final class LatencyRecorder {
             if (h.getTotalCount() == 0) {
                 return new Stats(0, 0, 0, 0, 0, 0, 0, 0);
             }
-            return new Stats(h.getTotalCount(), h.getMinValue(), Math.round(h.getMean() * 10) / 10.0,
-                    h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
-                    h.getValueAtPercentile(99.9), h.getMaxValue());
+            return new Stats(
+                    h.getTotalCount(),
+                    h.getMinValue(),
+                    Math.round(h.getMean() * 10) / 10.0,
+                    h.getValueAtPercentile(50),
+                    h.getValueAtPercentile(90),
+                    h.getValueAtPercentile(99),
+                    h.getValueAtPercentile(99.9),
+                    h.getMaxValue());
         }
     }
 }

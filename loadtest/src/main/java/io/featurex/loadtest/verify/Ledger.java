@@ -17,7 +17,10 @@ import java.util.TreeMap;
 public final class Ledger {
 
     /** What came out for an id. */
-    public enum Kind { FEATURE, DEAD_LETTER }
+    public enum Kind {
+        FEATURE,
+        DEAD_LETTER
+    }
 
     private final String idPrefix;
     private final LatencyRecorder latency;
@@ -57,14 +60,20 @@ public final class Ledger {
      * @param seenEpochMs       when this verifier received it
      * @param code              the dead letter's error code (null for features)
      */
-    public synchronized void observe(String id, Kind kind, String code, String workerId,
-                                     long outputTimestampMs, long seenEpochMs) {
+    public synchronized void observe(
+            String id, Kind kind, String code, String workerId, long outputTimestampMs, long seenEpochMs) {
         observe(id, kind, code, workerId, outputTimestampMs, seenEpochMs, -1);
     }
 
     /** As above, with the input partition the output says it was read from (-1 when unknown). */
-    public synchronized void observe(String id, Kind kind, String code, String workerId,
-                                     long outputTimestampMs, long seenEpochMs, int inputPartition) {
+    public synchronized void observe(
+            String id,
+            Kind kind,
+            String code,
+            String workerId,
+            long outputTimestampMs,
+            long seenEpochMs,
+            int inputPartition) {
         Entry entry = entries.get(id);
         if (entry == null) {
             if (id.startsWith(idPrefix)) {
@@ -133,9 +142,20 @@ public final class Ledger {
                 }
             }
         }
-        return new Totals(entries.size(), completed, features, deadLetters, lostCount, duplicatedCount,
-                duplicateRecords, unexpected, foreign, new TreeMap<>(deadLettersByCode), new TreeMap<>(byWorker),
-                List.copyOf(lost), duplicated);
+        return new Totals(
+                entries.size(),
+                completed,
+                features,
+                deadLetters,
+                lostCount,
+                duplicatedCount,
+                duplicateRecords,
+                unexpected,
+                foreign,
+                new TreeMap<>(deadLettersByCode),
+                new TreeMap<>(byWorker),
+                List.copyOf(lost),
+                duplicated);
     }
 
     /**
@@ -143,11 +163,20 @@ public final class Ledger {
      * than once; {@code duplicateRecords}: the extra copies. {@code unexpected}: outputs with this
      * run's id prefix that it never sent; {@code foreign}: other runs' outputs, ignored.
      */
-    public record Totals(long sent, long completed, long features, long deadLetters, long lost,
-                         long duplicated, long duplicateRecords, long unexpected, long foreign,
-                         Map<String, Long> deadLettersByCode, Map<String, Long> byWorker,
-                         List<String> lostIds, Map<String, Integer> duplicatedIds) {
-    }
+    public record Totals(
+            long sent,
+            long completed,
+            long features,
+            long deadLetters,
+            long lost,
+            long duplicated,
+            long duplicateRecords,
+            long unexpected,
+            long foreign,
+            Map<String, Long> deadLettersByCode,
+            Map<String, Long> byWorker,
+            List<String> lostIds,
+            Map<String, Integer> duplicatedIds) {}
 
     private static final class Entry {
         final long inputTimestampMs;

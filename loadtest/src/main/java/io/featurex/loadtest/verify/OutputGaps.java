@@ -92,6 +92,5 @@ public final class OutputGaps {
     }
 
     /** A pause: the completions on either side of it and its length. */
-    public record Gap(long fromEpochMs, long toEpochMs, long lengthMs) {
-    }
+    public record Gap(long fromEpochMs, long toEpochMs, long lengthMs) {}
 }

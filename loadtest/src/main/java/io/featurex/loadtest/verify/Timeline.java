@@ -110,8 +110,13 @@ public final class Timeline {
         for (int i = 0; i <= lastBucket; i++) {
             sentSoFar += sent[i];
             completedSoFar += completed[i];
-            rows.add(new Bucket(i * seconds, sent[i] / seconds, completed[i] / seconds, deadLetters[i] / seconds,
-                    Math.max(0, sentSoFar - completedSoFar), maxLatencyMs[i]));
+            rows.add(new Bucket(
+                    i * seconds,
+                    sent[i] / seconds,
+                    completed[i] / seconds,
+                    deadLetters[i] / seconds,
+                    Math.max(0, sentSoFar - completedSoFar),
+                    maxLatencyMs[i]));
         }
         return rows;
     }
@@ -127,7 +132,11 @@ public final class Timeline {
      * One bucket: its start (seconds from the run's start), sent and completed per second, dead
      * letters per second, lag at its end, and the slowest output completed in it.
      */
-    public record Bucket(double tSeconds, double sentPerSecond, double completedPerSecond,
-                         double deadLettersPerSecond, long lag, long maxLatencyMs) {
-    }
+    public record Bucket(
+            double tSeconds,
+            double sentPerSecond,
+            double completedPerSecond,
+            double deadLettersPerSecond,
+            long lag,
+            long maxLatencyMs) {}
 }

@@ -1,5 +1,8 @@
 package io.featurex.loadtest.verify;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.featurex.v1.DeadLetter;
+import io.featurex.v1.FeatureVector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,10 +10,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.featurex.v1.DeadLetter;
-import io.featurex.v1.FeatureVector;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -37,8 +36,8 @@ public final class Verifier implements AutoCloseable {
     private volatile long malformed;
     private Thread thread;
 
-    public Verifier(String bootstrapServers, String outputTopic, String deadLetterTopic,
-                    Map<String, String> kafkaOverrides) {
+    public Verifier(
+            String bootstrapServers, String outputTopic, String deadLetterTopic, Map<String, String> kafkaOverrides) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -107,12 +106,24 @@ public final class Verifier implements AutoCloseable {
         try {
             if (record.topic().equals(outputTopic)) {
                 FeatureVector v = FeatureVector.parseFrom(record.value());
-                ledger.observe(v.getId(), Ledger.Kind.FEATURE, null, v.getWorkerId(), record.timestamp(), seenEpochMs,
+                ledger.observe(
+                        v.getId(),
+                        Ledger.Kind.FEATURE,
+                        null,
+                        v.getWorkerId(),
+                        record.timestamp(),
+                        seenEpochMs,
                         v.hasSource() ? v.getSource().getPartition() : -1);
             } else {
                 DeadLetter d = DeadLetter.parseFrom(record.value());
-                ledger.observe(d.getId(), Ledger.Kind.DEAD_LETTER, d.getCode().name(), d.getWorkerId(),
-                        record.timestamp(), seenEpochMs, d.hasSource() ? d.getSource().getPartition() : -1);
+                ledger.observe(
+                        d.getId(),
+                        Ledger.Kind.DEAD_LETTER,
+                        d.getCode().name(),
+                        d.getWorkerId(),
+                        record.timestamp(),
+                        seenEpochMs,
+                        d.hasSource() ? d.getSource().getPartition() : -1);
             }
         } catch (InvalidProtocolBufferException e) {
             malformed++;

@@ -23,9 +23,24 @@ class HtmlReportTest {
     @Test
     void emptyRunStillRenders() {
         Report r = SampleReport.create();
-        Report empty = new Report(r.tool(), r.version(), r.runId(), r.startedAt(), r.startEpochMs(), r.command(),
-                r.setup(), java.util.List.of(), r.definitions(), r.summary(), r.latencyMs(), java.util.List.of(),
-                java.util.Map.of(), java.util.Map.of(), java.util.List.of(), java.util.Map.of(), java.util.List.of(),
+        Report empty = new Report(
+                r.tool(),
+                r.version(),
+                r.runId(),
+                r.startedAt(),
+                r.startEpochMs(),
+                r.command(),
+                r.setup(),
+                java.util.List.of(),
+                r.definitions(),
+                r.summary(),
+                r.latencyMs(),
+                java.util.List.of(),
+                java.util.Map.of(),
+                java.util.Map.of(),
+                java.util.List.of(),
+                java.util.Map.of(),
+                java.util.List.of(),
                 java.util.List.of());
         assertThat(HtmlReport.render(empty)).contains("</html>").doesNotContain("NaN");
     }

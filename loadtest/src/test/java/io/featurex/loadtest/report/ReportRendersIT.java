@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +20,8 @@ class ReportRendersIT {
 
     @Test
     void rendersInHeadlessChromium() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM),
                 "skipped: /usr/bin/chromium is not installed (apt-get install -y chromium) - the report's rendering is not checked");
         Path dir = Files.createDirectories(Path.of("target", "render-check"));
         Path html = dir.resolve("report.html");
@@ -29,7 +29,8 @@ class ReportRendersIT {
         Path shot = dir.resolve("report.png");
         Files.deleteIfExists(shot);
         Process p = new ProcessBuilder("bash", "check-report-renders.sh", html.toString(), shot.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         boolean done = p.waitFor(150, TimeUnit.SECONDS);
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!done) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class LedgerTest {
@@ -93,9 +92,8 @@ class LedgerTest {
         ledger.observe("run1-0", Ledger.Kind.FEATURE, null, "w1", 1_001_200L, 1_001_300L, 4);
         ledger.observe("run1-0", Ledger.Kind.FEATURE, null, "w1", 1_002_200L, 1_002_300L, 4);
         List<Timeline.Bucket> buckets = timeline.buckets();
-        assertThat(buckets).containsExactly(
-                new Timeline.Bucket(0, 2, 0, 0, 2, 0),
-                new Timeline.Bucket(1, 0, 1, 0, 1, 1200));
+        assertThat(buckets)
+                .containsExactly(new Timeline.Bucket(0, 2, 0, 0, 2, 0), new Timeline.Bucket(1, 0, 1, 0, 1, 1200));
         assertThat(timeline.completionTimesByPartition()).containsOnlyKeys(4);
         assertThat(timeline.completionTimesByPartition().get(4)).containsExactly(1_001_200L);
     }

@@ -24,7 +24,8 @@ class OutputGapsTest {
 
     @Test
     void medianGap() {
-        assertThat(new OutputGaps(new long[] {0, 10, 20, 30, 1000}).medianGapMs()).isEqualTo(10);
+        assertThat(new OutputGaps(new long[] {0, 10, 20, 30, 1000}).medianGapMs())
+                .isEqualTo(10);
         assertThat(new OutputGaps(new long[] {5}).medianGapMs()).isZero();
     }
 

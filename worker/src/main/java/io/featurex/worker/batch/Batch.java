@@ -1,6 +1,7 @@
 package io.featurex.worker.batch;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * A micro-batch on its way to the model: the items it was made of and their pixels, in the same
@@ -18,9 +19,10 @@ public record Batch<T>(List<T> items, PixelBatch pixels) {
     }
 
     /** Pairs the model's vectors with the items, checking there is one per item. */
-    public void forEachVector(float[][] vectors, java.util.function.BiConsumer<T, float[]> action) {
+    public void forEachVector(float[][] vectors, BiConsumer<T, float[]> action) {
         if (vectors.length != items.size()) {
-            throw new IllegalStateException("the model returned " + vectors.length + " vectors for " + items.size() + " images");
+            throw new IllegalStateException(
+                    "the model returned " + vectors.length + " vectors for " + items.size() + " images");
         }
         for (int i = 0; i < vectors.length; i++) {
             action.accept(items.get(i), vectors[i]);

@@ -24,13 +24,15 @@ public final class BatchSizeSearch {
     public static final double LATENCY_TOLERANCE = 0.03;
     /** Batches run per measured size: one warm-up, then timed ones. Sets the cost estimate. */
     public static final int WARM_UP_BATCHES = 1;
+
     public static final int TIMED_BATCHES = 3;
 
     /** One measured size: images per second of its fastest timed batch. */
     public record Point(int size, double imagesPerSecond) {
         public Point {
             if (size < 1 || !(imagesPerSecond > 0)) {
-                throw new IllegalArgumentException("point needs size >= 1 and a positive rate, got " + size + ", " + imagesPerSecond);
+                throw new IllegalArgumentException(
+                        "point needs size >= 1 and a positive rate, got " + size + ", " + imagesPerSecond);
             }
         }
     }
@@ -86,15 +88,24 @@ public final class BatchSizeSearch {
             Point previous = measured.get(measured.size() - 2);
             double gain = last.imagesPerSecond() / previous.imagesPerSecond() - 1;
             if (gain <= MIN_GAIN) {
-                return Next.stop(String.format(Locale.ROOT, "%d -> %d gained %+.1f%% (more than %.0f%% needed to keep growing)",
-                        previous.size(), last.size(), gain * 100, MIN_GAIN * 100));
+                return Next.stop(String.format(
+                        Locale.ROOT,
+                        "%d -> %d gained %+.1f%% (more than %.0f%% needed to keep growing)",
+                        previous.size(),
+                        last.size(),
+                        gain * 100,
+                        MIN_GAIN * 100));
             }
         }
         int size = sizes.get(index + 1);
         long cost = estimatedCostNanos(size, last.imagesPerSecond());
         if (cost > remainingNanos) {
-            return Next.stop(String.format(Locale.ROOT, "measuring %d would take ~%.1f s, %.1f s of the budget left",
-                    size, cost / 1e9, Math.max(0, remainingNanos) / 1e9));
+            return Next.stop(String.format(
+                    Locale.ROOT,
+                    "measuring %d would take ~%.1f s, %.1f s of the budget left",
+                    size,
+                    cost / 1e9,
+                    Math.max(0, remainingNanos) / 1e9));
         }
         return Next.measure(size);
     }
@@ -123,8 +134,12 @@ public final class BatchSizeSearch {
         }
         String reason = chosen == best
                 ? "fastest measured"
-                : String.format(Locale.ROOT, "within %.0f%% of the fastest (%d: %.2f images/s), and a smaller batch waits less",
-                        LATENCY_TOLERANCE * 100, best.size(), best.imagesPerSecond());
+                : String.format(
+                        Locale.ROOT,
+                        "within %.0f%% of the fastest (%d: %.2f images/s), and a smaller batch waits less",
+                        LATENCY_TOLERANCE * 100,
+                        best.size(),
+                        best.imagesPerSecond());
         return new Choice(chosen.size(), reason);
     }
 }

@@ -13,8 +13,8 @@ public record PixelBatch(List<float[]> images, int size) {
         int expected = size * size * 3;
         for (float[] image : images) {
             if (image.length != expected) {
-                throw new IllegalArgumentException(
-                        "image has " + image.length + " values, expected " + expected + " for " + size + "x" + size + "x3");
+                throw new IllegalArgumentException("image has " + image.length + " values, expected " + expected
+                        + " for " + size + "x" + size + "x3");
             }
         }
     }

@@ -11,11 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Streaming image feature extraction: ImageRef records from Kafka, VGG16 (DJL/PyTorch), "
                 + "FeatureVector records back to Kafka.",
-        subcommands = {
-            ReplayCommand.class,
-            ExportParamsCommand.class,
-            CommandLine.HelpCommand.class
-        })
+        subcommands = {ReplayCommand.class, ExportParamsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -29,14 +29,24 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--dead-letter-topic", paramLabel = "TOPIC", description = "Default: ${DEFAULT-VALUE}.")
     String deadLetterTopic = "featurex.dead-letters";
 
-    @Option(names = "--code", split = ",", paramLabel = "CODE",
-            description = "Only dead letters with these error codes (e.g. ACCESS_DENIED,THROTTLED). Default: every code.")
+    @Option(
+            names = "--code",
+            split = ",",
+            paramLabel = "CODE",
+            description =
+                    "Only dead letters with these error codes (e.g. ACCESS_DENIED,THROTTLED). Default: every code.")
     List<String> codes = List.of();
 
-    @Option(names = "--to-topic", paramLabel = "TOPIC", description = "Send all of them here instead of to their own input topics.")
+    @Option(
+            names = "--to-topic",
+            paramLabel = "TOPIC",
+            description = "Send all of them here instead of to their own input topics.")
     String toTopic;
 
-    @Option(names = "--group", paramLabel = "GROUP", description = "Consumer group remembering what was replayed. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--group",
+            paramLabel = "GROUP",
+            description = "Consumer group remembering what was replayed. Default: ${DEFAULT-VALUE}.")
     String group = "featurex-replay";
 
     @Option(names = "--dry-run", description = "List what would be sent; send and commit nothing.")
@@ -52,17 +62,28 @@ final class ReplayCommand implements Callable<Integer> {
             try {
                 wanted.add(ErrorCode.valueOf(code.trim()));
             } catch (IllegalArgumentException e) {
-                System.err.println("unknown error code '" + code + "'; codes are those of featurex.v1.ErrorCode, e.g. ACCESS_DENIED");
+                System.err.println("unknown error code '" + code
+                        + "'; codes are those of featurex.v1.ErrorCode, e.g. ACCESS_DENIED");
                 return 2;
             }
         }
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        DeadLetterReplay.Summary s = DeadLetterReplay.run(props,
-                new DeadLetterReplay.Options(deadLetterTopic, wanted, Optional.ofNullable(toTopic), group, dryRun), System.out);
-        System.out.printf("%s %d input records (%d dead letters matched of %d read; %d more from an input already sent; %d unreadable;"
+        DeadLetterReplay.Summary s = DeadLetterReplay.run(
+                props,
+                new DeadLetterReplay.Options(deadLetterTopic, wanted, Optional.ofNullable(toTopic), group, dryRun),
+                System.out);
+        System.out.printf(
+                "%s %d input records (%d dead letters matched of %d read; %d more from an input already sent; %d unreadable;"
                         + " %d truncated and gone from the input topic) %s%n",
-                dryRun ? "would send" : "sent", s.sent(), s.matched(), s.read(), s.sameInput(), s.unreadable(), s.lost(), s.byCode());
+                dryRun ? "would send" : "sent",
+                s.sent(),
+                s.matched(),
+                s.read(),
+                s.sameInput(),
+                s.unreadable(),
+                s.lost(),
+                s.byCode());
         return 0;
     }
 }

@@ -34,19 +34,25 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file (keys as in the README).")
     Path configFile;
 
-    @Option(names = "--kafka", paramLabel = "KEY=VALUE",
-            description = "Kafka client property passed through (TLS, SASL, ...); repeatable. Same as kafka.KEY in the file.")
+    @Option(
+            names = "--kafka",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "Kafka client property passed through (TLS, SASL, ...); repeatable. Same as kafka.KEY in the file.")
     Map<String, String> kafka = new LinkedHashMap<>();
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new RunCommand());
         for (Setting s : Setting.values()) {
-            String fallback = s.defaultValue() == null ? " (required)" : s.defaultValue().isEmpty() ? "" : " Default: " + s.defaultValue() + ".";
-            cli.getCommandSpec().addOption(OptionSpec.builder(s.flag())
-                    .paramLabel("VALUE")
-                    .type(String.class)
-                    .description(s.description() + fallback + " Env: " + s.envName() + ".")
-                    .build());
+            String fallback = s.defaultValue() == null
+                    ? " (required)"
+                    : s.defaultValue().isEmpty() ? "" : " Default: " + s.defaultValue() + ".";
+            cli.getCommandSpec()
+                    .addOption(OptionSpec.builder(s.flag())
+                            .paramLabel("VALUE")
+                            .type(String.class)
+                            .description(s.description() + fallback + " Env: " + s.envName() + ".")
+                            .build());
         }
         return cli;
     }
@@ -64,10 +70,13 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private WorkerConfig configure() {
-        Map<String, String> flags = ConfigSources.givenFlags(List.of(Setting.values()), s -> {
-            OptionSpec option = spec.findOption(s.flag());
-            return option == null ? null : option.getValue();
-        }, kafka);
+        Map<String, String> flags = ConfigSources.givenFlags(
+                List.of(Setting.values()),
+                s -> {
+                    OptionSpec option = spec.findOption(s.flag());
+                    return option == null ? null : option.getValue();
+                },
+                kafka);
         return ConfigSources.layered(configFile, System.getenv(), flags).workerConfig();
     }
 }

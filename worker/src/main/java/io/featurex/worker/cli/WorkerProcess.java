@@ -5,7 +5,6 @@ import io.featurex.worker.infer.BatchSizeTuner;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoadException;
 import io.featurex.worker.infer.ModelLoader;
-import io.featurex.worker.kafka.KafkaClients;
 import io.featurex.worker.kafka.WorkerTopics;
 import io.featurex.worker.metrics.Health;
 import io.featurex.worker.metrics.MetricsServer;
@@ -15,13 +14,8 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +48,14 @@ final class WorkerProcess {
                 // Closed by hand, not as a resource: the latch must count down after the close.
                 Worker worker = new Worker(withBatchSize(config, extractor), extractor, metrics, health);
                 long[] stopRequested = new long[1];
-                Thread hook = new Thread(() -> {
-                    log.info("stopping: finishing the batch in flight (up to {})", config.shutdownTimeout());
-                    stopRequested[0] = System.nanoTime();
-                    worker.stop();
-                    awaitQuietly(closed, config.shutdownTimeout().plusSeconds(5));
-                }, "featurex-shutdown");
+                Thread hook = new Thread(
+                        () -> {
+                            log.info("stopping: finishing the batch in flight (up to {})", config.shutdownTimeout());
+                            stopRequested[0] = System.nanoTime();
+                            worker.stop();
+                            awaitQuietly(closed, config.shutdownTimeout().plusSeconds(5));
+                        },
+                        "featurex-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {
                     worker.run();
@@ -93,8 +89,10 @@ final class WorkerProcess {
         if (!config.batchMaxSize().undecided()) {
             return config;
         }
-        BatchSizeTuner.Result result = BatchSizeTuner.tune(extractor,
-                BatchSizeTuner.cap(extractor.info(), config.maxInFlight()), config.batchMaxSize().autoBudget());
+        BatchSizeTuner.Result result = BatchSizeTuner.tune(
+                extractor,
+                BatchSizeTuner.cap(extractor.info(), config.maxInFlight()),
+                config.batchMaxSize().autoBudget());
         log.info("{}", result.table());
         return config.withMeasuredBatchSize(result.size());
     }

@@ -42,7 +42,8 @@ public record BatchSizing(OptionalInt maxSize, boolean measured, Duration autoBu
 
     /** The decided size; a worker cannot start on an undecided one. */
     public int resolved() {
-        return maxSize.orElseThrow(() -> new IllegalStateException(
-                "batch.max-size=auto is decided once the model is loaded: measure it (BatchSizeTuner) before starting a worker"));
+        return maxSize.orElseThrow(
+                () -> new IllegalStateException(
+                        "batch.max-size=auto is decided once the model is loaded: measure it (BatchSizeTuner) before starting a worker"));
     }
 }

@@ -37,7 +37,8 @@ public final class ConfigSources {
      * Command-line values by key, for {@link #flags(Map)}: the settings whose flag was given
      * ({@code given} answers null for one that was not) and the {@code --kafka} pairs.
      */
-    public static Map<String, String> givenFlags(Collection<Setting> settings, Function<Setting, String> given, Map<String, String> kafka) {
+    public static Map<String, String> givenFlags(
+            Collection<Setting> settings, Function<Setting, String> given, Map<String, String> kafka) {
         Map<String, String> flags = new LinkedHashMap<>();
         for (Setting s : settings) {
             String value = given.apply(s);
@@ -78,7 +79,9 @@ public final class ConfigSources {
             if (setting != null) {
                 values.put(setting.key(), e.getValue().trim());
             } else if (name.startsWith(Setting.ENV_PREFIX + "KAFKA_")) {
-                String kafkaKey = name.substring((Setting.ENV_PREFIX + "KAFKA_").length()).toLowerCase().replace('_', '.');
+                String kafkaKey = name.substring((Setting.ENV_PREFIX + "KAFKA_").length())
+                        .toLowerCase()
+                        .replace('_', '.');
                 values.put(Setting.KAFKA_PREFIX + kafkaKey, e.getValue().trim());
             } else {
                 problems.add("unknown environment variable " + name + suggestion(name));

@@ -41,8 +41,11 @@ public record FetchSettings(int concurrency, long bytesInFlight, FetchLimits lim
             hosts.add(host.toLowerCase(Locale.ROOT));
         }
         boolean allowPrivate = r.bool(Setting.FETCH_ALLOW_PRIVATE_ADDRESSES);
-        return new FetchSettings(concurrency, bytesInFlight,
-                new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate), s3(r));
+        return new FetchSettings(
+                concurrency,
+                bytesInFlight,
+                new FetchLimits(maxBytes, inlineMax, Duration.ofMillis(timeoutMs), roots, hosts, allowPrivate),
+                s3(r));
     }
 
     private static S3Settings s3(SettingReader r) {

@@ -33,7 +33,9 @@ public record InputTopics(Map<String, InputFormat> formats) {
         }
         for (String topic : topics) {
             if (!topic.matches(SettingReader.TOPIC_NAME)) {
-                r.problem(Setting.INPUT_TOPIC, "'" + topic + "' is not a valid topic name (letters, digits, '.', '_', '-')");
+                r.problem(
+                        Setting.INPUT_TOPIC,
+                        "'" + topic + "' is not a valid topic name (letters, digits, '.', '_', '-')");
             }
         }
         InputFormat fallback = null;
@@ -46,7 +48,12 @@ public record InputTopics(Map<String, InputFormat> formats) {
             String name = eq < 0 ? part : part.substring(eq + 1).trim();
             InputFormat format = InputFormat.byKey(name);
             if (format == null) {
-                r.problem(Setting.INPUT_FORMAT, "unknown format '" + name + "' (" + Arrays.stream(InputFormat.values()).map(InputFormat::key).toList() + ")");
+                r.problem(
+                        Setting.INPUT_FORMAT,
+                        "unknown format '" + name + "' ("
+                                + Arrays.stream(InputFormat.values())
+                                        .map(InputFormat::key)
+                                        .toList() + ")");
                 if (topic == null) {
                     unknownFallback = true;
                 } else {
@@ -66,7 +73,9 @@ public record InputTopics(Map<String, InputFormat> formats) {
         for (String topic : topics) {
             InputFormat format = named.getOrDefault(topic, fallback);
             if (format == null && !unknown.contains(topic) && !unknownFallback) {
-                r.problem(Setting.INPUT_FORMAT, "gives no format for topic '" + topic + "' (add " + topic + "=FORMAT, or a default)");
+                r.problem(
+                        Setting.INPUT_FORMAT,
+                        "gives no format for topic '" + topic + "' (add " + topic + "=FORMAT, or a default)");
             } else if (format != null) {
                 formats.put(topic, format);
             }
@@ -93,6 +102,8 @@ public record InputTopics(Map<String, InputFormat> formats) {
     /** "images (protobuf), bucket-events (s3-event)" */
     @Override
     public String toString() {
-        return formats.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue().key() + ")").collect(Collectors.joining(", "));
+        return formats.entrySet().stream()
+                .map(e -> e.getKey() + " (" + e.getValue().key() + ")")
+                .collect(Collectors.joining(", "));
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param properties Kafka client properties passed through, keyed without the {@code kafka.} prefix
  */
-public record KafkaSettings(String bootstrapServers, String groupId, String workerId, Delivery delivery, Map<String, String> properties) {
+public record KafkaSettings(
+        String bootstrapServers, String groupId, String workerId, Delivery delivery, Map<String, String> properties) {
 
     public KafkaSettings {
         properties = Map.copyOf(properties);

@@ -19,12 +19,15 @@ final class ModelSettings {
         if (divisor > 0 && 64 % divisor != 0) {
             r.problem(Setting.MODEL_WIDTH_DIVISOR, "must divide 64 (1, 2, 4, 8, 16, 32, 64), got " + divisor);
         }
-        Optional<WeightsSource> format = r.auto(Setting.MODEL_WEIGHTS_FORMAT,
-                new WeightsSource[] {WeightsSource.KERAS_H5, WeightsSource.TORCHSCRIPT, WeightsSource.DJL_PARAMS}, WeightsSource::key);
+        Optional<WeightsSource> format = r.auto(
+                Setting.MODEL_WEIGHTS_FORMAT,
+                new WeightsSource[] {WeightsSource.KERAS_H5, WeightsSource.TORCHSCRIPT, WeightsSource.DJL_PARAMS},
+                WeightsSource::key);
         if (format.isPresent() && weights.isBlank()) {
             r.problem(Setting.MODEL_WEIGHTS_FORMAT, "is set but model.weights is empty");
         }
-        Optional<Preprocessing> preprocessing = r.auto(Setting.MODEL_PREPROCESSING, Preprocessing.values(), Preprocessing::key);
+        Optional<Preprocessing> preprocessing =
+                r.auto(Setting.MODEL_PREPROCESSING, Preprocessing.values(), Preprocessing::key);
         String device = r.text(Setting.MODEL_DEVICE);
         if (device != null && !device.matches("auto|cpu|gpu|gpu:\\d+")) {
             r.problem(Setting.MODEL_DEVICE, "must be auto, cpu, gpu or gpu:N, got '" + device + "'");
@@ -33,7 +36,13 @@ final class ModelSettings {
         if (precision == Precision.FP16 && "cpu".equals(device)) {
             r.problem(Setting.MODEL_PRECISION, "fp16 runs on a GPU only, and model.device=cpu (use bf16 or fp32)");
         }
-        return new ModelSpec(weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)), format, seed, divisor,
-                preprocessing, device, precision);
+        return new ModelSpec(
+                weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)),
+                format,
+                seed,
+                divisor,
+                preprocessing,
+                device,
+                precision);
     }
 }

@@ -117,7 +117,10 @@ final class SettingReader {
     }
 
     List<String> list(Setting s) {
-        return Arrays.stream(raw(s).split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        return Arrays.stream(raw(s).split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     /** A choice where "auto" (empty) leaves the decision to what is loaded. */

@@ -38,6 +38,7 @@ public record TopicSettings(
         if (replication == 0) {
             r.problem(Setting.TOPICS_REPLICATION, "must be -1 (broker default) or at least 1");
         }
-        return new TopicSettings(inputs, maxImagesPerRecord, output, deadLetters, maxOriginal, create, partitions, (short) replication);
+        return new TopicSettings(
+                inputs, maxImagesPerRecord, output, deadLetters, maxOriginal, create, partitions, (short) replication);
     }
 }

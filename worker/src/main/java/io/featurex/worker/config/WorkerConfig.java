@@ -40,7 +40,8 @@ public record WorkerConfig(
 
     /** The same configuration with the batch size measured at start-up in place of auto. */
     public WorkerConfig withMeasuredBatchSize(int size) {
-        return new WorkerConfig(cluster, topics, model, pipeline.withMeasuredBatchSize(size), fetch, decode, metricsPort);
+        return new WorkerConfig(
+                cluster, topics, model, pipeline.withMeasuredBatchSize(size), fetch, decode, metricsPort);
     }
 
     /** fetch.inline-max-bytes where set; empty for auto (the input topics' own record limit is the only one). */

@@ -48,8 +48,14 @@ final class CmykJpeg {
             }
             int length = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
             int body = i + 4;
-            if (marker == 0xEE && length >= 12 && body + 12 <= b.length
-                    && b[body] == 'A' && b[body + 1] == 'd' && b[body + 2] == 'o' && b[body + 3] == 'b' && b[body + 4] == 'e') {
+            if (marker == 0xEE
+                    && length >= 12
+                    && body + 12 <= b.length
+                    && b[body] == 'A'
+                    && b[body + 1] == 'd'
+                    && b[body + 2] == 'o'
+                    && b[body + 3] == 'b'
+                    && b[body + 4] == 'e') {
                 adobe = true;
                 transform = b[body + 11] & 0xFF;
             }

@@ -108,15 +108,26 @@ public record DecodeSpec(
             }
             jpeg = turbo.decoder();
         } else if (jpegDecoder.isEmpty() && WARNED_JPEG.compareAndSet(false, true)) {
-            log.warn("decode.jpeg-decoder=auto: {}; JPEGs are decoded with ImageIO (PIL-exact, without SIMD: slower). "
-                    + "Install libturbojpeg0 (Debian) or libturbojpeg (Ubuntu)", turbo.description());
+            log.warn(
+                    "decode.jpeg-decoder=auto: {}; JPEGs are decoded with ImageIO (PIL-exact, without SIMD: slower). "
+                            + "Install libturbojpeg0 (Debian) or libturbojpeg (Ubuntu)",
+                    turbo.description());
         }
         LibWebp.Load webp = webpLoad();
         if (!webp.loaded() && WARNED_WEBP.compareAndSet(false, true)) {
-            log.warn("{}; WebP is decoded with TwelveMonkeys' decoder, close to PIL's libwebp but not bit-identical. "
-                    + "Install libwebp7 and libwebpdemux2", webp.description());
+            log.warn(
+                    "{}; WebP is decoded with TwelveMonkeys' decoder, close to PIL's libwebp but not bit-identical. "
+                            + "Install libwebp7 and libwebpdemux2",
+                    webp.description());
         }
-        return new ImageDecoder(preprocessing, resizeFor(preprocessing), size, maxPixels, honourExifOrientation, jpegReduce,
-                jpeg, webp.decoder());
+        return new ImageDecoder(
+                preprocessing,
+                resizeFor(preprocessing),
+                size,
+                maxPixels,
+                honourExifOrientation,
+                jpegReduce,
+                jpeg,
+                webp.decoder());
     }
 }

@@ -36,7 +36,12 @@ final class ExifOrientation {
     }
 
     private static boolean isExifHeader(byte[] b, int at) {
-        return b[at] == 'E' && b[at + 1] == 'x' && b[at + 2] == 'i' && b[at + 3] == 'f' && b[at + 4] == 0 && b[at + 5] == 0;
+        return b[at] == 'E'
+                && b[at + 1] == 'x'
+                && b[at + 2] == 'i'
+                && b[at + 3] == 'f'
+                && b[at + 4] == 0
+                && b[at + 5] == 0;
     }
 
     private static int fromTiff(byte[] b, int tiff, int end) {
@@ -87,13 +92,34 @@ final class ExifOrientation {
                 int sx;
                 int sy;
                 switch (orientation) {
-                    case 2 -> { sx = width - 1 - x; sy = y; }
-                    case 3 -> { sx = width - 1 - x; sy = height - 1 - y; }
-                    case 4 -> { sx = x; sy = height - 1 - y; }
-                    case 5 -> { sx = y; sy = x; }
-                    case 6 -> { sx = y; sy = height - 1 - x; }
-                    case 7 -> { sx = width - 1 - y; sy = height - 1 - x; }
-                    default -> { sx = width - 1 - y; sy = x; }
+                    case 2 -> {
+                        sx = width - 1 - x;
+                        sy = y;
+                    }
+                    case 3 -> {
+                        sx = width - 1 - x;
+                        sy = height - 1 - y;
+                    }
+                    case 4 -> {
+                        sx = x;
+                        sy = height - 1 - y;
+                    }
+                    case 5 -> {
+                        sx = y;
+                        sy = x;
+                    }
+                    case 6 -> {
+                        sx = y;
+                        sy = height - 1 - x;
+                    }
+                    case 7 -> {
+                        sx = width - 1 - y;
+                        sy = height - 1 - x;
+                    }
+                    default -> {
+                        sx = width - 1 - y;
+                        sy = x;
+                    }
                 }
                 out[y * outWidth + x] = src[sy * width + sx];
             }

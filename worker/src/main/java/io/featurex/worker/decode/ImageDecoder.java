@@ -20,6 +20,7 @@ public final class ImageDecoder {
     private final TurboJpeg turbo;
     /** Null: WebP goes to ImageIO (TwelveMonkeys' decoder, not bit-identical to libwebp). */
     private final LibWebp webp;
+
     private final ImageIoDecoder imageIo = new ImageIoDecoder();
 
     /**
@@ -29,8 +30,15 @@ public final class ImageDecoder {
      * @param turbo      the JPEG decoder; null decodes JPEGs with ImageIO
      * @param webp       the WebP decoder; null decodes WebP with ImageIO
      */
-    ImageDecoder(Preprocessing preprocessing, ResizePolicy resize, int size, long maxPixels, boolean honourExifOrientation,
-            boolean jpegReduce, TurboJpeg turbo, LibWebp webp) {
+    ImageDecoder(
+            Preprocessing preprocessing,
+            ResizePolicy resize,
+            int size,
+            long maxPixels,
+            boolean honourExifOrientation,
+            boolean jpegReduce,
+            TurboJpeg turbo,
+            LibWebp webp) {
         this.preprocessing = preprocessing;
         this.resize = resize;
         this.size = size;
@@ -57,14 +65,17 @@ public final class ImageDecoder {
 
     /** Which decoder takes which format, as the start-up log and the model_info metric show it. */
     public String decoders() {
-        return "jpeg=" + (turbo != null ? JpegBackend.TURBO : JpegBackend.IMAGEIO).key() + " webp=" + (webp != null ? "libwebp" : "imageio");
+        return "jpeg=" + (turbo != null ? JpegBackend.TURBO : JpegBackend.IMAGEIO).key() + " webp="
+                + (webp != null ? "libwebp" : "imageio");
     }
 
     /** The decoders in use and where their libraries were loaded from, for the start-up log. */
     public String describe() {
-        String reduced = !jpegReduce ? "" : turbo != null ? ", reduced by DCT scaling" : ", reduced by subsampling + box averaging";
-        return "JPEG: " + (turbo != null ? turbo.description() : "ImageIO") + reduced
-                + "; WebP: " + (webp != null ? webp.description() : "ImageIO (TwelveMonkeys)");
+        String reduced = !jpegReduce
+                ? ""
+                : turbo != null ? ", reduced by DCT scaling" : ", reduced by subsampling + box averaging";
+        return "JPEG: " + (turbo != null ? turbo.description() : "ImageIO") + reduced + "; WebP: "
+                + (webp != null ? webp.description() : "ImageIO (TwelveMonkeys)");
     }
 
     /** Decoded pixels, packed 0xRRGGBB, upright if so configured, before any resizing. */

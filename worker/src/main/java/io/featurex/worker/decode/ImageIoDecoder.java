@@ -48,12 +48,17 @@ final class ImageIoDecoder {
             if (readers.isEmpty()) {
                 String known = ImageSignatures.knownUnsupported(bytes);
                 if (known != null) {
-                    throw new BadInputException(ErrorCode.UNSUPPORTED_FORMAT, known + " images are not decoded (JPEG, PNG, GIF, BMP, TIFF, WebP are)");
+                    throw new BadInputException(
+                            ErrorCode.UNSUPPORTED_FORMAT,
+                            known + " images are not decoded (JPEG, PNG, GIF, BMP, TIFF, WebP are)");
                 }
-                throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE,
-                        "not an image in any known format (" + bytes.length + " bytes, starting " + ImageSignatures.magic(bytes) + ")");
+                throw new BadInputException(
+                        ErrorCode.UNDECODABLE_IMAGE,
+                        "not an image in any known format (" + bytes.length + " bytes, starting "
+                                + ImageSignatures.magic(bytes) + ")");
             }
-            readers.sort(Comparator.comparing((ImageReader r) -> !r.getClass().getName().startsWith("com.sun.imageio")));
+            readers.sort(Comparator.comparing(
+                    (ImageReader r) -> !r.getClass().getName().startsWith("com.sun.imageio")));
             BadInputException failure = null;
             for (ImageReader reader : readers) {
                 in.seek(0);
@@ -69,7 +74,10 @@ final class ImageIoDecoder {
                 }
             }
             if (ImageSignatures.endsEarly(bytes)) {
-                throw new BadInputException(ErrorCode.TRUNCATED_IMAGE, failure.getMessage() + " (the file lacks its end marker: cut short)", failure);
+                throw new BadInputException(
+                        ErrorCode.TRUNCATED_IMAGE,
+                        failure.getMessage() + " (the file lacks its end marker: cut short)",
+                        failure);
             }
             throw failure;
         } catch (IOException e) {
@@ -90,8 +98,10 @@ final class ImageIoDecoder {
             long height = reader.getHeight(0);
             // Refused from the header alone, before a single pixel is allocated.
             if (width * height > maxPixels) {
-                throw new BadInputException(ErrorCode.TOO_MANY_PIXELS,
-                        format + " of " + width + "x" + height + " = " + width * height + " pixels, limit " + maxPixels);
+                throw new BadInputException(
+                        ErrorCode.TOO_MANY_PIXELS,
+                        format + " of " + width + "x" + height + " = " + width * height + " pixels, limit "
+                                + maxPixels);
             }
             CmykJpeg.Header jpeg = CmykJpeg.header(bytes);
             boolean fourComponents = jpeg != null && jpeg.components() == 4 && reader.canReadRaster();
@@ -137,7 +147,8 @@ final class ImageIoDecoder {
             if (e.getMessage() != null && e.getMessage().startsWith("Unsupported")) {
                 throw new BadInputException(ErrorCode.UNSUPPORTED_FORMAT, format + ": " + e.getMessage(), e);
             }
-            throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE, format + " image could not be decoded: " + e.getMessage(), e);
+            throw new BadInputException(
+                    ErrorCode.UNDECODABLE_IMAGE, format + " image could not be decoded: " + e.getMessage(), e);
         }
     }
 
@@ -166,12 +177,16 @@ final class ImageIoDecoder {
             int bits = raster.getSampleModel().getSampleSize(0);
             int[] samples = raster.getSamples(0, 0, width, height, 0, (int[]) null);
             for (int i = 0; i < samples.length; i++) {
-                int v = bits == 8 ? samples[i] : bits < 8 ? samples[i] * 255 / ((1 << bits) - 1) : Math.min(255, samples[i]);
+                int v = bits == 8
+                        ? samples[i]
+                        : bits < 8 ? samples[i] * 255 / ((1 << bits) - 1) : Math.min(255, samples[i]);
                 samples[i] = (v << 16) | (v << 8) | v;
             }
             return samples;
         }
-        if (!(model instanceof IndexColorModel) && raster.getSampleModel().getSampleSize(0) == 16 && raster.getNumBands() >= 3) {
+        if (!(model instanceof IndexColorModel)
+                && raster.getSampleModel().getSampleSize(0) == 16
+                && raster.getNumBands() >= 3) {
             // 48/64-bit RGB(A): PIL keeps the most significant byte of each sample.
             int[] out = new int[width * height];
             int[] r = raster.getSamples(0, 0, width, height, 0, (int[]) null);
@@ -206,7 +221,8 @@ final class ImageIoDecoder {
             return null;
         }
         Raster raster = image.getRaster();
-        if (raster.getParent() != null || !(raster.getDataBuffer() instanceof DataBufferByte buffer)
+        if (raster.getParent() != null
+                || !(raster.getDataBuffer() instanceof DataBufferByte buffer)
                 || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel model)) {
             return null;
         }

@@ -15,8 +15,15 @@ final class ImageSignatures {
 
     /** A RIFF container of the WEBP form. */
     static boolean isWebp(byte[] b) {
-        return b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
-                && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P';
+        return b.length >= 12
+                && b[0] == 'R'
+                && b[1] == 'I'
+                && b[2] == 'F'
+                && b[3] == 'F'
+                && b[8] == 'W'
+                && b[9] == 'E'
+                && b[10] == 'B'
+                && b[11] == 'P';
     }
 
     /** A RIFF file shorter than its header says. */
@@ -70,7 +77,8 @@ final class ImageSignatures {
             return "JPEG XL";
         }
         String text = head.stripLeading().toLowerCase(Locale.ROOT);
-        if (text.startsWith("<svg") || (text.startsWith("<?xml") && new String(b, StandardCharsets.ISO_8859_1).contains("<svg"))) {
+        if (text.startsWith("<svg")
+                || (text.startsWith("<?xml") && new String(b, StandardCharsets.ISO_8859_1).contains("<svg"))) {
             return "SVG";
         }
         return null;

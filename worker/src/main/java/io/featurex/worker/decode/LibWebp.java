@@ -44,16 +44,25 @@ final class LibWebp {
         static final Load LOAD = load();
 
         private static Load load() {
-            NativeLibraryLoad<LibWebpLibrary.Decode> webp = NativeLibraryLoad.load(LibWebpLibrary.Decode.class, "libwebp.so.7", "webp");
-            NativeLibraryLoad<LibWebpLibrary.Demux> demux = NativeLibraryLoad.load(LibWebpLibrary.Demux.class, "libwebpdemux.so.2", "webpdemux");
+            NativeLibraryLoad<LibWebpLibrary.Decode> webp =
+                    NativeLibraryLoad.load(LibWebpLibrary.Decode.class, "libwebp.so.7", "webp");
+            NativeLibraryLoad<LibWebpLibrary.Demux> demux =
+                    NativeLibraryLoad.load(LibWebpLibrary.Demux.class, "libwebpdemux.so.2", "webpdemux");
             if (!webp.loaded() || !demux.loaded()) {
-                return new Load(null, "libwebp/libwebpdemux could not be loaded (" + webp.description() + "; " + demux.description() + ")");
+                return new Load(
+                        null,
+                        "libwebp/libwebpdemux could not be loaded (" + webp.description() + "; " + demux.description()
+                                + ")");
             }
             LibWebpLibrary.AnimDecoderOptions options = new LibWebpLibrary.AnimDecoderOptions();
             if (demux.library().WebPAnimDecoderOptionsInitInternal(options, LibWebpLibrary.DEMUX_ABI) == 0) {
-                return new Load(null, demux.description() + " does not accept demux ABI 0x" + Integer.toHexString(LibWebpLibrary.DEMUX_ABI));
+                return new Load(
+                        null,
+                        demux.description() + " does not accept demux ABI 0x"
+                                + Integer.toHexString(LibWebpLibrary.DEMUX_ABI));
             }
-            return new Load(new LibWebp(webp.library(), demux.library(), webp.description() + ", " + demux.description()),
+            return new Load(
+                    new LibWebp(webp.library(), demux.library(), webp.description() + ", " + demux.description()),
                     webp.description() + ", " + demux.description());
         }
     }
@@ -80,11 +89,14 @@ final class LibWebp {
             long width = features.width;
             long height = features.height;
             if (width <= 0 || height <= 0) {
-                throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE, "WebP header gives no image size (" + width + "x" + height + ")");
+                throw new BadInputException(
+                        ErrorCode.UNDECODABLE_IMAGE, "WebP header gives no image size (" + width + "x" + height + ")");
             }
             // Refused from the header alone, before the decoder allocates its canvas.
             if (width * height > maxPixels) {
-                throw new BadInputException(ErrorCode.TOO_MANY_PIXELS, "WEBP of " + width + "x" + height + " = " + width * height + " pixels, limit " + maxPixels);
+                throw new BadInputException(
+                        ErrorCode.TOO_MANY_PIXELS,
+                        "WEBP of " + width + "x" + height + " = " + width * height + " pixels, limit " + maxPixels);
             }
             LibWebpLibrary.Data input = new LibWebpLibrary.Data();
             input.bytes = data;
@@ -99,8 +111,12 @@ final class LibWebp {
             Pointer decoder = demux.WebPAnimDecoderNewInternal(input, options, LibWebpLibrary.DEMUX_ABI);
             if (decoder == null) {
                 throw ImageSignatures.riffEndsEarly(webp)
-                        ? new BadInputException(ErrorCode.TRUNCATED_IMAGE, "WebP data ends early: the file is shorter than its RIFF header says")
-                        : new BadInputException(ErrorCode.UNDECODABLE_IMAGE, "WebP image could not be parsed (" + webp.length + " bytes)");
+                        ? new BadInputException(
+                                ErrorCode.TRUNCATED_IMAGE,
+                                "WebP data ends early: the file is shorter than its RIFF header says")
+                        : new BadInputException(
+                                ErrorCode.UNDECODABLE_IMAGE,
+                                "WebP image could not be parsed (" + webp.length + " bytes)");
             }
             try {
                 return firstCanvas(decoder, webp, maxPixels);
@@ -118,7 +134,9 @@ final class LibWebp {
         long width = Integer.toUnsignedLong(info.canvasWidth);
         long height = Integer.toUnsignedLong(info.canvasHeight);
         if (width <= 0 || height <= 0 || width * height > maxPixels || width * height > Integer.MAX_VALUE - 8) {
-            throw new BadInputException(ErrorCode.TOO_MANY_PIXELS, "WEBP canvas of " + width + "x" + height + " pixels, limit " + maxPixels);
+            throw new BadInputException(
+                    ErrorCode.TOO_MANY_PIXELS,
+                    "WEBP canvas of " + width + "x" + height + " pixels, limit " + maxPixels);
         }
         PointerByReference canvas = new PointerByReference();
         if (demux.WebPAnimDecoderGetNext(decoder, canvas, new IntByReference()) == 0 || canvas.getValue() == null) {
@@ -138,9 +156,13 @@ final class LibWebp {
 
     private static BadInputException headerFailure(int status) {
         return switch (status) {
-            case LibWebpLibrary.VP8_STATUS_NOT_ENOUGH_DATA -> new BadInputException(ErrorCode.TRUNCATED_IMAGE, "WebP data ends early (in its header)");
-            case LibWebpLibrary.VP8_STATUS_UNSUPPORTED_FEATURE -> new BadInputException(ErrorCode.UNSUPPORTED_FORMAT, "WebP uses a feature libwebp does not decode");
-            default -> new BadInputException(ErrorCode.UNDECODABLE_IMAGE, "WebP header could not be read (libwebp status " + status + ")");
+            case LibWebpLibrary.VP8_STATUS_NOT_ENOUGH_DATA ->
+                new BadInputException(ErrorCode.TRUNCATED_IMAGE, "WebP data ends early (in its header)");
+            case LibWebpLibrary.VP8_STATUS_UNSUPPORTED_FEATURE ->
+                new BadInputException(ErrorCode.UNSUPPORTED_FORMAT, "WebP uses a feature libwebp does not decode");
+            default ->
+                new BadInputException(
+                        ErrorCode.UNDECODABLE_IMAGE, "WebP header could not be read (libwebp status " + status + ")");
         };
     }
 }

@@ -19,6 +19,7 @@ final class LibWebpLibrary {
     static final int DECODER_ABI = 0x0209;
     /** demux.h's WEBP_DEMUX_ABI_VERSION. */
     static final int DEMUX_ABI = 0x0107;
+
     static final int MODE_RGBA = 1;
     static final int VP8_STATUS_OK = 0;
     static final int VP8_STATUS_UNSUPPORTED_FEATURE = 4;

@@ -32,7 +32,11 @@ record NativeLibraryLoad<T extends Library>(T library, String description) {
                 return new NativeLibraryLoad<>(library, file == null ? name : file.getPath());
             } catch (LinkageError e) {
                 // JNA's first line only names the library; the loader's own reason follows it.
-                String reason = String.valueOf(e.getMessage()).lines().skip(1).findFirst().orElse(String.valueOf(e.getMessage()));
+                String reason = String.valueOf(e.getMessage())
+                        .lines()
+                        .skip(1)
+                        .findFirst()
+                        .orElse(String.valueOf(e.getMessage()));
                 failures.add(name + ": " + reason.strip());
             }
         }

@@ -56,7 +56,16 @@ final class Resampler {
      * while the horizontal pass reads only the source rows the window's taps reach and writes
      * only its columns (a third of the work saved on a 4:3 photo's centre crop).
      */
-    static int[] bilinear(int[] src, int width, int height, int outWidth, int outHeight, int left, int top, int cropWidth, int cropHeight) {
+    static int[] bilinear(
+            int[] src,
+            int width,
+            int height,
+            int outWidth,
+            int outHeight,
+            int left,
+            int top,
+            int cropWidth,
+            int cropHeight) {
         int firstRow = top;
         int lastRow = top + cropHeight; // exclusive
         Taps vertical = null;
@@ -84,7 +93,8 @@ final class Resampler {
         return verticalPass(horizontal, cropWidth, firstRow, vertical, top, cropHeight);
     }
 
-    private static void horizontalPass(int[] src, int width, Taps taps, int firstRow, int rows, int left, int cropWidth, int[] dst) {
+    private static void horizontalPass(
+            int[] src, int width, Taps taps, int firstRow, int rows, int left, int cropWidth, int[] dst) {
         int half = 1 << (PRECISION_BITS - 1);
         for (int r = 0; r < rows; r++) {
             int row = (firstRow + r) * width;

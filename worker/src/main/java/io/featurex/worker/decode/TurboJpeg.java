@@ -37,8 +37,9 @@ final class TurboJpeg {
      */
     private static final int FLAGS = TurboJpegLibrary.TJFLAG_ACCURATEDCT | TurboJpegLibrary.TJFLAG_LIMITSCANS;
     /** Four bytes a pixel laid out so that one native int reads as 0xXXRRGGBB. */
-    private static final int PACKED_FORMAT =
-            ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? TurboJpegLibrary.TJPF_BGRX : TurboJpegLibrary.TJPF_XRGB;
+    private static final int PACKED_FORMAT = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+            ? TurboJpegLibrary.TJPF_BGRX
+            : TurboJpegLibrary.TJPF_XRGB;
 
     /**
      * Output buffers up to this size are kept per decode thread and reused: a fresh 48 MB buffer
@@ -68,7 +69,8 @@ final class TurboJpeg {
         static final Load LOAD = load();
 
         private static Load load() {
-            NativeLibraryLoad<TurboJpegLibrary> library = NativeLibraryLoad.load(TurboJpegLibrary.class, "libturbojpeg.so.0", "turbojpeg");
+            NativeLibraryLoad<TurboJpegLibrary> library =
+                    NativeLibraryLoad.load(TurboJpegLibrary.class, "libturbojpeg.so.0", "turbojpeg");
             if (!library.loaded()) {
                 return new Load(null, "libturbojpeg could not be loaded (" + library.description() + ")");
             }
@@ -125,7 +127,8 @@ final class TurboJpeg {
         }
     }
 
-    private ImageDecoder.Rgb decode(Pointer handle, Memory source, NativeLong size, byte[] jpeg, long maxPixels, int reduceTo)
+    private ImageDecoder.Rgb decode(
+            Pointer handle, Memory source, NativeLong size, byte[] jpeg, long maxPixels, int reduceTo)
             throws BadInputException {
         IntByReference width = new IntByReference();
         IntByReference height = new IntByReference();
@@ -137,20 +140,25 @@ final class TurboJpeg {
         long w = width.getValue();
         long h = height.getValue();
         if (w <= 0 || h <= 0) {
-            throw new BadInputException(ErrorCode.UNDECODABLE_IMAGE, "JPEG header gives no image size (" + w + "x" + h + ")");
+            throw new BadInputException(
+                    ErrorCode.UNDECODABLE_IMAGE, "JPEG header gives no image size (" + w + "x" + h + ")");
         }
         // Refused from the header alone, before a single pixel is allocated.
         if (w * h > maxPixels) {
-            throw new BadInputException(ErrorCode.TOO_MANY_PIXELS, "JPEG of " + w + "x" + h + " = " + w * h + " pixels, limit " + maxPixels);
+            throw new BadInputException(
+                    ErrorCode.TOO_MANY_PIXELS,
+                    "JPEG of " + w + "x" + h + " = " + w * h + " pixels, limit " + maxPixels);
         }
         DctScale scale = reduceTo > 0 ? DctScale.plan(w, h, reduceTo) : DctScale.NONE;
         int outWidth = scale.scaled(w);
         int outHeight = scale.scaled(h);
         long pixels = (long) outWidth * outHeight;
         if (pixels > Integer.MAX_VALUE - 8) {
-            throw new BadInputException(ErrorCode.TOO_MANY_PIXELS, "JPEG of " + w + "x" + h + " is larger than one array can hold");
+            throw new BadInputException(
+                    ErrorCode.TOO_MANY_PIXELS, "JPEG of " + w + "x" + h + " is larger than one array can hold");
         }
-        boolean cmyk = colorspace.getValue() == TurboJpegLibrary.TJCS_CMYK || colorspace.getValue() == TurboJpegLibrary.TJCS_YCCK;
+        boolean cmyk = colorspace.getValue() == TurboJpegLibrary.TJCS_CMYK
+                || colorspace.getValue() == TurboJpegLibrary.TJCS_YCCK;
         // libjpeg converts YCCK to CMYK itself; PIL then converts CMYK naively, as CmykJpeg does.
         int format = cmyk ? TurboJpegLibrary.TJPF_CMYK : PACKED_FORMAT;
         Memory out = outputBuffer(pixels * 4);
@@ -211,7 +219,9 @@ final class TurboJpeg {
             return;
         }
         if (ImageSignatures.endsEarly(jpeg)) {
-            throw new BadInputException(ErrorCode.TRUNCATED_IMAGE, "JPEG could not be decoded: " + message + " (the file lacks its end marker: cut short)");
+            throw new BadInputException(
+                    ErrorCode.TRUNCATED_IMAGE,
+                    "JPEG could not be decoded: " + message + " (the file lacks its end marker: cut short)");
         }
         if (m.contains("unsupported")) {
             throw new BadInputException(ErrorCode.UNSUPPORTED_FORMAT, "JPEG: " + message);

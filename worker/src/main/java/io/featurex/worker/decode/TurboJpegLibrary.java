@@ -25,14 +25,28 @@ interface TurboJpegLibrary extends Library {
 
     Pointer tjInitDecompress();
 
-    int tjDecompressHeader3(Pointer handle, Pointer jpegBuf, NativeLong jpegSize, IntByReference width, IntByReference height,
-            IntByReference jpegSubsamp, IntByReference jpegColorspace);
+    int tjDecompressHeader3(
+            Pointer handle,
+            Pointer jpegBuf,
+            NativeLong jpegSize,
+            IntByReference width,
+            IntByReference height,
+            IntByReference jpegSubsamp,
+            IntByReference jpegColorspace);
 
     /** An array of {num, denom} int pairs, owned by the library. */
     Pointer tjGetScalingFactors(IntByReference numScalingFactors);
 
-    int tjDecompress2(Pointer handle, Pointer jpegBuf, NativeLong jpegSize, Pointer dstBuf, int width, int pitch, int height,
-            int pixelFormat, int flags);
+    int tjDecompress2(
+            Pointer handle,
+            Pointer jpegBuf,
+            NativeLong jpegSize,
+            Pointer dstBuf,
+            int width,
+            int pitch,
+            int height,
+            int pixelFormat,
+            int flags);
 
     String tjGetErrorStr2(Pointer handle);
 

@@ -33,7 +33,8 @@ final class BodyConsumer implements AsyncResponseConsumer<BodyConsumer.Exchange>
     }
 
     @Override
-    public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<Exchange> callback)
+    public void consumeResponse(
+            HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<Exchange> callback)
             throws IOException {
         int status = response.getCode();
         if (status != 200) {

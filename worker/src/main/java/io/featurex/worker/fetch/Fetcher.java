@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,15 +49,18 @@ public final class Fetcher implements AutoCloseable {
             switch (ref.getSourceCase()) {
                 case INLINE -> {
                     if (ref.getInline().size() > limits.inlineMaxBytes()) {
-                        throw new BadInputException(ErrorCode.INLINE_TOO_LARGE,
-                                "inline image of " + ref.getInline().size() + " bytes, limit " + limits.inlineMaxBytes());
+                        throw new BadInputException(
+                                ErrorCode.INLINE_TOO_LARGE,
+                                "inline image of " + ref.getInline().size() + " bytes, limit "
+                                        + limits.inlineMaxBytes());
                     }
                     return CompletableFuture.completedFuture(ref.getInline().toByteArray());
                 }
                 case URI -> {
                     return fetchUri(ref);
                 }
-                default -> throw new BadInputException(ErrorCode.NO_SOURCE, "ImageRef has neither uri nor inline bytes");
+                default ->
+                    throw new BadInputException(ErrorCode.NO_SOURCE, "ImageRef has neither uri nor inline bytes");
             }
         } catch (BadInputException e) {
             return CompletableFuture.failedFuture(e);
@@ -79,8 +83,10 @@ public final class Fetcher implements AutoCloseable {
             case "file" -> blocking(() -> files.fetch(uri), filePool);
             case "http", "https" -> http.fetch(uri);
             case "s3" -> blocking(() -> s3.fetch(uri, ref.getAttributesOrDefault(S3_ETAG_ATTRIBUTE, null)), s3Pool);
-            default -> throw new BadInputException(ErrorCode.UNSUPPORTED_SCHEME,
-                    "unsupported scheme '" + scheme + "' in " + text + " (file, http, https, s3)");
+            default ->
+                throw new BadInputException(
+                        ErrorCode.UNSUPPORTED_SCHEME,
+                        "unsupported scheme '" + scheme + "' in " + text + " (file, http, https, s3)");
         };
     }
 
@@ -89,13 +95,15 @@ public final class Fetcher implements AutoCloseable {
     }
 
     private static CompletableFuture<byte[]> blocking(BlockingFetch fetch, ExecutorService pool) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return fetch.fetch();
-            } catch (BadInputException e) {
-                throw new CompletionException(e);
-            }
-        }, pool);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return fetch.fetch();
+                    } catch (BadInputException e) {
+                        throw new CompletionException(e);
+                    }
+                },
+                pool);
     }
 
     /** Waits for a fetch: its bytes, or the reason it failed. For callers that have nothing else to do meanwhile. */
@@ -110,7 +118,7 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemons(String prefix) {
+    private static ThreadFactory daemons(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

@@ -31,7 +31,8 @@ final class FileFetcher {
 
     byte[] fetch(URI uri) throws BadInputException {
         if (roots.isEmpty()) {
-            throw new BadInputException(ErrorCode.PATH_NOT_ALLOWED, "file: URIs are disabled (no fetch.file-roots configured): " + uri);
+            throw new BadInputException(
+                    ErrorCode.PATH_NOT_ALLOWED, "file: URIs are disabled (no fetch.file-roots configured): " + uri);
         }
         Path path;
         try {
@@ -56,7 +57,8 @@ final class FileFetcher {
             }
             long size = Files.size(real);
             if (size > limits.maxBytes()) {
-                throw new BadInputException(ErrorCode.TOO_LARGE, path + " is " + size + " bytes, limit " + limits.maxBytes());
+                throw new BadInputException(
+                        ErrorCode.TOO_LARGE, path + " is " + size + " bytes, limit " + limits.maxBytes());
             }
             return Files.readAllBytes(real);
         } catch (IOException e) {

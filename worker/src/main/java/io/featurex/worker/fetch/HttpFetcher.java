@@ -4,7 +4,6 @@ import io.featurex.v1.ErrorCode;
 import io.featurex.worker.BadInputException;
 import io.featurex.worker.fetch.BodyConsumer.Exchange;
 import io.featurex.worker.fetch.BodyConsumer.TooLargeException;
-import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
@@ -22,6 +21,7 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
@@ -62,22 +62,34 @@ final class HttpFetcher implements AutoCloseable {
      * addresses from: it can record each address handed to a connection, and keep them all on
      * this machine.
      */
-    HttpFetcher(FetchLimits limits, int connections, PublicAddressResolver.Lookup lookup, UnaryOperator<DnsResolver> connectTo) {
+    HttpFetcher(
+            FetchLimits limits,
+            int connections,
+            PublicAddressResolver.Lookup lookup,
+            UnaryOperator<DnsResolver> connectTo) {
         this.limits = limits;
         this.targets = new HttpTargetPolicy(limits.allowedHosts());
         Timeout timeout = Timeout.of(limits.timeout());
-        DnsResolver resolver = limits.allowPrivateAddresses() ? SystemDefaultDnsResolver.INSTANCE : new PublicAddressResolver(lookup);
+        DnsResolver resolver =
+                limits.allowPrivateAddresses() ? SystemDefaultDnsResolver.INSTANCE : new PublicAddressResolver(lookup);
         this.client = HttpAsyncClients.custom()
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(Math.max(2, connections))
                         .setMaxConnPerRoute(Math.max(2, connections))
                         .setDnsResolver(connectTo.apply(resolver))
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(timeout)
+                                .setSocketTimeout(timeout)
                                 // a pooled connection idle for a while is checked before it is used again
-                                .setValidateAfterInactivity(TimeValue.ofSeconds(1)).build())
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                                .build())
+                        // HTTP/2 where the server offers it through ALPN, HTTP/1.1 otherwise
+                        .setDefaultTlsConfig(TlsConfig.custom()
+                                .setVersionPolicy(HttpVersionPolicy.NEGOTIATE)
+                                .build())
                         .build())
-                .setIOReactorConfig(IOReactorConfig.custom().setSoTimeout(timeout).build())
-                .setVersionPolicy(HttpVersionPolicy.NEGOTIATE)
+                .setIOReactorConfig(
+                        IOReactorConfig.custom().setSoTimeout(timeout).build())
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
                 .disableCookieManagement()
@@ -107,7 +119,8 @@ final class HttpFetcher implements AutoCloseable {
             try {
                 if (status >= 300 && status < 400 && response.location() != null) {
                     if (hop == MAX_REDIRECTS) {
-                        throw new BadInputException(ErrorCode.FETCH_FAILED, "more than " + MAX_REDIRECTS + " redirects from " + original);
+                        throw new BadInputException(
+                                ErrorCode.FETCH_FAILED, "more than " + MAX_REDIRECTS + " redirects from " + original);
                     }
                     URI next = redirectTarget(current, response.location());
                     targets.checkRedirect(current, next);
@@ -120,7 +133,8 @@ final class HttpFetcher implements AutoCloseable {
                     throw new BadInputException(ErrorCode.HTTP_CLIENT_ERROR, "HTTP " + status + " from " + current);
                 }
                 if (status != 200) {
-                    throw new BadInputException(ErrorCode.FETCH_FAILED, "unexpected HTTP " + status + " from " + current);
+                    throw new BadInputException(
+                            ErrorCode.FETCH_FAILED, "unexpected HTTP " + status + " from " + current);
                 }
                 return CompletableFuture.completedFuture(response.body());
             } catch (BadInputException e) {
@@ -139,23 +153,33 @@ final class HttpFetcher implements AutoCloseable {
     }
 
     private CompletableFuture<Exchange> exchange(URI uri, long deadline, int retry) {
-        return send(uri, deadline).handle((exchange, error) -> {
-            if (error instanceof NotSentException notSent) {
-                return retry < NOT_SENT_RETRIES ? exchange(uri, deadline, retry + 1) : CompletableFuture.<Exchange>failedFuture(notSent.failure);
-            }
-            return error != null ? CompletableFuture.<Exchange>failedFuture(error) : CompletableFuture.completedFuture(exchange);
-        }).thenCompose(next -> next);
+        return send(uri, deadline)
+                .handle((exchange, error) -> {
+                    if (error instanceof NotSentException notSent) {
+                        return retry < NOT_SENT_RETRIES
+                                ? exchange(uri, deadline, retry + 1)
+                                : CompletableFuture.<Exchange>failedFuture(notSent.failure);
+                    }
+                    return error != null
+                            ? CompletableFuture.<Exchange>failedFuture(error)
+                            : CompletableFuture.completedFuture(exchange);
+                })
+                .thenCompose(next -> next);
     }
 
     private CompletableFuture<Exchange> send(URI uri, long deadline) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
-            return CompletableFuture.failedFuture(
-                    new BadInputException(ErrorCode.FETCH_TIMEOUT, "no time left for " + uri + " (limit " + limits.timeout() + ")"));
+            return CompletableFuture.failedFuture(new BadInputException(
+                    ErrorCode.FETCH_TIMEOUT, "no time left for " + uri + " (limit " + limits.timeout() + ")"));
         }
         CompletableFuture<Exchange> result = new CompletableFuture<>();
-        Future<Exchange> call = client.execute(SimpleRequestProducer.create(SimpleRequestBuilder.get(uri).build()),
-                new BodyConsumer(limits.maxBytes()), null, null, new FutureCallback<>() {
+        Future<Exchange> call = client.execute(
+                SimpleRequestProducer.create(SimpleRequestBuilder.get(uri).build()),
+                new BodyConsumer(limits.maxBytes()),
+                null,
+                null,
+                new FutureCallback<>() {
                     @Override
                     public void completed(Exchange exchange) {
                         result.complete(exchange);
@@ -163,13 +187,16 @@ final class HttpFetcher implements AutoCloseable {
 
                     @Override
                     public void failed(Exception e) {
-                        result.completeExceptionally(e instanceof RequestNotExecutedException ? new NotSentException(uri, e) : failure(uri, e));
+                        result.completeExceptionally(
+                                e instanceof RequestNotExecutedException
+                                        ? new NotSentException(uri, e)
+                                        : failure(uri, e));
                     }
 
                     @Override
                     public void cancelled() {
-                        result.completeExceptionally(new BadInputException(ErrorCode.FETCH_TIMEOUT,
-                                uri + " took longer than " + limits.timeout()));
+                        result.completeExceptionally(new BadInputException(
+                                ErrorCode.FETCH_TIMEOUT, uri + " took longer than " + limits.timeout()));
                     }
                 });
         ScheduledFuture<?> abort = deadlines.schedule(() -> call.cancel(true), remaining, TimeUnit.NANOSECONDS);
@@ -197,14 +224,16 @@ final class HttpFetcher implements AutoCloseable {
         try {
             return from.resolve(location);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException(ErrorCode.FETCH_FAILED, from + " redirects to a Location that is not a URI: " + location);
+            throw new BadInputException(
+                    ErrorCode.FETCH_FAILED, from + " redirects to a Location that is not a URI: " + location);
         }
     }
 
     @Override
     public void close() {
         deadlines.shutdownNow();
-        client.close(CloseMode.GRACEFUL); // IMMEDIATE closes the selector under a running reactor, which then logs errors
+        client.close(
+                CloseMode.GRACEFUL); // IMMEDIATE closes the selector under a running reactor, which then logs errors
     }
 
     /** A request that never left (see {@link #exchange}), and what it fails with when no retry is left. */
@@ -213,7 +242,8 @@ final class HttpFetcher implements AutoCloseable {
 
         NotSentException(URI uri, Exception cause) {
             super(cause);
-            this.failure = new BadInputException(ErrorCode.FETCH_FAILED, "fetching " + uri + " failed: " + cause, cause);
+            this.failure =
+                    new BadInputException(ErrorCode.FETCH_FAILED, "fetching " + uri + " failed: " + cause, cause);
         }
     }
 }

@@ -54,7 +54,8 @@ final class HttpTargetPolicy {
     void checkRedirect(URI from, URI to) throws BadInputException {
         String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new BadInputException(ErrorCode.REDIRECT_SCHEME_NOT_ALLOWED,
+            throw new BadInputException(
+                    ErrorCode.REDIRECT_SCHEME_NOT_ALLOWED,
                     from + " redirects to " + to + ": only redirects to http and https are followed");
         }
         // A Location without a host is the server's fault, not the reference's.
@@ -70,14 +71,18 @@ final class HttpTargetPolicy {
             }
             // java.net.URI reads no host in 127.1, 0x7f.1, 1.2.3.256 or a_b.example, while the
             // system resolver reads some of them as addresses and the rest as names.
-            throw new BadInputException(ErrorCode.HOST_NOT_ALLOWED, "host " + written + " in " + uri
-                    + " is neither a DNS name nor a dotted-quad IPv4 address" + inetAtonReading(written));
+            throw new BadInputException(
+                    ErrorCode.HOST_NOT_ALLOWED,
+                    "host " + written + " in " + uri + " is neither a DNS name nor a dotted-quad IPv4 address"
+                            + inetAtonReading(written));
         }
         if (!host.startsWith("[") && ENDS_IN_A_NUMBER.matcher(host).find() && !isDottedQuad(host)) {
             // 0177.0.0.1 is 127.0.0.1 to inet_aton and 177.0.0.1 to the JDK: an allow-list, a
             // log reader and the resolver would each see a different host.
-            throw new BadInputException(ErrorCode.HOST_NOT_ALLOWED, "host " + host + " is numeric but not a dotted-quad IPv4 address"
-                    + inetAtonReading(host) + "; resolvers disagree on such forms, so they are refused");
+            throw new BadInputException(
+                    ErrorCode.HOST_NOT_ALLOWED,
+                    "host " + host + " is numeric but not a dotted-quad IPv4 address" + inetAtonReading(host)
+                            + "; resolvers disagree on such forms, so they are refused");
         }
         if (!allowedHosts.isEmpty() && !allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
             throw new BadInputException(ErrorCode.HOST_NOT_ALLOWED, "host " + host + " is not in the allowed hosts");
@@ -94,11 +99,15 @@ final class HttpTargetPolicy {
     }
 
     private static boolean isDottedQuad(String host) {
-        return inetAton(host).map(address -> address.toCanonicalString().equals(host)).orElse(false);
+        return inetAton(host)
+                .map(address -> address.toCanonicalString().equals(host))
+                .orElse(false);
     }
 
     private static String inetAtonReading(String host) {
-        return inetAton(host).map(address -> " (inet_aton reads it as " + address + ")").orElse("");
+        return inetAton(host)
+                .map(address -> " (inet_aton reads it as " + address + ")")
+                .orElse("");
     }
 
     private static Optional<IPAddress> inetAton(String host) {

@@ -45,7 +45,12 @@ final class PublicAddresses {
     record Block(String cidr, String name, String reference, Reach reach, IPAddress range) {
 
         Block(String cidr, String name, String reference, Reach reach) {
-            this(cidr, name, reference, reach, new IPAddressString(cidr).getAddress().toPrefixBlock());
+            this(
+                    cidr,
+                    name,
+                    reference,
+                    reach,
+                    new IPAddressString(cidr).getAddress().toPrefixBlock());
         }
 
         String describe() {
@@ -147,7 +152,9 @@ final class PublicAddresses {
         Block best = null;
         for (Block block : BLOCKS) {
             if (block.range().contains(ip)
-                    && (best == null || block.range().getNetworkPrefixLength() > best.range().getNetworkPrefixLength())) {
+                    && (best == null
+                            || block.range().getNetworkPrefixLength()
+                                    > best.range().getNetworkPrefixLength())) {
                 best = block;
             }
         }

@@ -18,7 +18,10 @@ final class S3Errors {
         if (throttling || "SlowDown".equals(s3Code) || status == 503 || status == 429) {
             return ErrorCode.THROTTLED;
         }
-        if (status == 404 || "NoSuchKey".equals(s3Code) || "NoSuchBucket".equals(s3Code) || "NoSuchVersion".equals(s3Code)) {
+        if (status == 404
+                || "NoSuchKey".equals(s3Code)
+                || "NoSuchBucket".equals(s3Code)
+                || "NoSuchVersion".equals(s3Code)) {
             return ErrorCode.OBJECT_NOT_FOUND;
         }
         if (status == 403) {

@@ -48,7 +48,8 @@ final class S3Fetcher implements AutoCloseable {
     /** @param expectedEtag the ETag the object must have (its event's), or null for whatever is there now */
     byte[] fetch(URI uri, String expectedEtag) throws BadInputException {
         S3Location location = S3Location.of(uri);
-        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(location.bucket()).key(location.key());
+        GetObjectRequest.Builder request =
+                GetObjectRequest.builder().bucket(location.bucket()).key(location.key());
         if (location.versionId() != null) {
             request.versionId(location.versionId());
         }
@@ -59,21 +60,29 @@ final class S3Fetcher implements AutoCloseable {
             Long length = body.response().contentLength();
             if (length != null && length > limits.maxBytes()) {
                 body.abort();
-                throw new BadInputException(ErrorCode.TOO_LARGE,
+                throw new BadInputException(
+                        ErrorCode.TOO_LARGE,
                         location + " is " + length + " bytes, over the limit of " + limits.maxBytes());
             }
             return readLimited(body, location);
         } catch (S3Exception e) {
-            ErrorCode code = S3Errors.code(e.statusCode(), e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode(),
+            ErrorCode code = S3Errors.code(
+                    e.statusCode(),
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode(),
                     e.isThrottlingException());
-            String s3Code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            throw new BadInputException(code, location + ": HTTP " + e.statusCode() + (s3Code == null ? "" : " " + s3Code)
-                    + (code == ErrorCode.OBJECT_CHANGED ? " (ETag is no longer " + expectedEtag + ")" : "")
-                    + (code == ErrorCode.THROTTLED ? " after " + settings.maxAttempts() + " attempts" : ""), e);
+            String s3Code =
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            throw new BadInputException(
+                    code,
+                    location + ": HTTP " + e.statusCode() + (s3Code == null ? "" : " " + s3Code)
+                            + (code == ErrorCode.OBJECT_CHANGED ? " (ETag is no longer " + expectedEtag + ")" : "")
+                            + (code == ErrorCode.THROTTLED ? " after " + settings.maxAttempts() + " attempts" : ""),
+                    e);
         } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException e) {
             throw new BadInputException(ErrorCode.FETCH_TIMEOUT, location + " took longer than " + limits.timeout(), e);
         } catch (SdkClientException e) {
-            throw new BadInputException(ErrorCode.FETCH_FAILED, "reading " + location + " failed: " + e.getMessage(), e);
+            throw new BadInputException(
+                    ErrorCode.FETCH_FAILED, "reading " + location + " failed: " + e.getMessage(), e);
         } catch (SdkException | IOException e) {
             throw new BadInputException(ErrorCode.FETCH_FAILED, "reading " + location + " failed: " + e, e);
         }
@@ -84,7 +93,8 @@ final class S3Fetcher implements AutoCloseable {
         byte[] bytes = readAtMost(body, limits.maxBytes() + 1);
         if (bytes.length > limits.maxBytes()) {
             body.abort();
-            throw new BadInputException(ErrorCode.TOO_LARGE, location + " is over the limit of " + limits.maxBytes() + " bytes");
+            throw new BadInputException(
+                    ErrorCode.TOO_LARGE, location + " is over the limit of " + limits.maxBytes() + " bytes");
         }
         return bytes;
     }
@@ -125,8 +135,7 @@ final class S3Fetcher implements AutoCloseable {
                         .maxConnections(connections)
                         .connectionTimeout(limits.timeout())
                         .socketTimeout(limits.timeout()))
-                .overrideConfiguration(o -> o
-                        .apiCallTimeout(limits.timeout())
+                .overrideConfiguration(o -> o.apiCallTimeout(limits.timeout())
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(settings.maxAttempts())
                                 .build()));

@@ -22,8 +22,8 @@ record S3Location(String bucket, String key, String versionId) {
             throw new BadInputException(ErrorCode.INVALID_URI, "no object key in " + uri + " (s3://bucket/key)");
         }
         if (uri.getRawFragment() != null) {
-            throw new BadInputException(ErrorCode.INVALID_URI,
-                    "'#' in " + uri + ": percent-encode it (%23) when it is part of the key");
+            throw new BadInputException(
+                    ErrorCode.INVALID_URI, "'#' in " + uri + ": percent-encode it (%23) when it is part of the key");
         }
         String versionId = null;
         if (uri.getRawQuery() != null) {
@@ -31,8 +31,10 @@ record S3Location(String bucket, String key, String versionId) {
                 int eq = parameter.indexOf('=');
                 String name = eq < 0 ? parameter : parameter.substring(0, eq);
                 if (!name.equals("versionId") || eq < 0) {
-                    throw new BadInputException(ErrorCode.INVALID_URI, "unknown parameter '" + name + "' in " + uri
-                            + " (only versionId=...; percent-encode '?' (%3F) when it is part of the key)");
+                    throw new BadInputException(
+                            ErrorCode.INVALID_URI,
+                            "unknown parameter '" + name + "' in " + uri
+                                    + " (only versionId=...; percent-encode '?' (%3F) when it is part of the key)");
                 }
                 versionId = URLDecoder.decode(parameter.substring(eq + 1), StandardCharsets.UTF_8);
             }

@@ -25,7 +25,8 @@ public final class HttpService implements AutoCloseable {
     }
 
     /** Bound, not yet serving: add the routes, then {@link #start()}. */
-    public static HttpService bind(InetSocketAddress address, int backlog, ExecutorService executor) throws IOException {
+    public static HttpService bind(InetSocketAddress address, int backlog, ExecutorService executor)
+            throws IOException {
         HttpServer server = HttpServer.create(address, backlog);
         server.setExecutor(executor);
         return new HttpService(server, executor);

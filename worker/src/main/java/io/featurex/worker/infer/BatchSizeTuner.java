@@ -29,11 +29,18 @@ public final class BatchSizeTuner {
     public record Result(int size, List<Point> points, String stopReason, String choiceReason, Duration took) {
 
         public String table() {
-            StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                    "batch.max-size=auto: measured in %.1f s%n  batch  images/s  ms/batch%n", took.toMillis() / 1e3));
+            StringBuilder s = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "batch.max-size=auto: measured in %.1f s%n  batch  images/s  ms/batch%n",
+                    took.toMillis() / 1e3));
             for (Point p : points) {
-                s.append(String.format(Locale.ROOT, "  %5d  %8.2f  %8.0f%s%n", p.size(), p.imagesPerSecond(),
-                        p.size() / p.imagesPerSecond() * 1e3, p.size() == size ? "  <- chosen" : ""));
+                s.append(String.format(
+                        Locale.ROOT,
+                        "  %5d  %8.2f  %8.0f%s%n",
+                        p.size(),
+                        p.imagesPerSecond(),
+                        p.size() / p.imagesPerSecond() * 1e3,
+                        p.size() == size ? "  <- chosen" : ""));
             }
             s.append("  stopped: ").append(stopReason).append(System.lineSeparator());
             s.append("  chosen ").append(size).append(": ").append(choiceReason);
@@ -62,11 +69,16 @@ public final class BatchSizeTuner {
         BatchSizeSearch.Next next = search.next(points, budget.toNanos());
         while (next.size().isPresent()) {
             int size = next.size().getAsInt();
-            points.add(measure(extractor, new PixelBatch(java.util.Collections.nCopies(size, image), inputSize), clock));
+            points.add(
+                    measure(extractor, new PixelBatch(java.util.Collections.nCopies(size, image), inputSize), clock));
             next = search.next(points, budget.toNanos() - (clock.getAsLong() - start));
         }
         BatchSizeSearch.Choice choice = BatchSizeSearch.choose(points);
-        return new Result(choice.size(), List.copyOf(points), next.stopReason(), choice.reason(),
+        return new Result(
+                choice.size(),
+                List.copyOf(points),
+                next.stopReason(),
+                choice.reason(),
                 Duration.ofNanos(clock.getAsLong() - start));
     }
 

@@ -29,7 +29,8 @@ final class DjlFeatureExtractor implements FeatureExtractor {
     @Override
     public float[][] extract(PixelBatch batch) {
         if (batch.size() != info.inputSize()) {
-            throw new IllegalArgumentException("batch of " + batch.size() + "px images, model takes " + info.inputSize());
+            throw new IllegalArgumentException(
+                    "batch of " + batch.size() + "px images, model takes " + info.inputSize());
         }
         if (batch.count() == 0) {
             return new float[0][];
@@ -37,8 +38,9 @@ final class DjlFeatureExtractor implements FeatureExtractor {
         try {
             return predictor.predict(batch);
         } catch (TranslateException | RuntimeException e) {
-            throw new InferenceException("inference failed on a batch of " + batch.count() + " on " + info.device()
-                    + ": " + rootMessage(e), e);
+            throw new InferenceException(
+                    "inference failed on a batch of " + batch.count() + " on " + info.device() + ": " + rootMessage(e),
+                    e);
         }
     }
 

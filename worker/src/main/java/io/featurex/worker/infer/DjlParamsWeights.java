@@ -28,7 +28,8 @@ final class DjlParamsWeights {
             return model;
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
-            throw new ModelLoadException("weights file " + file + " is not DJL .params for " + architecture + ": " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "weights file " + file + " is not DJL .params for " + architecture + ": " + e.getMessage(), e);
         }
     }
 
@@ -38,7 +39,8 @@ final class DjlParamsWeights {
         try {
             model.save(dir, "weights");
             try (var written = Files.list(dir)) {
-                Path params = written.filter(p -> p.toString().endsWith(".params")).findFirst()
+                Path params = written.filter(p -> p.toString().endsWith(".params"))
+                        .findFirst()
                         .orElseThrow(() -> new IOException("DJL wrote no .params file"));
                 Files.move(params, file, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -57,7 +59,8 @@ final class DjlParamsWeights {
         byte[] magic = new byte[4];
         try (InputStream in = Files.newInputStream(file)) {
             if (in.readNBytes(magic, 0, 4) != 4 || !new String(magic, StandardCharsets.US_ASCII).equals("DJL@")) {
-                throw new ModelLoadException("weights file " + file + " is not a DJL .params file (it does not start with DJL@)");
+                throw new ModelLoadException(
+                        "weights file " + file + " is not a DJL .params file (it does not start with DJL@)");
             }
         } catch (IOException e) {
             throw new ModelLoadException("cannot read weights file " + file + ": " + e.getMessage(), e);

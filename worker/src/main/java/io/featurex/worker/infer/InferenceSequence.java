@@ -19,10 +19,7 @@ final class InferenceSequence extends SequentialBlock {
 
     @Override
     protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         if (training) {
             return super.forwardInternal(parameterStore, inputs, true, params);
         }

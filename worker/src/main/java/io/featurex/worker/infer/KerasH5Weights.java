@@ -25,11 +25,19 @@ final class KerasH5Weights {
 
     /** Keras' layer names for the 13 convolutions, in network order. */
     static final List<String> CONV_LAYERS = List.of(
-            "block1_conv1", "block1_conv2",
-            "block2_conv1", "block2_conv2",
-            "block3_conv1", "block3_conv2", "block3_conv3",
-            "block4_conv1", "block4_conv2", "block4_conv3",
-            "block5_conv1", "block5_conv2", "block5_conv3");
+            "block1_conv1",
+            "block1_conv2",
+            "block2_conv1",
+            "block2_conv2",
+            "block3_conv1",
+            "block3_conv2",
+            "block3_conv3",
+            "block4_conv1",
+            "block4_conv2",
+            "block4_conv3",
+            "block5_conv1",
+            "block5_conv2",
+            "block5_conv3");
 
     /** One convolution's weights, already in PyTorch's layout. */
     record Conv(String layer, float[] kernel, Shape kernelShape, float[] bias) {}
@@ -46,12 +54,16 @@ final class KerasH5Weights {
             apply(convs, block, model.getNDManager());
             // Marks the block initialised (input shapes known) without touching the weights set
             // above, so the model can also be saved as .params.
-            block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
+            block.initialize(
+                    model.getNDManager(),
+                    DataType.FLOAT32,
+                    new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
             model.setBlock(block);
             return model;
         } catch (RuntimeException e) {
             model.close();
-            throw new ModelLoadException("weights file " + file + " could not be put into " + architecture + ": " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "weights file " + file + " could not be put into " + architecture + ": " + e.getMessage(), e);
         }
     }
 
@@ -70,7 +82,8 @@ final class KerasH5Weights {
                 in = out;
             }
         } catch (HdfException e) {
-            throw new ModelLoadException("weights file " + file + " is not a readable Keras HDF5 file: " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "weights file " + file + " is not a readable Keras HDF5 file: " + e.getMessage(), e);
         }
         return convs;
     }
@@ -84,7 +97,8 @@ final class KerasH5Weights {
             (p.getType() == Parameter.Type.WEIGHT ? weights : biases).add(p);
         }
         if (weights.size() != convs.size() || biases.size() != convs.size()) {
-            throw new IllegalStateException("network has " + weights.size() + " conv layers, weights have " + convs.size());
+            throw new IllegalStateException(
+                    "network has " + weights.size() + " conv layers, weights have " + convs.size());
         }
         for (int i = 0; i < convs.size(); i++) {
             Conv conv = convs.get(i);
@@ -99,8 +113,8 @@ final class KerasH5Weights {
         try {
             dataset = hdf.getDatasetByPath(path);
         } catch (HdfException e) {
-            throw new ModelLoadException("weights file " + file + " has no dataset " + path
-                    + " (is it Keras' VGG16 weights file?)", e);
+            throw new ModelLoadException(
+                    "weights file " + file + " has no dataset " + path + " (is it Keras' VGG16 weights file?)", e);
         }
         if (!Arrays.equals(dataset.getDimensions(), expected)) {
             throw new ModelLoadException("weights file " + file + ": " + path + " has shape "
@@ -118,7 +132,8 @@ final class KerasH5Weights {
             }
             return f;
         }
-        throw new ModelLoadException("weights file " + file + ": " + path + " holds " + dataset.getJavaType() + ", not floats");
+        throw new ModelLoadException(
+                "weights file " + file + ": " + path + " holds " + dataset.getJavaType() + ", not floats");
     }
 
     /** (kh, kw, in, out) to (out, in, kh, kw). */

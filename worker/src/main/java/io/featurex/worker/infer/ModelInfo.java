@@ -21,7 +21,8 @@ public record ModelInfo(
 
     /** The same model computing in another precision (a narrowed copy, or a TorchScript file's own). */
     public ModelInfo withPrecision(Precision other) {
-        return new ModelInfo(architecture, weightsSource, weightsDigest, preprocessing, other, inputSize, dimension, device);
+        return new ModelInfo(
+                architecture, weightsSource, weightsDigest, preprocessing, other, inputSize, dimension, device);
     }
 
     public boolean randomWeights() {
@@ -30,7 +31,7 @@ public record ModelInfo(
 
     /** One line for logs and the demo. */
     public String summary() {
-        return architecture + " weights=" + weightsDigest + " preprocessing=" + preprocessing.key()
-                + " precision=" + precision.key() + " dim=" + dimension + " device=" + device;
+        return architecture + " weights=" + weightsDigest + " preprocessing=" + preprocessing.key() + " precision="
+                + precision.key() + " dim=" + dimension + " device=" + device;
     }
 }

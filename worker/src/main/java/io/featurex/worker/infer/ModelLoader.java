@@ -2,11 +2,11 @@ package io.featurex.worker.infer;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import io.featurex.worker.decode.Preprocessing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import io.featurex.worker.decode.Preprocessing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,24 +39,43 @@ public final class ModelLoader {
             case TORCHSCRIPT -> TorchScriptWeights.load(spec, device, architecture);
         };
         String weights = spec.weights().map(f -> "weights file " + f).orElse("seeded weights");
-        ModelInfo fp32 = new ModelInfo(architecture, source, WeightsDigest.of(spec), preprocessing, Precision.FP32,
-                ModelSpec.INPUT_SIZE, Vgg16.dimension(spec.widthDivisor()), device.toString());
+        ModelInfo fp32 = new ModelInfo(
+                architecture,
+                source,
+                WeightsDigest.of(spec),
+                preprocessing,
+                Precision.FP32,
+                ModelSpec.INPUT_SIZE,
+                Vgg16.dimension(spec.widthDivisor()),
+                device.toString());
         FeatureExtractor extractor;
         if (source == WeightsSource.TORCHSCRIPT) {
-            // A traced graph cannot be re-typed through DJL: its precision is the file's, which must be the one asked for.
-            Precision stored = TorchScriptWeights.storedPrecision(model, spec.weights().orElseThrow(), spec.precision());
-            extractor = SelfTest.passed(new DjlFeatureExtractor(model, fp32.withPrecision(stored), PrecisionCast.to(Precision.FP32, device)),
-                    architecture, weights, device);
+            // A traced graph cannot be re-typed through DJL: its precision is the file's, which must be the one asked
+            // for.
+            Precision stored =
+                    TorchScriptWeights.storedPrecision(model, spec.weights().orElseThrow(), spec.precision());
+            extractor = SelfTest.passed(
+                    new DjlFeatureExtractor(
+                            model, fp32.withPrecision(stored), PrecisionCast.to(Precision.FP32, device)),
+                    architecture,
+                    weights,
+                    device);
         } else {
-            extractor = SelfTest.passed(new DjlFeatureExtractor(model, fp32, PrecisionCast.to(Precision.FP32, device)), architecture, weights, device);
+            extractor = SelfTest.passed(
+                    new DjlFeatureExtractor(model, fp32, PrecisionCast.to(Precision.FP32, device)),
+                    architecture,
+                    weights,
+                    device);
             if (spec.precision() != Precision.FP32) {
                 extractor = PrecisionNegotiation.narrowed(extractor, model, spec, device, weights);
             }
         }
         ModelInfo info = extractor.info();
         if (info.randomWeights()) {
-            log.warn("RANDOM WEIGHTS (seed {}): vectors have no ImageNet meaning; fine for demos and load "
-                    + "tests only. Give a weights file for real features.", spec.seed());
+            log.warn(
+                    "RANDOM WEIGHTS (seed {}): vectors have no ImageNet meaning; fine for demos and load "
+                            + "tests only. Give a weights file for real features.",
+                    spec.seed());
         }
         log.info("model ready: {}", info.summary());
         return extractor;
@@ -74,8 +93,9 @@ public final class ModelLoader {
             case RANDOM -> SeededWeights.load(spec, Device.cpu(), architecture);
             case KERAS_H5 -> KerasH5Weights.load(spec, Device.cpu(), architecture);
             case DJL_PARAMS -> DjlParamsWeights.load(spec, Device.cpu(), architecture);
-            case TORCHSCRIPT -> throw new ModelLoadException("TorchScript " + spec.weights().get()
-                    + " cannot be written as DJL .params; use it directly");
+            case TORCHSCRIPT ->
+                throw new ModelLoadException(
+                        "TorchScript " + spec.weights().get() + " cannot be written as DJL .params; use it directly");
         };
         try (Model model = loaded) {
             DjlParamsWeights.write(model, file);
@@ -87,7 +107,8 @@ public final class ModelLoader {
     private static WeightsSource source(ModelSpec spec) {
         return spec.weights().isEmpty()
                 ? WeightsSource.RANDOM
-                : spec.format().orElseGet(() -> WeightsSource.detect(spec.weights().get()));
+                : spec.format()
+                        .orElseGet(() -> WeightsSource.detect(spec.weights().get()));
     }
 
     /**
@@ -108,8 +129,12 @@ public final class ModelLoader {
                         + trained.get().key() + " preprocessing; model.preprocessing=" + chosen.key()
                         + " would give meaningless vectors");
             }
-            log.warn("weights file {} is {}, usually trained with {} preprocessing, but model.preprocessing={}",
-                    file, source.key(), trained.get().key(), chosen.key());
+            log.warn(
+                    "weights file {} is {}, usually trained with {} preprocessing, but model.preprocessing={}",
+                    file,
+                    source.key(),
+                    trained.get().key(),
+                    chosen.key());
         }
         return chosen;
     }

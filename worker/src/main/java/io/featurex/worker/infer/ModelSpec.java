@@ -28,11 +28,19 @@ public record ModelSpec(
     public static final int INPUT_SIZE = 224;
 
     public static ModelSpec seeded(int seed, int widthDivisor, Preprocessing preprocessing) {
-        return new ModelSpec(Optional.empty(), Optional.empty(), seed, widthDivisor, Optional.of(preprocessing), "cpu", Precision.FP32);
+        return new ModelSpec(
+                Optional.empty(),
+                Optional.empty(),
+                seed,
+                widthDivisor,
+                Optional.of(preprocessing),
+                "cpu",
+                Precision.FP32);
     }
 
     public static ModelSpec file(Path weights, int widthDivisor) {
-        return new ModelSpec(Optional.of(weights), Optional.empty(), 0, widthDivisor, Optional.empty(), "cpu", Precision.FP32);
+        return new ModelSpec(
+                Optional.of(weights), Optional.empty(), 0, widthDivisor, Optional.empty(), "cpu", Precision.FP32);
     }
 
     public ModelSpec withPreprocessing(Preprocessing mode) {

@@ -28,7 +28,8 @@ final class NarrowedModel {
             List<Parameter> from = fp32.getBlock().getParameters().values();
             List<Parameter> to = block.getParameters().values();
             if (from.size() != to.size()) {
-                throw new IllegalStateException("float32 network has " + from.size() + " parameters, the copy " + to.size());
+                throw new IllegalStateException(
+                        "float32 network has " + from.size() + " parameters, the copy " + to.size());
             }
             for (int i = 0; i < from.size(); i++) {
                 NDArray source = from.get(i).getArray();
@@ -43,13 +44,18 @@ final class NarrowedModel {
             // on which initialize() may not switch gradients on.
             block.freezeParameters(true);
             // Marks the block initialised (shapes known) without touching the arrays set above.
-            block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
+            block.initialize(
+                    model.getNDManager(),
+                    DataType.FLOAT32,
+                    new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
             model.setBlock(block);
             return model;
         } catch (RuntimeException e) {
             model.close();
-            throw new ModelLoadException("cannot make a " + cast.precision().key() + " copy of " + fp32.getName() + " on "
-                    + device + ": " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "cannot make a " + cast.precision().key() + " copy of " + fp32.getName() + " on " + device + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

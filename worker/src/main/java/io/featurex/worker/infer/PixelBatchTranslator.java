@@ -61,7 +61,8 @@ final class PixelBatchTranslator implements NoBatchifyTranslator<PixelBatch, flo
         }
         long[] shape = out.getShape().getShape();
         if (shape.length != 2 || shape[1] != dimension) {
-            throw new InferenceException("network returned shape " + out.getShape() + ", expected (N, " + dimension + ")");
+            throw new InferenceException(
+                    "network returned shape " + out.getShape() + ", expected (N, " + dimension + ")");
         }
         float[] flat = out.toFloatArray();
         float[][] rows = new float[(int) shape[0]][];

@@ -46,8 +46,10 @@ final class PrecisionCast implements AutoCloseable {
             return new PrecisionCast(precision, module);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             module.close();
-            throw e instanceof ModelLoadException m ? m
-                    : new ModelLoadException("cannot load the bfloat16 cast module on " + device + ": " + e.getMessage(), e);
+            throw e instanceof ModelLoadException m
+                    ? m
+                    : new ModelLoadException(
+                            "cannot load the bfloat16 cast module on " + device + ": " + e.getMessage(), e);
         }
     }
 
@@ -60,9 +62,10 @@ final class PrecisionCast implements AutoCloseable {
         return switch (precision) {
             case FP32 -> fp32;
             case FP16 -> fp32.toType(DataType.FLOAT16, false);
-            case BF16 -> bf16.getBlock()
-                    .forward(new ParameterStore(fp32.getManager(), false), new NDList(fp32), false)
-                    .singletonOrThrow();
+            case BF16 ->
+                bf16.getBlock()
+                        .forward(new ParameterStore(fp32.getManager(), false), new NDList(fp32), false)
+                        .singletonOrThrow();
         };
     }
 

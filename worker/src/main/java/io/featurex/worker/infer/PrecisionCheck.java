@@ -34,10 +34,26 @@ final class PrecisionCheck {
                     int g;
                     int b;
                     switch (kind) {
-                        case 0 -> { r = 255 * x / size; g = 255 * y / size; b = 128; }
-                        case 1 -> { r = (x / 8) % 2 * 200 + 30; g = 90; b = 255 - 255 * y / size; }
-                        case 2 -> { r = ((x / 32 + y / 32) % 3) * 100; g = ((x / 16) % 4) * 60; b = 40; }
-                        default -> { r = random.nextInt(256); g = random.nextInt(256); b = random.nextInt(256); }
+                        case 0 -> {
+                            r = 255 * x / size;
+                            g = 255 * y / size;
+                            b = 128;
+                        }
+                        case 1 -> {
+                            r = (x / 8) % 2 * 200 + 30;
+                            g = 90;
+                            b = 255 - 255 * y / size;
+                        }
+                        case 2 -> {
+                            r = ((x / 32 + y / 32) % 3) * 100;
+                            g = ((x / 16) % 4) * 60;
+                            b = 40;
+                        }
+                        default -> {
+                            r = random.nextInt(256);
+                            g = random.nextInt(256);
+                            b = random.nextInt(256);
+                        }
                     }
                     rgb[y * size + x] = r << 16 | g << 8 | b;
                 }
@@ -49,7 +65,8 @@ final class PrecisionCheck {
 
     static double[] cosines(float[][] reference, float[][] narrowed) {
         if (reference.length != narrowed.length) {
-            throw new IllegalArgumentException(reference.length + " reference vectors, " + narrowed.length + " narrowed");
+            throw new IllegalArgumentException(
+                    reference.length + " reference vectors, " + narrowed.length + " narrowed");
         }
         double[] out = new double[reference.length];
         for (int i = 0; i < reference.length; i++) {
@@ -73,10 +90,14 @@ final class PrecisionCheck {
             worst = Double.isNaN(c) ? Double.NEGATIVE_INFINITY : Math.min(worst, c);
         }
         if (!(worst >= min)) {
-            throw new ModelLoadException(String.format(Locale.ROOT,
+            throw new ModelLoadException(String.format(
+                    Locale.ROOT,
                     "model.precision=%s: the %s network's vectors differ from float32's on the probe images (cosine %s; "
                             + "at least %.3f needed); refusing to start. Use model.precision=fp32.",
-                    precision.key(), precision.key(), format(cosines), min));
+                    precision.key(),
+                    precision.key(),
+                    format(cosines),
+                    min));
         }
     }
 

@@ -28,7 +28,8 @@ final class PrecisionNegotiation {
      * The float32 network's bf16/fp16 copy, kept only if its vectors agree with float32's on the
      * probe images; the float32 network is closed either way.
      */
-    static FeatureExtractor narrowed(FeatureExtractor fp32, Model fp32Model, ModelSpec spec, Device device, String weights) {
+    static FeatureExtractor narrowed(
+            FeatureExtractor fp32, Model fp32Model, ModelSpec spec, Device device, String weights) {
         try (fp32) {
             ModelInfo info = fp32.info();
             PixelBatch probe = PrecisionCheck.probe(info.preprocessing(), info.inputSize());
@@ -41,12 +42,18 @@ final class PrecisionNegotiation {
                 cast.close();
                 throw e;
             }
-            FeatureExtractor narrowed = SelfTest.passed(new DjlFeatureExtractor(model, info.withPrecision(spec.precision()), cast),
-                    info.architecture(), weights, device);
+            FeatureExtractor narrowed = SelfTest.passed(
+                    new DjlFeatureExtractor(model, info.withPrecision(spec.precision()), cast),
+                    info.architecture(),
+                    weights,
+                    device);
             try {
                 double[] cosines = PrecisionCheck.cosines(reference, narrowed.extract(probe));
                 PrecisionCheck.require(spec.precision(), cosines, PrecisionCheck.MIN_COSINE);
-                log.info("{} agrees with float32 on {} probe images: cosine {}", spec.precision().key(), cosines.length,
+                log.info(
+                        "{} agrees with float32 on {} probe images: cosine {}",
+                        spec.precision().key(),
+                        cosines.length,
                         PrecisionCheck.format(cosines));
                 return narrowed;
             } catch (RuntimeException e) {

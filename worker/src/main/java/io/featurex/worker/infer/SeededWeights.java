@@ -34,7 +34,8 @@ final class SeededWeights {
         block.setInitializer(
                 new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2f),
                 Parameter.Type.WEIGHT);
-        block.initialize(cpu.getNDManager(), DataType.FLOAT32, new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
+        block.initialize(
+                cpu.getNDManager(), DataType.FLOAT32, new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
         if (device.equals(Device.cpu())) {
             return cpu;
         }
@@ -44,7 +45,8 @@ final class SeededWeights {
             Model target = Model.newInstance(architecture, device, ModelLoader.ENGINE);
             Block onDevice = Vgg16.build(spec.widthDivisor());
             target.setBlock(onDevice);
-            onDevice.loadParameters(target.getNDManager(), new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+            onDevice.loadParameters(
+                    target.getNDManager(), new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
             return target;
         } catch (IOException | MalformedModelException e) {
             throw new ModelLoadException("cannot move seeded weights to " + device, e);

@@ -16,7 +16,9 @@ final class SelfTest {
             return extractor;
         } catch (RuntimeException e) {
             extractor.close();
-            throw new ModelLoadException(architecture + " with " + weights + " failed its self-test on " + device + ": " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    architecture + " with " + weights + " failed its self-test on " + device + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -21,7 +21,8 @@ final class TorchScriptWeights {
             return model;
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
-            throw new ModelLoadException("weights file " + file + " is not a loadable TorchScript module: " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "weights file " + file + " is not a loadable TorchScript module: " + e.getMessage(), e);
         }
     }
 
@@ -47,8 +48,8 @@ final class TorchScriptWeights {
                     : "DJL cannot re-type a TorchScript graph: export it in " + wanted.key()
                             + " (casts to and from float32 inside the graph, as bench/tools/export_seeded_vgg16.py --precision bf16 does), "
                             + "or give Keras .h5 or DJL .params weights, which featurex narrows itself";
-            throw new ModelLoadException("weights file " + file + " stores " + stored.key() + " weights but model.precision="
-                    + wanted.key() + ": " + fix);
+            throw new ModelLoadException("weights file " + file + " stores " + stored.key()
+                    + " weights but model.precision=" + wanted.key() + ": " + fix);
         }
         return stored;
     }

@@ -19,9 +19,7 @@ import ai.djl.nn.pooling.Pool;
 public final class Vgg16 {
 
     /** Channels of each conv layer, 0 standing for a 2x2 max-pool with stride 2. */
-    private static final int[] LAYERS = {
-        64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0
-    };
+    private static final int[] LAYERS = {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0};
 
     public static final int FULL_WIDTH_DIMENSION = 512;
 
@@ -39,7 +37,10 @@ public final class Vgg16 {
 
     /** Output channels of the 13 convolutions, in order. */
     static int[] convChannels(int widthDivisor) {
-        return java.util.Arrays.stream(LAYERS).filter(c -> c != 0).map(c -> c / widthDivisor).toArray();
+        return java.util.Arrays.stream(LAYERS)
+                .filter(c -> c != 0)
+                .map(c -> c / widthDivisor)
+                .toArray();
     }
 
     /**

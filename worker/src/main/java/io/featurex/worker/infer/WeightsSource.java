@@ -1,5 +1,6 @@
 package io.featurex.worker.infer;
 
+import io.featurex.worker.decode.Preprocessing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,10 +35,10 @@ public enum WeightsSource {
     }
 
     /** The preprocessing these weights were trained with, where the format tells. */
-    public java.util.Optional<io.featurex.worker.decode.Preprocessing> trainedWith() {
+    public java.util.Optional<Preprocessing> trainedWith() {
         return switch (this) {
-            case KERAS_H5 -> java.util.Optional.of(io.featurex.worker.decode.Preprocessing.CAFFE);
-            case TORCHSCRIPT -> java.util.Optional.of(io.featurex.worker.decode.Preprocessing.TORCH);
+            case KERAS_H5 -> java.util.Optional.of(Preprocessing.CAFFE);
+            case TORCHSCRIPT -> java.util.Optional.of(Preprocessing.TORCH);
             default -> java.util.Optional.empty();
         };
     }

@@ -27,16 +27,21 @@ public final class TopicLimits {
 
     /** @throws IllegalStateException naming the topic when a limit cannot be read */
     public static Map<String, Long> maxMessageBytes(Admin admin, Collection<String> topics, Duration timeout) {
-        List<ConfigResource> resources = topics.stream().distinct()
-                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        List<ConfigResource> resources = topics.stream()
+                .distinct()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                .toList();
         Map<ConfigResource, Config> configs;
         try {
             configs = admin.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs((int) timeout.toMillis()))
-                    .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    .all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the configuration of topics " + topics + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot read the configuration of topics " + topics + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("reading the configuration of topics " + topics + " timed out after " + timeout, e);
+            throw new IllegalStateException(
+                    "reading the configuration of topics " + topics + " timed out after " + timeout, e);
         } catch (InterruptedException e) {
             throw new InterruptException("interrupted while reading topic configurations", e);
         }
@@ -44,7 +49,8 @@ public final class TopicLimits {
         for (ConfigResource resource : resources) {
             ConfigEntry entry = configs.get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (entry == null || entry.value() == null) {
-                throw new IllegalStateException("topic " + resource.name() + " reports no " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                throw new IllegalStateException(
+                        "topic " + resource.name() + " reports no " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             }
             limits.put(resource.name(), Long.parseLong(entry.value()));
         }

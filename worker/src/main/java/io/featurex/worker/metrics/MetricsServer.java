@@ -16,7 +16,8 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     public static MetricsServer start(int port, WorkerMetrics metrics, Health health) throws IOException {
-        HttpService http = HttpService.bind(new InetSocketAddress(port), 16, HttpService.daemonThreads("featurex-metrics-http", 1))
+        HttpService http = HttpService.bind(
+                        new InetSocketAddress(port), 16, HttpService.daemonThreads("featurex-metrics-http", 1))
                 .route("/metrics", new MetricsHandler(metrics.registry()))
                 .route("/healthz", exchange -> respond(exchange, health.alive(), health))
                 .route("/readyz", exchange -> respond(exchange, health.ready(), health))
@@ -29,7 +30,10 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, boolean ok, Health health) throws IOException {
-        HttpService.respond(exchange, ok ? 200 : 503, "text/plain; charset=utf-8",
+        HttpService.respond(
+                exchange,
+                ok ? 200 : 503,
+                "text/plain; charset=utf-8",
                 health.state() + (health.detail().isEmpty() ? "" : ": " + health.detail()) + "\n");
     }
 

@@ -12,10 +12,18 @@ import org.apache.kafka.common.TopicPartition;
 /** The instruments of {@link MetricSpec}, registered in one registry. Thread-safe. */
 public final class WorkerMetrics {
 
-    private static final double[] SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+    private static final double[] SECONDS = {
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
+    };
     private static final double[] BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64, 128, 256};
 
-    public enum Stage { FETCH, DECODE, QUEUE, INFERENCE, PUBLISH }
+    public enum Stage {
+        FETCH,
+        DECODE,
+        QUEUE,
+        INFERENCE,
+        PUBLISH
+    }
 
     private final PrometheusRegistry registry;
     private final Counter images;
@@ -50,13 +58,17 @@ public final class WorkerMetrics {
         inFlight = gauge(MetricSpec.IN_FLIGHT);
         pipelineImages = gauge(MetricSpec.PIPELINE_IMAGES);
         fetchBytes = gauge(MetricSpec.FETCH_BYTES);
-        model = Info.builder().name(MetricSpec.MODEL.baseName()).help(MetricSpec.MODEL.help())
-                .labelNames(MetricSpec.MODEL.labelArray()).register(registry);
+        model = Info.builder()
+                .name(MetricSpec.MODEL.baseName())
+                .help(MetricSpec.MODEL.help())
+                .labelNames(MetricSpec.MODEL.labelArray())
+                .register(registry);
         // Zero series from the start, so rate() and absent() work before the first event.
         images.initLabelValues("feature");
         images.initLabelValues("dead_letter");
         for (io.featurex.v1.ErrorCode code : io.featurex.v1.ErrorCode.values()) {
-            if (code != io.featurex.v1.ErrorCode.ERROR_CODE_UNSPECIFIED && code != io.featurex.v1.ErrorCode.UNRECOGNIZED) {
+            if (code != io.featurex.v1.ErrorCode.ERROR_CODE_UNSPECIFIED
+                    && code != io.featurex.v1.ErrorCode.UNRECOGNIZED) {
                 deadLetters.initLabelValues(code.name());
             }
         }
@@ -66,16 +78,29 @@ public final class WorkerMetrics {
     }
 
     private Counter counter(MetricSpec m) {
-        return Counter.builder().name(m.baseName()).help(m.help()).labelNames(m.labelArray()).register(registry);
+        return Counter.builder()
+                .name(m.baseName())
+                .help(m.help())
+                .labelNames(m.labelArray())
+                .register(registry);
     }
 
     private Gauge gauge(MetricSpec m) {
-        return Gauge.builder().name(m.baseName()).help(m.help()).labelNames(m.labelArray()).register(registry);
+        return Gauge.builder()
+                .name(m.baseName())
+                .help(m.help())
+                .labelNames(m.labelArray())
+                .register(registry);
     }
 
     private Histogram histogram(MetricSpec m, double[] bounds) {
-        return Histogram.builder().name(m.baseName()).help(m.help()).labelNames(m.labelArray())
-                .classicUpperBounds(bounds).classicOnly().register(registry);
+        return Histogram.builder()
+                .name(m.baseName())
+                .help(m.help())
+                .labelNames(m.labelArray())
+                .classicUpperBounds(bounds)
+                .classicOnly()
+                .register(registry);
     }
 
     public PrometheusRegistry registry() {
@@ -88,8 +113,14 @@ public final class WorkerMetrics {
      *                 pixels either way, so not part of the model (the mixed-models alert ignores it)
      */
     public void model(ModelInfo info, String decode, String decoders) {
-        model.setLabelValues(info.architecture(), info.weightsDigest(), info.preprocessing().key(), info.precision().key(),
-                decode, info.device(), decoders);
+        model.setLabelValues(
+                info.architecture(),
+                info.weightsDigest(),
+                info.preprocessing().key(),
+                info.precision().key(),
+                decode,
+                info.device(),
+                decoders);
     }
 
     /** @param measured whether batch.max-size=auto measured it at start-up */
@@ -104,7 +135,8 @@ public final class WorkerMetrics {
 
     /** Outputs committed so far: features and dead letters. */
     public long outputs() {
-        return (long) (images.labelValues("feature").get() + images.labelValues("dead_letter").get());
+        return (long) (images.labelValues("feature").get()
+                + images.labelValues("dead_letter").get());
     }
 
     public long deadLetters() {
@@ -123,7 +155,9 @@ public final class WorkerMetrics {
     }
 
     public void stage(Stage stage, double seconds) {
-        stageSeconds.labelValues(stage.name().toLowerCase(java.util.Locale.ROOT)).observe(seconds);
+        stageSeconds
+                .labelValues(stage.name().toLowerCase(java.util.Locale.ROOT))
+                .observe(seconds);
     }
 
     public void endToEnd(double seconds) {
@@ -135,7 +169,8 @@ public final class WorkerMetrics {
         lag.clear();
         long sum = 0;
         for (var e : perPartition.entrySet()) {
-            lag.labelValues(e.getKey().topic(), Integer.toString(e.getKey().partition())).set(e.getValue());
+            lag.labelValues(e.getKey().topic(), Integer.toString(e.getKey().partition()))
+                    .set(e.getValue());
             sum += e.getValue();
         }
         lagSum.set(sum);

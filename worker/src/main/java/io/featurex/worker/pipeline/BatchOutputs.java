@@ -27,17 +27,24 @@ record BatchOutputs(List<Output> records, long[] recordTimestamps) {
                 Entry entry = input.entries().get(i);
                 ImageOutcome outcome = input.outcome(i);
                 if (outcome instanceof ImageOutcome.Feature feature && entry instanceof Entry.Ref ref) {
-                    records.add(outputs.feature(ref.id(), ref.ref(), source, feature.vector(), now, record.key(), record.value()));
+                    records.add(outputs.feature(
+                            ref.id(), ref.ref(), source, feature.vector(), now, record.key(), record.value()));
                 } else if (outcome instanceof ImageOutcome.Failed failed) {
-                    String uri = entry instanceof Entry.Ref ref ? ref.ref().getUri()
-                            : ((Entry.Rejected) entry).ref() == null ? "" : ((Entry.Rejected) entry).ref().getUri();
-                    records.add(outputs.deadLetter(entry.id(), uri, failed.error(), source, record.key(), record.value(), now));
+                    String uri = entry instanceof Entry.Ref ref
+                            ? ref.ref().getUri()
+                            : ((Entry.Rejected) entry).ref() == null
+                                    ? ""
+                                    : ((Entry.Rejected) entry).ref().getUri();
+                    records.add(outputs.deadLetter(
+                            entry.id(), uri, failed.error(), source, record.key(), record.value(), now));
                 } else {
-                    throw new IllegalStateException("image " + i + " of " + source + " has no outcome it can publish: " + outcome);
+                    throw new IllegalStateException(
+                            "image " + i + " of " + source + " has no outcome it can publish: " + outcome);
                 }
                 timestamps.add(record.timestamp());
             }
         }
-        return new BatchOutputs(records, timestamps.stream().mapToLong(Long::longValue).toArray());
+        return new BatchOutputs(
+                records, timestamps.stream().mapToLong(Long::longValue).toArray());
     }
 }

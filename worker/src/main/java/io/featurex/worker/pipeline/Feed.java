@@ -63,13 +63,20 @@ final class Feed {
     private long bytesHeld;
     /** The sizes of the latest fetches, for what a fetch under way is counted at. */
     private final long[] recentSizes = new long[RECENT_FETCHES];
+
     private long fetchedCount;
 
     /**
      * @param loop  runs a task on the loop thread (and wakes it)
      * @param fatal told of an error no input explains (out of memory, a bug): the worker must stop
      */
-    Feed(Fetch fetcher, Decode decoder, Executor decodePool, Executor loop, Limits limits, WorkerMetrics metrics,
+    Feed(
+            Fetch fetcher,
+            Decode decoder,
+            Executor decodePool,
+            Executor loop,
+            Limits limits,
+            WorkerMetrics metrics,
             Consumer<Throwable> fatal) {
         this.fetcher = fetcher;
         this.decoder = decoder;
@@ -109,19 +116,20 @@ final class Feed {
     private void startFetch(ImageTask task) {
         fetching++;
         long started = System.nanoTime();
-        fetcher.fetch(task.ref).whenComplete((bytes, error) -> loop.execute(() -> {
-            fetching--;
-            if (error != null) {
-                fail(task, error);
-            } else if (!task.stale()) {
-                metrics.stage(WorkerMetrics.Stage.FETCH, (System.nanoTime() - started) / 1e9);
-                task.bytes = bytes;
-                bytesHeld += bytes.length;
-                recentSizes[(int) (fetchedCount++ % RECENT_FETCHES)] = bytes.length;
-                fetched.addLast(task);
-            }
-            advance();
-        }));
+        fetcher.fetch(task.ref)
+                .whenComplete((bytes, error) -> loop.execute(() -> {
+                    fetching--;
+                    if (error != null) {
+                        fail(task, error);
+                    } else if (!task.stale()) {
+                        metrics.stage(WorkerMetrics.Stage.FETCH, (System.nanoTime() - started) / 1e9);
+                        task.bytes = bytes;
+                        bytesHeld += bytes.length;
+                        recentSizes[(int) (fetchedCount++ % RECENT_FETCHES)] = bytes.length;
+                        fetched.addLast(task);
+                    }
+                    advance();
+                }));
     }
 
     private void startDecode(ImageTask task) {
@@ -175,7 +183,10 @@ final class Feed {
         } else if (cause instanceof Error || !(cause instanceof Exception)) {
             fatal.accept(cause);
         } else {
-            complete(task, new ImageOutcome.Failed(new BadInputException(ErrorCode.FETCH_FAILED, "unexpected " + cause, cause)));
+            complete(
+                    task,
+                    new ImageOutcome.Failed(
+                            new BadInputException(ErrorCode.FETCH_FAILED, "unexpected " + cause, cause)));
         }
     }
 
@@ -194,7 +205,9 @@ final class Feed {
 
     /** One fetch at a time always may go while the bytes held are under the bound, whatever their size. */
     private boolean mayFetchMore() {
-        return fetching == 0 ? bytesHeld < limits.maxBytes() : bytesHeld + (fetching + 1) * expectedBytes() <= limits.maxBytes();
+        return fetching == 0
+                ? bytesHeld < limits.maxBytes()
+                : bytesHeld + (fetching + 1) * expectedBytes() <= limits.maxBytes();
     }
 
     /**

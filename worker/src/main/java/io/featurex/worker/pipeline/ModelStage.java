@@ -52,8 +52,10 @@ final class ModelStage implements AutoCloseable {
             pixels.add(task.pixels);
             task.pixels = null; // the batch holds them now, and only until the model is done
         }
-        Batch<ImageTask> batch = new Batch<>(tasks, new PixelBatch(pixels, extractor.info().inputSize()));
-        CompletableFuture<float[][]> vectors = CompletableFuture.supplyAsync(() -> extractor.extract(batch.pixels()), thread);
+        Batch<ImageTask> batch =
+                new Batch<>(tasks, new PixelBatch(pixels, extractor.info().inputSize()));
+        CompletableFuture<float[][]> vectors =
+                CompletableFuture.supplyAsync(() -> extractor.extract(batch.pixels()), thread);
         vectors.whenComplete((result, error) -> done.run());
         running = new Running(batch, vectors, nowNanos);
     }

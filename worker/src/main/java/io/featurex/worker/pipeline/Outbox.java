@@ -38,7 +38,12 @@ final class Outbox implements AutoCloseable {
     private final WorkerMetrics metrics;
     private int consecutiveFailures;
 
-    Outbox(Delivery delivery, Producer<byte[], byte[]> producer, InputSource source, OutputRecords outputs, WorkerMetrics metrics) {
+    Outbox(
+            Delivery delivery,
+            Producer<byte[], byte[]> producer,
+            InputSource source,
+            OutputRecords outputs,
+            WorkerMetrics metrics) {
         this.source = source;
         this.outputs = outputs;
         this.metrics = metrics;
@@ -47,7 +52,8 @@ final class Outbox implements AutoCloseable {
                 ? new TransactionalPublisher(producer, outputs::refused)
                 : new AtLeastOncePublisher(producer, source::commitSync, outputs::refused);
         // At-least-once commits through the consumer, which only the loop may touch: it publishes on the loop.
-        Executor thread = transactions ? Executors.newSingleThreadExecutor(Threads.named("featurex-publish")) : Runnable::run;
+        Executor thread =
+                transactions ? Executors.newSingleThreadExecutor(Threads.named("featurex-publish")) : Runnable::run;
         this.publishing = new Publishing<>(publisher, thread, source::wakeup);
     }
 
@@ -65,7 +71,11 @@ final class Outbox implements AutoCloseable {
             return;
         }
         BatchOutputs batch = BatchOutputs.of(committable.records(), outputs, Instant.now());
-        publishing.start(new Taken(committable, batch.recordTimestamps()), batch.records(), committable.offsets(), source.groupMetadata());
+        publishing.start(
+                new Taken(committable, batch.recordTimestamps()),
+                batch.records(),
+                committable.offsets(),
+                source.groupMetadata());
         Publishing.Done<Taken> done = publishing.take(); // already done where it ran on the loop (at-least-once)
         if (done != null) {
             finish(done);
@@ -89,9 +99,13 @@ final class Outbox implements AutoCloseable {
         if (!done.succeeded()) {
             consecutiveFailures++;
             if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-                throw new FatalPublishException(consecutiveFailures + " publish attempts in a row failed", done.failure());
+                throw new FatalPublishException(
+                        consecutiveFailures + " publish attempts in a row failed", done.failure());
             }
-            log.warn("publish failed, rewinding {} to redo its records: {}", committable.firstOffsets().keySet(), done.failure().getMessage());
+            log.warn(
+                    "publish failed, rewinding {} to redo its records: {}",
+                    committable.firstOffsets().keySet(),
+                    done.failure().getMessage());
             source.rewind(committable.firstOffsets());
             return;
         }

@@ -69,18 +69,34 @@ public final class Worker implements AutoCloseable {
         this.metrics = metrics;
         this.health = health;
         this.parts = parts;
-        this.policy = new BatchPolicy(config.batchMaxSize().resolved(), config.batchMaxDelay().toNanos());
+        this.policy = new BatchPolicy(
+                config.batchMaxSize().resolved(), config.batchMaxDelay().toNanos());
         String decodeIdentity = config.decode().identity(extractor.info().preprocessing());
-        OutputRecords outputs = new OutputRecords(parts.limits().features(), parts.limits().deadLetters(), config.deadLetterMaxOriginalBytes(),
-                config.workerId(), extractor.info(), decodeIdentity);
-        this.source = new InputSource(parts.consumer(), config.inputs(), config.maxImagesPerRecord(), config.maxInFlight(), metrics);
+        OutputRecords outputs = new OutputRecords(
+                parts.limits().features(),
+                parts.limits().deadLetters(),
+                config.deadLetterMaxOriginalBytes(),
+                config.workerId(),
+                extractor.info(),
+                decodeIdentity);
+        this.source = new InputSource(
+                parts.consumer(), config.inputs(), config.maxImagesPerRecord(), config.maxInFlight(), metrics);
         this.outbox = new Outbox(config.delivery(), parts.producer(), source, outputs, metrics);
         this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), Threads.named("featurex-decode"));
-        this.feed = new Feed(parts.fetch(), parts.decode(), decodePool, this::handBack,
-                new Feed.Limits(config.fetchConcurrency(), config.fetchBytesInFlight(), 2 * policy.maxSize() + config.decodeThreads(),
+        this.feed = new Feed(
+                parts.fetch(),
+                parts.decode(),
+                decodePool,
+                this::handBack,
+                new Feed.Limits(
+                        config.fetchConcurrency(),
+                        config.fetchBytesInFlight(),
+                        2 * policy.maxSize() + config.decodeThreads(),
                         FIRST_FETCH_GUESS),
-                metrics, this::fail);
-        this.model = new ModelStage(extractor, Executors.newSingleThreadExecutor(Threads.named("featurex-infer")), source::wakeup, metrics);
+                metrics,
+                this::fail);
+        this.model = new ModelStage(
+                extractor, Executors.newSingleThreadExecutor(Threads.named("featurex-infer")), source::wakeup, metrics);
         metrics.model(extractor.info(), decodeIdentity, parts.decoders());
         metrics.batchMaxSize(policy.maxSize(), config.batchMaxSize().measured());
     }
@@ -89,8 +105,13 @@ public final class Worker implements AutoCloseable {
     public void run() {
         source.subscribe(new Moves());
         health.set(Health.State.RUNNING, "consuming " + config.inputs());
-        log.info("worker {} consuming {} in group {} ({}), model {}", config.workerId(), config.inputs(),
-                config.groupId(), config.delivery().key(), extractor.info().summary());
+        log.info(
+                "worker {} consuming {} in group {} ({}), model {}",
+                config.workerId(),
+                config.inputs(),
+                config.groupId(),
+                config.delivery().key(),
+                extractor.info().summary());
         try {
             long waitNanos = MAX_POLL_WAIT_NANOS;
             while (!stopRequested) {
@@ -127,7 +148,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private void pollPhase(long waitNanos) {
-        for (InputRecord record : source.poll(Duration.ofNanos(Math.max(0, Math.min(waitNanos, MAX_POLL_WAIT_NANOS))))) {
+        for (InputRecord record :
+                source.poll(Duration.ofNanos(Math.max(0, Math.min(waitNanos, MAX_POLL_WAIT_NANOS))))) {
             feed.add(record);
         }
         feed.advance();
@@ -159,7 +181,8 @@ public final class Worker implements AutoCloseable {
     private long dispatchPhase() {
         long now = System.nanoTime();
         int ready = feed.decodedCount();
-        BatchPolicy.Decision decision = policy.decide(ready, ready == 0 ? 0 : now - feed.oldestDecodedNanos(), model.idle());
+        BatchPolicy.Decision decision =
+                policy.decide(ready, ready == 0 ? 0 : now - feed.oldestDecodedNanos(), model.idle());
         if (!decision.send()) {
             return decision.waitNanos();
         }
@@ -187,7 +210,9 @@ public final class Worker implements AutoCloseable {
                 handedBackPhase();
                 collectPhase();
             } else {
-                log.warn("the batch in the model did not finish within {}; the next owner redoes it", config.shutdownTimeout());
+                log.warn(
+                        "the batch in the model did not finish within {}; the next owner redoes it",
+                        config.shutdownTimeout());
             }
             outbox.await(config.shutdownTimeout());
             outbox.advance();

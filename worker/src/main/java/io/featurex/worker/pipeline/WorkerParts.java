@@ -27,8 +27,14 @@ import org.slf4j.LoggerFactory;
  * @param decoders which decoder takes which format, for the model_info metric
  * @param closing  what to close with the worker, besides the clients
  */
-record WorkerParts(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, OutputLimits limits, Feed.Fetch fetch,
-        Feed.Decode decode, String decoders, List<AutoCloseable> closing) {
+record WorkerParts(
+        Consumer<byte[], byte[]> consumer,
+        Producer<byte[], byte[]> producer,
+        OutputLimits limits,
+        Feed.Fetch fetch,
+        Feed.Decode decode,
+        String decoders,
+        List<AutoCloseable> closing) {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerParts.class);
     private static final Duration LIMITS_TIMEOUT = Duration.ofSeconds(30);
@@ -47,7 +53,8 @@ record WorkerParts(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> p
         }
         Fetcher fetcher = new Fetcher(config.fetchLimits(), config.s3(), config.fetchConcurrency());
         log.info("decoding {}", decoder.describe());
-        return new WorkerParts(consumer, producer, limits, fetcher::fetch, decoder::decode, decoder.decoders(), List.of(fetcher));
+        return new WorkerParts(
+                consumer, producer, limits, fetcher::fetch, decoder::decode, decoder.decoders(), List.of(fetcher));
     }
 
     /** The topics' record limits against the settings that size outputs: every mismatch at once. */

@@ -48,7 +48,8 @@ public final class DeadLetterReplay {
      * @param group   the consumer group that remembers what was replayed
      * @param dryRun  count and list, send nothing, commit nothing
      */
-    public record Options(String deadLetterTopic, Set<ErrorCode> codes, Optional<String> toTopic, String group, boolean dryRun) {
+    public record Options(
+            String deadLetterTopic, Set<ErrorCode> codes, Optional<String> toTopic, String group, boolean dryRun) {
         public Options {
             codes = Set.copyOf(codes);
         }
@@ -58,7 +59,8 @@ public final class DeadLetterReplay {
      * What one run did. {@code sent} counts input records; {@code byCode} dead letters that matched;
      * {@code lost} those whose input was truncated in the dead letter and is gone from its topic.
      */
-    public record Summary(int read, int matched, int sent, int sameInput, int unreadable, int lost, Map<ErrorCode, Integer> byCode) {}
+    public record Summary(
+            int read, int matched, int sent, int sameInput, int unreadable, int lost, Map<ErrorCode, Integer> byCode) {}
 
     private DeadLetterReplay() {}
 
@@ -84,10 +86,12 @@ public final class DeadLetterReplay {
         Set<String> inputs = new HashSet<>();
         Map<String, Object> originalsProps = new HashMap<>(consumerProps);
         originalsProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
                 OriginalRecords originals = new OriginalRecords(
                         new KafkaConsumer<>(originalsProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
+                KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(options.deadLetterTopic())) {
                 partitions.add(new TopicPartition(p.topic(), p.partition()));
@@ -99,7 +103,9 @@ public final class DeadLetterReplay {
             while (!reached(consumer, end)) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     read++;
-                    done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+                    done.put(
+                            new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1));
                     DeadLetter letter;
                     try {
                         letter = DeadLetter.parseFrom(record.value() == null ? new byte[0] : record.value());
@@ -112,27 +118,38 @@ public final class DeadLetterReplay {
                     }
                     matched++;
                     byCode.merge(letter.getCode(), 1, Integer::sum);
-                    String input = letter.getSource().getTopic() + "/" + letter.getSource().getPartition() + "/" + letter.getSource().getOffset();
+                    String input = letter.getSource().getTopic() + "/"
+                            + letter.getSource().getPartition() + "/"
+                            + letter.getSource().getOffset();
                     if (!inputs.add(input)) {
                         sameInput++;
                         continue;
                     }
                     String target = options.toTopic().orElse(letter.getSource().getTopic());
-                    byte[] key = letter.getOriginalKey().isEmpty() ? null : letter.getOriginalKey().toByteArray();
+                    byte[] key = letter.getOriginalKey().isEmpty()
+                            ? null
+                            : letter.getOriginalKey().toByteArray();
                     byte[] value = letter.getOriginalValue().toByteArray();
                     if (letter.getOriginalTruncated()) {
                         // The dead letter kept a prefix: the whole record comes from the input topic.
                         Optional<ConsumerRecord<byte[], byte[]>> original = originals.read(letter.getSource());
                         if (original.isEmpty()) {
-                            out.printf("cannot send %s %s: its dead letter holds %d of the input's %d bytes, and %s is no longer in the log%n",
-                                    letter.getCode(), letter.getId(), letter.getOriginalValue().size(), letter.getOriginalValueSize(), input);
+                            out.printf(
+                                    "cannot send %s %s: its dead letter holds %d of the input's %d bytes, and %s is no longer in the log%n",
+                                    letter.getCode(),
+                                    letter.getId(),
+                                    letter.getOriginalValue().size(),
+                                    letter.getOriginalValueSize(),
+                                    input);
                             lost++;
                             continue;
                         }
                         key = original.get().key();
                         value = original.get().value();
                     }
-                    out.printf("%s %s %s -> %s%n", options.dryRun() ? "would send" : "send", letter.getCode(), letter.getId(), target);
+                    out.printf(
+                            "%s %s %s -> %s%n",
+                            options.dryRun() ? "would send" : "send", letter.getCode(), letter.getId(), target);
                     if (!options.dryRun()) {
                         producer.send(new ProducerRecord<>(target, key, value));
                     }

@@ -30,7 +30,9 @@ public final class AtLeastOncePublisher implements Publisher {
      * @param commit      commits offsets synchronously (the consumer's commitSync)
      * @param replacement the dead letter standing in for an output the broker refused
      */
-    public AtLeastOncePublisher(Producer<byte[], byte[]> producer, Consumer<Map<TopicPartition, OffsetAndMetadata>> commit,
+    public AtLeastOncePublisher(
+            Producer<byte[], byte[]> producer,
+            Consumer<Map<TopicPartition, OffsetAndMetadata>> commit,
             BiFunction<Output, Exception, Output> replacement) {
         this.producer = producer;
         this.commit = commit;
@@ -38,7 +40,8 @@ public final class AtLeastOncePublisher implements Publisher {
     }
 
     @Override
-    public List<Output> publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    public List<Output> publish(
+            List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         try {
             List<Output> published = new ArrayList<>(outputs);
             Map<Integer, Exception> refused = sendAll(published, indices(outputs.size()));
@@ -46,7 +49,8 @@ public final class AtLeastOncePublisher implements Publisher {
                 refused.forEach((i, error) -> published.set(i, replacement.apply(published.get(i), error)));
                 Map<Integer, Exception> again = sendAll(published, List.copyOf(refused.keySet()));
                 if (!again.isEmpty()) {
-                    throw new RetriablePublishException("the broker refused even the smallest dead letters",
+                    throw new RetriablePublishException(
+                            "the broker refused even the smallest dead letters",
                             again.values().iterator().next());
                 }
             }

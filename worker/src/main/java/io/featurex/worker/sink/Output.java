@@ -14,7 +14,13 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  *
  * @param code the dead letter's error code; null for a feature
  */
-public record Output(String topic, byte[] key, byte[] value, List<Header> headers, String id, SourceCoordinates source,
+public record Output(
+        String topic,
+        byte[] key,
+        byte[] value,
+        List<Header> headers,
+        String id,
+        SourceCoordinates source,
         ErrorCode code) {
 
     public Output {

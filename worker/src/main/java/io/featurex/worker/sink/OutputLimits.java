@@ -28,27 +28,35 @@ public record OutputLimits(RecordLimit features, RecordLimit deadLetters) {
     public static OutputLimits check(WorkerConfig config, Map<String, Long> maxMessageBytes, int dimension) {
         long maxRequest = producerLong(config, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
         long bufferMemory = producerLong(config, ProducerConfig.BUFFER_MEMORY_CONFIG, 32L * 1024 * 1024);
-        RecordLimit features = new RecordLimit(config.outputTopic(), maxMessageBytes.get(config.outputTopic()), maxRequest);
-        RecordLimit deadLetters = new RecordLimit(config.deadLetterTopic(), maxMessageBytes.get(config.deadLetterTopic()), maxRequest);
+        RecordLimit features =
+                new RecordLimit(config.outputTopic(), maxMessageBytes.get(config.outputTopic()), maxRequest);
+        RecordLimit deadLetters =
+                new RecordLimit(config.deadLetterTopic(), maxMessageBytes.get(config.deadLetterTopic()), maxRequest);
         List<String> problems = new ArrayList<>();
 
         long featureBytes = RecordLimit.RECORD_OVERHEAD + 4L * dimension + FEATURE_FIELDS_BYTES;
         if (featureBytes > features.maxRecordBytes()) {
-            problems.add(Setting.OUTPUT_TOPIC.problem("a feature of " + dimension + " floats takes about " + featureBytes
-                    + " bytes, and " + features.describe() + ": raise the topic's max.message.bytes"));
+            problems.add(Setting.OUTPUT_TOPIC.problem("a feature of " + dimension + " floats takes about "
+                    + featureBytes + " bytes, and " + features.describe() + ": raise the topic's max.message.bytes"));
         }
         long deadLetterBytes = (long) config.deadLetterMaxOriginalBytes() + DEAD_LETTER_ROOM;
         if (deadLetterBytes > deadLetters.maxRecordBytes()) {
             problems.add(Setting.DEAD_LETTER_MAX_ORIGINAL_BYTES.problem(config.deadLetterMaxOriginalBytes()
-                    + " bytes of an input and " + DEAD_LETTER_ROOM + " for the rest of a dead letter make " + deadLetterBytes
-                    + ", and " + deadLetters.describe() + ": lower it to " + Math.max(0, deadLetters.maxRecordBytes() - DEAD_LETTER_ROOM)
+                    + " bytes of an input and " + DEAD_LETTER_ROOM + " for the rest of a dead letter make "
+                    + deadLetterBytes
+                    + ", and " + deadLetters.describe() + ": lower it to "
+                    + Math.max(0, deadLetters.maxRecordBytes() - DEAD_LETTER_ROOM)
                     + " or raise the topic's max.message.bytes"));
         }
         if (config.inlineMaxBytes().isPresent()) {
             long inline = config.inlineMaxBytes().getAsLong();
-            long largestInput = config.inputs().names().stream().mapToLong(maxMessageBytes::get).max().orElse(0);
+            long largestInput = config.inputs().names().stream()
+                    .mapToLong(maxMessageBytes::get)
+                    .max()
+                    .orElse(0);
             if (inline > largestInput) {
-                problems.add(Setting.FETCH_INLINE_MAX_BYTES.problem(inline + " bytes, but no input topic takes a record that large"
+                problems.add(Setting.FETCH_INLINE_MAX_BYTES.problem(inline
+                        + " bytes, but no input topic takes a record that large"
                         + " (largest max.message.bytes of " + config.inputs().names() + ": " + largestInput
                         + "): such images could never arrive; use auto, or raise the topics' max.message.bytes"));
             }
@@ -56,7 +64,8 @@ public record OutputLimits(RecordLimit features, RecordLimit deadLetters) {
         long recordOutputs = (long) config.maxImagesPerRecord() * featureBytes;
         if (recordOutputs > bufferMemory) {
             problems.add(Setting.INPUT_MAX_IMAGES_PER_RECORD.problem(config.maxImagesPerRecord() + " features of about "
-                    + featureBytes + " bytes (" + recordOutputs + " bytes) are published in one transaction, more than the"
+                    + featureBytes + " bytes (" + recordOutputs
+                    + " bytes) are published in one transaction, more than the"
                     + " producer's buffer.memory (" + bufferMemory + "): lower it, or raise kafka.buffer.memory"));
         }
         if (!problems.isEmpty()) {

@@ -38,7 +38,12 @@ public final class OutputRecords {
      * @param decode           how images are decoded, where it differs from the framework's way ({@code DecodeSpec.identity})
      * @param maxOriginalBytes the most of an input's value (and as much of its key) a dead letter carries
      */
-    public OutputRecords(RecordLimit features, RecordLimit deadLetters, int maxOriginalBytes, String workerId, ModelInfo info,
+    public OutputRecords(
+            RecordLimit features,
+            RecordLimit deadLetters,
+            int maxOriginalBytes,
+            String workerId,
+            ModelInfo info,
             String decode) {
         this.features = features;
         this.deadLetters = deadLetters;
@@ -57,7 +62,8 @@ public final class OutputRecords {
      *
      * @param key, value the input record's, for that dead letter
      */
-    public Output feature(String id, ImageRef ref, SourceCoordinates source, float[] vector, Instant now, byte[] key, byte[] value) {
+    public Output feature(
+            String id, ImageRef ref, SourceCoordinates source, float[] vector, Instant now, byte[] key, byte[] value) {
         FeatureVector.Builder message = FeatureVector.newBuilder()
                 .setId(id)
                 .setSourceUri(ref.getUri())
@@ -73,15 +79,20 @@ public final class OutputRecords {
         if (ref.hasEventTime()) {
             message.setEventTime(ref.getEventTime());
         }
-        Output feature = new Output(features.topic(), utf8(id), message.build().toByteArray(), List.of(), id, source, null);
+        Output feature =
+                new Output(features.topic(), utf8(id), message.build().toByteArray(), List.of(), id, source, null);
         if (features.fits(feature)) {
             return feature;
         }
         long attributes = ref.getAttributesMap().entrySet().stream()
-                .mapToLong(e -> e.getKey().length() + (long) e.getValue().length()).sum();
-        BadInputException tooLarge = new BadInputException(ErrorCode.OUTPUT_TOO_LARGE, "its feature record would be about "
-                + RecordLimit.sizeOf(feature) + " bytes (attributes " + attributes + " characters, id " + id.length()
-                + ", uri " + ref.getUri().length() + "), and " + features.describe());
+                .mapToLong(e -> e.getKey().length() + (long) e.getValue().length())
+                .sum();
+        BadInputException tooLarge = new BadInputException(
+                ErrorCode.OUTPUT_TOO_LARGE,
+                "its feature record would be about "
+                        + RecordLimit.sizeOf(feature) + " bytes (attributes " + attributes + " characters, id "
+                        + id.length()
+                        + ", uri " + ref.getUri().length() + "), and " + features.describe());
         return deadLetter(id, ref.getUri(), tooLarge, source, key, value, now);
     }
 
@@ -91,11 +102,18 @@ public final class OutputRecords {
      * input's bytes up to {@code maxOriginalBytes} and as far as its topic allows.
      */
     public Output deadLetter(
-            String id, String uri, BadInputException error, SourceCoordinates source, byte[] key, byte[] value, Instant now) {
+            String id,
+            String uri,
+            BadInputException error,
+            SourceCoordinates source,
+            byte[] key,
+            byte[] value,
+            Instant now) {
         byte[] originalKey = key == null ? new byte[0] : key;
         byte[] originalValue = value == null ? new byte[0] : value;
         Letter full = deadLetter(id, uri, error, source, originalKey, originalValue, now, false);
-        boolean longTexts = Math.max(id.length(), Math.max(error.getMessage().length(), uri == null ? 0 : uri.length())) > SHORT_TEXT;
+        boolean longTexts = Math.max(id.length(), Math.max(error.getMessage().length(), uri == null ? 0 : uri.length()))
+                > SHORT_TEXT;
         if (full != null && !(longTexts && full.truncated())) {
             return full.output();
         }
@@ -104,7 +122,8 @@ public final class OutputRecords {
         if (shortened != null) {
             return shortened.output();
         }
-        throw new IllegalStateException("a dead letter without the input's bytes does not fit: " + deadLetters.describe());
+        throw new IllegalStateException(
+                "a dead letter without the input's bytes does not fit: " + deadLetters.describe());
     }
 
     /**
@@ -113,16 +132,25 @@ public final class OutputRecords {
      */
     public Output refused(Output output, Exception cause) {
         String what = output.isFeature() ? "feature" : "dead letter (" + output.code() + ")";
-        BadInputException error = new BadInputException(ErrorCode.OUTPUT_TOO_LARGE,
-                "the broker refused its " + what + " of about " + RecordLimit.sizeOf(output) + " bytes: " + cause.getMessage());
+        BadInputException error = new BadInputException(
+                ErrorCode.OUTPUT_TOO_LARGE,
+                "the broker refused its " + what + " of about " + RecordLimit.sizeOf(output) + " bytes: "
+                        + cause.getMessage());
         return deadLetter(output.id(), "", error, output.source(), null, null, Instant.now());
     }
 
     private record Letter(Output output, boolean truncated) {}
 
     /** @return null when it does not fit */
-    private Letter deadLetter(String id, String uri, BadInputException error, SourceCoordinates source, byte[] key, byte[] value,
-            Instant now, boolean shorten) {
+    private Letter deadLetter(
+            String id,
+            String uri,
+            BadInputException error,
+            SourceCoordinates source,
+            byte[] key,
+            byte[] value,
+            Instant now,
+            boolean shorten) {
         String outId = shorten ? cut(id) : id;
         String message = shorten ? cut(error.getMessage()) : error.getMessage();
         Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -130,7 +158,9 @@ public final class OutputRecords {
                 Output.header("__connect.errors.topic", source.getTopic()),
                 Output.header("__connect.errors.partition", Integer.toString(source.getPartition())),
                 Output.header("__connect.errors.offset", Long.toString(source.getOffset())),
-                Output.header("__connect.errors.exception.class.name", cause.getClass().getName()),
+                Output.header(
+                        "__connect.errors.exception.class.name",
+                        cause.getClass().getName()),
                 Output.header("__connect.errors.exception.message", cut(message)),
                 Output.header("featurex.error.code", error.code().name()),
                 Output.header("featurex.worker.id", workerId));
@@ -150,7 +180,10 @@ public final class OutputRecords {
                 .setOriginalTruncated(true); // reserves the flag's bytes; cleared below when all fits
         // Room for the value: what the record may carry, less the rest of the message, less the
         // value field's own tag and length.
-        long room = deadLetters.maxValueBytes(outKey.length, headers) - letter.build().getSerializedSize() - 1 - 5;
+        long room = deadLetters.maxValueBytes(outKey.length, headers)
+                - letter.build().getSerializedSize()
+                - 1
+                - 5;
         int valueBytes = (int) Math.max(0, Math.min(Math.min(value.length, maxOriginalBytes), room));
         if (room < 0) {
             return null;
@@ -158,7 +191,8 @@ public final class OutputRecords {
         letter.setOriginalValue(ByteString.copyFrom(value, 0, valueBytes));
         boolean truncated = valueBytes < value.length || keyBytes < key.length;
         letter.setOriginalTruncated(truncated);
-        Output out = new Output(deadLetters.topic(), outKey, letter.build().toByteArray(), headers, id, source, error.code());
+        Output out = new Output(
+                deadLetters.topic(), outKey, letter.build().toByteArray(), headers, id, source, error.code());
         return deadLetters.fits(out) ? new Letter(out, truncated) : null;
     }
 
@@ -171,28 +205,35 @@ public final class OutputRecords {
     }
 
     public static SourceCoordinates coordinates(String topic, int partition, long offset) {
-        return SourceCoordinates.newBuilder().setTopic(topic).setPartition(partition).setOffset(offset).build();
+        return SourceCoordinates.newBuilder()
+                .setTopic(topic)
+                .setPartition(partition)
+                .setOffset(offset)
+                .build();
     }
 
     /** The identity written into every output; the index of {@code similar} compares by it too. */
     public static ModelIdentity identity(ModelInfo info, String decode) {
         return ModelIdentity.newBuilder()
                 .setArchitecture(info.architecture())
-                .setWeightsSource(switch (info.weightsSource()) {
-                    case RANDOM -> ModelIdentity.WeightsSource.RANDOM;
-                    case DJL_PARAMS -> ModelIdentity.WeightsSource.DJL_PARAMS;
-                    case KERAS_H5 -> ModelIdentity.WeightsSource.KERAS_H5;
-                    case TORCHSCRIPT -> ModelIdentity.WeightsSource.TORCHSCRIPT;
-                })
+                .setWeightsSource(
+                        switch (info.weightsSource()) {
+                            case RANDOM -> ModelIdentity.WeightsSource.RANDOM;
+                            case DJL_PARAMS -> ModelIdentity.WeightsSource.DJL_PARAMS;
+                            case KERAS_H5 -> ModelIdentity.WeightsSource.KERAS_H5;
+                            case TORCHSCRIPT -> ModelIdentity.WeightsSource.TORCHSCRIPT;
+                        })
                 .setWeightsDigest(info.weightsDigest())
-                .setPreprocessing(info.preprocessing() == Preprocessing.CAFFE
-                        ? ModelIdentity.Preprocessing.CAFFE
-                        : ModelIdentity.Preprocessing.TORCH)
-                .setPrecision(switch (info.precision()) {
-                    case FP32 -> ModelIdentity.Precision.FP32;
-                    case BF16 -> ModelIdentity.Precision.BF16;
-                    case FP16 -> ModelIdentity.Precision.FP16;
-                })
+                .setPreprocessing(
+                        info.preprocessing() == Preprocessing.CAFFE
+                                ? ModelIdentity.Preprocessing.CAFFE
+                                : ModelIdentity.Preprocessing.TORCH)
+                .setPrecision(
+                        switch (info.precision()) {
+                            case FP32 -> ModelIdentity.Precision.FP32;
+                            case BF16 -> ModelIdentity.Precision.BF16;
+                            case FP16 -> ModelIdentity.Precision.FP16;
+                        })
                 .setInputSize(info.inputSize())
                 .setDecode(decode)
                 .build();
@@ -203,6 +244,9 @@ public final class OutputRecords {
     }
 
     private static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(t.getEpochSecond())
+                .setNanos(t.getNano())
+                .build();
     }
 }

@@ -21,7 +21,8 @@ public interface Publisher extends AutoCloseable {
      * @throws RetriablePublishException nothing of this call is visible; the same call may be retried
      * @throws FatalPublishException     the worker must stop (fenced, not authorised, ...)
      */
-    List<Output> publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group);
+    List<Output> publish(
+            List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group);
 
     @Override
     void close();

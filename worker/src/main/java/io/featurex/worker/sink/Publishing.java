@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -60,7 +61,11 @@ public final class Publishing<C> implements AutoCloseable {
         return inFlight != null;
     }
 
-    public void start(C context, List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    public void start(
+            C context,
+            List<Output> outputs,
+            Map<TopicPartition, OffsetAndMetadata> offsets,
+            ConsumerGroupMetadata group) {
         if (inFlight != null) {
             throw new IllegalStateException("a publish is in flight");
         }
@@ -125,7 +130,7 @@ public final class Publishing<C> implements AutoCloseable {
     /** Stops the publish thread (a transaction still on it is aborted by the broker) and closes the producer. */
     @Override
     public void close() {
-        if (own instanceof java.util.concurrent.ExecutorService service) {
+        if (own instanceof ExecutorService service) {
             service.shutdownNow();
         }
         publisher.close();

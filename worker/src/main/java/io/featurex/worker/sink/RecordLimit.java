@@ -46,7 +46,10 @@ public record RecordLimit(String topic, long topicMaxBytes, long producerMaxByte
     }
 
     static long sizeOf(Output output) {
-        return sizeOf(output.key() == null ? 0 : output.key().length, output.value() == null ? 0 : output.value().length, output.headers());
+        return sizeOf(
+                output.key() == null ? 0 : output.key().length,
+                output.value() == null ? 0 : output.value().length,
+                output.headers());
     }
 
     /** An upper bound of the record's size in a batch of its own, uncompressed. */
@@ -60,7 +63,7 @@ public record RecordLimit(String topic, long topicMaxBytes, long producerMaxByte
 
     /** For error messages: what the topic takes, and which limit decides it. */
     String describe() {
-        return "topic " + topic + " takes records of up to " + maxRecordBytes() + " bytes (max.message.bytes=" + topicMaxBytes
-                + ", producer max.request.size=" + producerMaxBytes + ")";
+        return "topic " + topic + " takes records of up to " + maxRecordBytes() + " bytes (max.message.bytes="
+                + topicMaxBytes + ", producer max.request.size=" + producerMaxBytes + ")";
     }
 }

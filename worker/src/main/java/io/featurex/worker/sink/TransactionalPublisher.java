@@ -24,14 +24,16 @@ public final class TransactionalPublisher implements Publisher {
      * @param producer    a producer with a transactional.id; transactions are initialised here
      * @param replacement the dead letter standing in for an output the broker refused
      */
-    public TransactionalPublisher(Producer<byte[], byte[]> producer, BiFunction<Output, Exception, Output> replacement) {
+    public TransactionalPublisher(
+            Producer<byte[], byte[]> producer, BiFunction<Output, Exception, Output> replacement) {
         this.producer = producer;
         this.replacement = replacement;
         producer.initTransactions();
     }
 
     @Override
-    public List<Output> publish(List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    public List<Output> publish(
+            List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         if (outputs.isEmpty() && offsets.isEmpty()) {
             return outputs;
         }

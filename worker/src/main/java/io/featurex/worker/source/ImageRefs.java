@@ -21,9 +21,12 @@ public final class ImageRefs {
             throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "not an ImageRef protobuf: " + e.getMessage(), e);
         }
         // Arbitrary bytes sometimes parse as a message made only of unknown fields.
-        if (ref.getSourceCase() == ImageRef.SourceCase.SOURCE_NOT_SET && !ref.getUnknownFields().asMap().isEmpty()) {
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE,
-                    "not an ImageRef protobuf: only unknown fields " + ref.getUnknownFields().asMap().keySet());
+        if (ref.getSourceCase() == ImageRef.SourceCase.SOURCE_NOT_SET
+                && !ref.getUnknownFields().asMap().isEmpty()) {
+            throw new BadInputException(
+                    ErrorCode.MALFORMED_MESSAGE,
+                    "not an ImageRef protobuf: only unknown fields "
+                            + ref.getUnknownFields().asMap().keySet());
         }
         return ref;
     }

@@ -49,7 +49,11 @@ public final class InputSource implements AutoCloseable {
     private final WorkerMetrics metrics;
     private Listener listener;
 
-    public InputSource(Consumer<byte[], byte[]> consumer, InputTopics topics, int maxImagesPerRecord, int maxInFlight,
+    public InputSource(
+            Consumer<byte[], byte[]> consumer,
+            InputTopics topics,
+            int maxImagesPerRecord,
+            int maxInFlight,
             WorkerMetrics metrics) {
         this.consumer = consumer;
         this.topics = topics;
@@ -79,7 +83,8 @@ public final class InputSource implements AutoCloseable {
         List<InputRecord> read = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> record : records) {
             lag.read(new TopicPartition(record.topic(), record.partition()), record.offset());
-            read.add(ledger.read(record, entries.of(record, topics.formatOf(record.topic()).format()), now));
+            read.add(ledger.read(
+                    record, entries.of(record, topics.formatOf(record.topic()).format()), now));
         }
         return read;
     }

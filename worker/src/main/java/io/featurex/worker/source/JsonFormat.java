@@ -33,7 +33,8 @@ final class JsonFormat implements RecordFormat {
             throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "not JSON: " + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "expected a JSON object, got: " + Text.excerpt(text));
+            throw new BadInputException(
+                    ErrorCode.MALFORMED_MESSAGE, "expected a JSON object, got: " + Text.excerpt(text));
         }
         String uri = string(root, "uri");
         if (uri == null || uri.isBlank()) {
@@ -49,11 +50,13 @@ final class JsonFormat implements RecordFormat {
             if (!attributes.isObject()) {
                 throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "\"attributes\" must be an object of strings");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = attributes.properties().iterator(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            attributes.properties().iterator();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> attribute = it.next();
                 if (!attribute.getValue().isTextual()) {
-                    throw new BadInputException(ErrorCode.MALFORMED_MESSAGE,
-                            "attribute \"" + attribute.getKey() + "\" must be a string");
+                    throw new BadInputException(
+                            ErrorCode.MALFORMED_MESSAGE, "attribute \"" + attribute.getKey() + "\" must be a string");
                 }
                 ref.putAttributes(attribute.getKey(), attribute.getValue().textValue());
             }
@@ -71,7 +74,8 @@ final class JsonFormat implements RecordFormat {
             return null;
         }
         if (!node.isTextual()) {
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "\"" + field + "\" must be a string, got " + node.getNodeType());
+            throw new BadInputException(
+                    ErrorCode.MALFORMED_MESSAGE, "\"" + field + "\" must be a string, got " + node.getNodeType());
         }
         return node.textValue();
     }
@@ -79,9 +83,13 @@ final class JsonFormat implements RecordFormat {
     private static Timestamp timestamp(String text) throws BadInputException {
         try {
             Instant instant = OffsetDateTime.parse(text).toInstant();
-            return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+            return Timestamp.newBuilder()
+                    .setSeconds(instant.getEpochSecond())
+                    .setNanos(instant.getNano())
+                    .build();
         } catch (DateTimeParseException e) {
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE,
+            throw new BadInputException(
+                    ErrorCode.MALFORMED_MESSAGE,
                     "\"event_time\" must be an RFC 3339 time such as 2026-11-25T10:00:00Z, got " + Text.excerpt(text));
         }
     }

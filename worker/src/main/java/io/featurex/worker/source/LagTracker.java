@@ -42,13 +42,16 @@ public final class LagTracker {
             return;
         }
         try {
-            for (var e : consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(5)).entrySet()) {
+            for (var e : consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(5))
+                    .entrySet()) {
                 if (e.getValue() != null) {
                     committed.put(e.getKey(), e.getValue().offset());
                 }
             }
         } catch (KafkaException e) {
-            log.debug("committed offsets unknown at assignment ({}); lag counts from the position until the first commit", e.toString());
+            log.debug(
+                    "committed offsets unknown at assignment ({}); lag counts from the position until the first commit",
+                    e.toString());
         }
         lastReport = 0;
     }

@@ -24,7 +24,9 @@ import org.apache.kafka.common.TopicPartition;
 public final class OffsetLedger {
 
     /** The complete records taken for one publish, and the offsets they account for. */
-    public record Committable(List<InputRecord> records, Map<TopicPartition, OffsetAndMetadata> offsets,
+    public record Committable(
+            List<InputRecord> records,
+            Map<TopicPartition, OffsetAndMetadata> offsets,
             Map<TopicPartition, Long> firstOffsets) {
 
         public boolean isEmpty() {

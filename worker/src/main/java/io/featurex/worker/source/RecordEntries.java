@@ -23,20 +23,26 @@ public final class RecordEntries {
         try {
             List<Entry> entries = format.entries(record.value(), coordinates);
             if (entries.isEmpty()) {
-                throw new IllegalStateException(format + " read no entry from a record"); // a format's bug, not the input's
+                throw new IllegalStateException(
+                        format + " read no entry from a record"); // a format's bug, not the input's
             }
             if (entries.size() > maxImagesPerRecord) {
-                return List.of(new Entry.Rejected(coordinates, null, new BadInputException(ErrorCode.TOO_MANY_IMAGES,
-                        "the record names " + entries.size() + " images, more than input.max-images-per-record ("
-                                + maxImagesPerRecord + "); split it, or raise the limit")));
+                return List.of(new Entry.Rejected(
+                        coordinates,
+                        null,
+                        new BadInputException(
+                                ErrorCode.TOO_MANY_IMAGES,
+                                "the record names " + entries.size()
+                                        + " images, more than input.max-images-per-record (" + maxImagesPerRecord
+                                        + "); split it, or raise the limit")));
             }
             return entries;
         } catch (BadInputException e) {
             return List.of(new Entry.Rejected(coordinates, null, e));
         } catch (RuntimeException e) {
             // A parser tripping over this particular record is still this record's failure.
-            return List.of(new Entry.Rejected(coordinates, null,
-                    new BadInputException(ErrorCode.MALFORMED_MESSAGE, "unexpected " + e, e)));
+            return List.of(new Entry.Rejected(
+                    coordinates, null, new BadInputException(ErrorCode.MALFORMED_MESSAGE, "unexpected " + e, e)));
         }
     }
 

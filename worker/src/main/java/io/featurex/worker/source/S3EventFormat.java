@@ -43,14 +43,24 @@ final class S3EventFormat implements RecordFormat {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one event record says about one object, whichever shape it came in. */
-    private record ObjectEvent(String eventName, boolean created, String bucket, String key, String version,
-            String etag, Long size, String sequencer, Instant time) {}
+    private record ObjectEvent(
+            String eventName,
+            boolean created,
+            String bucket,
+            String key,
+            String version,
+            String etag,
+            Long size,
+            String sequencer,
+            Instant time) {}
 
     @Override
     public List<Entry> entries(byte[] value, String fallbackId) throws BadInputException {
         String text = Text.utf8(value);
         JsonNode envelope = envelopeOrNull(text);
-        if (envelope != null && envelope.path("Type").asText("").equals("Notification") && envelope.path("Message").isTextual()) {
+        if (envelope != null
+                && envelope.path("Type").asText("").equals("Notification")
+                && envelope.path("Message").isTextual()) {
             // S3 -> SNS -> SQS (-> a connector) without raw message delivery: the event is the
             // envelope's Message string.
             text = envelope.path("Message").textValue();
@@ -86,14 +96,22 @@ final class S3EventFormat implements RecordFormat {
             event = S3EventNotification.fromJson(text);
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE, "not an S3 event notification: "
-                    + String.valueOf(cause.getMessage()).lines().findFirst().orElse(""), e);
+            throw new BadInputException(
+                    ErrorCode.MALFORMED_MESSAGE,
+                    "not an S3 event notification: "
+                            + String.valueOf(cause.getMessage())
+                                    .lines()
+                                    .findFirst()
+                                    .orElse(""),
+                    e);
         }
         List<S3EventNotificationRecord> records = event.getRecords();
         if (records == null || records.isEmpty()) {
-            throw new BadInputException(ErrorCode.NOT_AN_OBJECT_CREATION, text.contains("s3:TestEvent")
-                    ? "an s3:TestEvent (sent when a bucket notification is configured): no object in it"
-                    : "event notification without object records: " + Text.excerpt(text));
+            throw new BadInputException(
+                    ErrorCode.NOT_AN_OBJECT_CREATION,
+                    text.contains("s3:TestEvent")
+                            ? "an s3:TestEvent (sent when a bucket notification is configured): no object in it"
+                            : "event notification without object records: " + Text.excerpt(text));
         }
         List<ObjectEvent> events = new ArrayList<>(records.size());
         for (S3EventNotificationRecord record : records) {
@@ -101,8 +119,11 @@ final class S3EventFormat implements RecordFormat {
             S3Object object = s3 == null ? null : s3.getObject();
             String eventName = record.getEventName() == null ? "" : record.getEventName();
             // MinIO prefixes event names with "s3:", S3 does not.
-            boolean created = (eventName.startsWith("s3:") ? eventName.substring(3) : eventName).startsWith("ObjectCreated:");
-            events.add(new ObjectEvent(eventName, created,
+            boolean created =
+                    (eventName.startsWith("s3:") ? eventName.substring(3) : eventName).startsWith("ObjectCreated:");
+            events.add(new ObjectEvent(
+                    eventName,
+                    created,
                     s3 == null || s3.getBucket() == null ? null : s3.getBucket().getName(),
                     object == null || object.getKey() == null ? null : object.getUrlDecodedKey(),
                     object == null ? null : object.getVersionId(),
@@ -118,7 +139,8 @@ final class S3EventFormat implements RecordFormat {
     private static ObjectEvent eventBridge(JsonNode event) throws BadInputException {
         String detailType = event.path("detail-type").asText("");
         if (!event.path("source").asText("").equals("aws.s3")) {
-            throw new BadInputException(ErrorCode.MALFORMED_MESSAGE,
+            throw new BadInputException(
+                    ErrorCode.MALFORMED_MESSAGE,
                     "an EventBridge event from " + event.path("source").asText("?") + ", not from aws.s3");
         }
         JsonNode object = event.path("detail").path("object");
@@ -128,10 +150,16 @@ final class S3EventFormat implements RecordFormat {
         } catch (DateTimeParseException e) {
             // An unreadable time is no reason to lose the image; the output simply has none.
         }
-        return new ObjectEvent(detailType, detailType.equals("Object Created"),
-                text(event.path("detail").path("bucket"), "name"), text(object, "key"), text(object, "version-id"),
-                text(object, "etag"), object.path("size").isIntegralNumber() ? object.path("size").longValue() : null,
-                text(object, "sequencer"), time);
+        return new ObjectEvent(
+                detailType,
+                detailType.equals("Object Created"),
+                text(event.path("detail").path("bucket"), "name"),
+                text(object, "key"),
+                text(object, "version-id"),
+                text(object, "etag"),
+                object.path("size").isIntegralNumber() ? object.path("size").longValue() : null,
+                text(object, "sequencer"),
+                time);
     }
 
     private static String text(JsonNode node, String field) {
@@ -141,19 +169,28 @@ final class S3EventFormat implements RecordFormat {
 
     private static Entry entry(ObjectEvent event, String fallbackId) {
         if (blankToNull(event.bucket()) == null || blankToNull(event.key()) == null) {
-            return new Entry.Rejected(fallbackId, null, new BadInputException(ErrorCode.MALFORMED_MESSAGE,
-                    "event record without bucket name or object key"));
+            return new Entry.Rejected(
+                    fallbackId,
+                    null,
+                    new BadInputException(
+                            ErrorCode.MALFORMED_MESSAGE, "event record without bucket name or object key"));
         }
         String version = blankToNull(event.version());
         String etag = blankToNull(event.etag());
-        String id = event.bucket() + "/" + event.key() + (version != null ? "@" + version : etag != null ? "@" + etag : "");
+        String id =
+                event.bucket() + "/" + event.key() + (version != null ? "@" + version : etag != null ? "@" + etag : "");
 
         ImageRef.Builder ref = ImageRef.newBuilder().setId(id).putAttributes(EVENT_NAME, event.eventName());
         try {
             ref.setUri(uri(event.bucket(), event.key(), version));
         } catch (URISyntaxException e) {
-            return new Entry.Rejected(id, null, new BadInputException(ErrorCode.INVALID_URI,
-                    "bucket " + event.bucket() + " and key " + event.key() + " make no URI: " + e.getMessage()));
+            return new Entry.Rejected(
+                    id,
+                    null,
+                    new BadInputException(
+                            ErrorCode.INVALID_URI,
+                            "bucket " + event.bucket() + " and key " + event.key() + " make no URI: "
+                                    + e.getMessage()));
         }
         if (etag != null) {
             ref.putAttributes(ETAG, etag);
@@ -168,11 +205,18 @@ final class S3EventFormat implements RecordFormat {
             ref.putAttributes(SEQUENCER, event.sequencer());
         }
         if (event.time() != null) {
-            ref.setEventTime(Timestamp.newBuilder().setSeconds(event.time().getEpochSecond()).setNanos(event.time().getNano()));
+            ref.setEventTime(Timestamp.newBuilder()
+                    .setSeconds(event.time().getEpochSecond())
+                    .setNanos(event.time().getNano()));
         }
         if (!event.created()) {
-            return new Entry.Rejected(id, ref.build(), new BadInputException(ErrorCode.NOT_AN_OBJECT_CREATION,
-                    "event " + event.eventName() + " names no new object; send only object-created events to this topic"));
+            return new Entry.Rejected(
+                    id,
+                    ref.build(),
+                    new BadInputException(
+                            ErrorCode.NOT_AN_OBJECT_CREATION,
+                            "event " + event.eventName()
+                                    + " names no new object; send only object-created events to this topic"));
         }
         return new Entry.Ref(id, ref.build());
     }

@@ -18,9 +18,10 @@ final class UriFormat implements RecordFormat {
             throw new BadInputException(ErrorCode.EMPTY_MESSAGE, "record has no URI");
         }
         if (uri.codePoints().anyMatch(Character::isWhitespace)) {
-            throw new BadInputException(ErrorCode.INVALID_URI,
-                    "expected one URI, found whitespace inside: " + Text.excerpt(uri));
+            throw new BadInputException(
+                    ErrorCode.INVALID_URI, "expected one URI, found whitespace inside: " + Text.excerpt(uri));
         }
-        return List.of(new Entry.Ref(uri, ImageRef.newBuilder().setId(uri).setUri(uri).build()));
+        return List.of(
+                new Entry.Ref(uri, ImageRef.newBuilder().setId(uri).setUri(uri).build()));
     }
 }

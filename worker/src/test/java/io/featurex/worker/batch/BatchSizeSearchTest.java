@@ -28,13 +28,15 @@ class BatchSizeSearchTest {
     void growsWhileDoublingPaysMoreThanTheMinimumGain() {
         BatchSizeSearch search = new BatchSizeSearch(16);
         assertThat(search.next(List.of(new Point(1, 6.0)), PLENTY).size()).hasValue(2);
-        assertThat(search.next(List.of(new Point(1, 6.0), new Point(2, 6.5)), PLENTY).size()).hasValue(4);
+        assertThat(search.next(List.of(new Point(1, 6.0), new Point(2, 6.5)), PLENTY)
+                        .size())
+                .hasValue(4);
     }
 
     @Test
     void stopsWhenDoublingGainsAFewPercentOrLess() {
-        BatchSizeSearch.Next next = new BatchSizeSearch(16).next(
-                List.of(new Point(1, 6.0), new Point(2, 6.5), new Point(4, 6.6)), PLENTY);
+        BatchSizeSearch.Next next =
+                new BatchSizeSearch(16).next(List.of(new Point(1, 6.0), new Point(2, 6.5), new Point(4, 6.6)), PLENTY);
         assertThat(next.size()).isEmpty();
         assertThat(next.stopReason()).contains("2 -> 4", "+1.5%");
     }
@@ -63,7 +65,9 @@ class BatchSizeSearchTest {
                 List.of(new Point(1, 10), new Point(2, 18), new Point(4, 30.6), new Point(8, 31.5)));
         assertThat(choice.size()).isEqualTo(4); // 30.6 is within 3% of 31.5 (30.56), 18 is not
         assertThat(choice.reason()).contains("within 3% of the fastest (8: 31.50 images/s)");
-        assertThat(BatchSizeSearch.choose(List.of(new Point(1, 10), new Point(2, 18))).size()).isEqualTo(2);
+        assertThat(BatchSizeSearch.choose(List.of(new Point(1, 10), new Point(2, 18)))
+                        .size())
+                .isEqualTo(2);
     }
 
     @Test

@@ -19,7 +19,8 @@ class CommandLineTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Main.commandLine().execute("run", "--batch-max-size", "0", "--delivery", "twice", "--metrics-port", "99999");
+            code = Main.commandLine()
+                    .execute("run", "--batch-max-size", "0", "--delivery", "twice", "--metrics-port", "99999");
         } finally {
             System.setErr(original);
         }
@@ -37,7 +38,8 @@ class CommandLineTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Main.commandLine().execute("replay", "--bootstrap-servers", "127.0.0.1:1", "--code", "ACCESS_DENIED,NOT_A_CODE");
+            code = Main.commandLine()
+                    .execute("replay", "--bootstrap-servers", "127.0.0.1:1", "--code", "ACCESS_DENIED,NOT_A_CODE");
         } finally {
             System.setErr(original);
         }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** The README's configuration reference and error codes stay complete and current as they change. */
 class ReadmeTest {
 
-    private static final Path PROTO = Path.of("..", "proto", "src", "main", "proto", "featurex", "v1", "featurex.proto");
+    private static final Path PROTO =
+            Path.of("..", "proto", "src", "main", "proto", "featurex", "v1", "featurex.proto");
     private static final String ERROR_TABLE_HEADER = "| code | value | meaning |\n|---|---|---|\n";
     private static final Pattern ENUM_VALUE = Pattern.compile("([A-Z0-9_]+)\\s*=\\s*(\\d+)\\s*;");
 
@@ -29,14 +30,19 @@ class ReadmeTest {
                 missing.add(row);
             }
         }
-        assertThat(missing).as("README rows missing or out of date: run tools/readme-config-table.py").isEmpty();
+        assertThat(missing)
+                .as("README rows missing or out of date: run tools/readme-config-table.py")
+                .isEmpty();
     }
 
     @Test
     void everyMetricIsInTheOperationsTable() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         for (io.featurex.worker.metrics.MetricSpec m : io.featurex.worker.metrics.MetricSpec.values()) {
-            assertThat(readme).as(m.exposedName()).contains("| `" + m.exposedName() + "` | " + m.type().name().toLowerCase(java.util.Locale.ROOT) + " |");
+            assertThat(readme)
+                    .as(m.exposedName())
+                    .contains("| `" + m.exposedName() + "` | " + m.type().name().toLowerCase(java.util.Locale.ROOT)
+                            + " |");
         }
     }
 
@@ -45,15 +51,22 @@ class ReadmeTest {
     void theErrorCodeTableIsTheProtosErrorCodes() throws Exception {
         List<String[]> codes = errorCodesInTheProto();
         // The table must follow what protoc compiled, not a misreading of the file.
-        assertThat(codes).extracting(c -> c[0] + "=" + c[1]).containsExactlyElementsOf(Arrays.stream(ErrorCode.values())
-                .filter(c -> c != ErrorCode.ERROR_CODE_UNSPECIFIED && c != ErrorCode.UNRECOGNIZED)
-                .map(c -> c.name() + "=" + c.getNumber())
-                .toList());
+        assertThat(codes)
+                .extracting(c -> c[0] + "=" + c[1])
+                .containsExactlyElementsOf(Arrays.stream(ErrorCode.values())
+                        .filter(c -> c != ErrorCode.ERROR_CODE_UNSPECIFIED && c != ErrorCode.UNRECOGNIZED)
+                        .map(c -> c.name() + "=" + c.getNumber())
+                        .toList());
         StringBuilder expected = new StringBuilder(ERROR_TABLE_HEADER);
         for (String[] code : codes) {
             assertThat(code[2]).as(code[0] + " has a comment in featurex.proto").isNotBlank();
-            expected.append("| `").append(code[0]).append("` | ").append(code[1]).append(" | ")
-                    .append(code[2].replace("|", "\\|")).append(" |\n");
+            expected.append("| `")
+                    .append(code[0])
+                    .append("` | ")
+                    .append(code[1])
+                    .append(" | ")
+                    .append(code[2].replace("|", "\\|"))
+                    .append(" |\n");
         }
         String readme = Files.readString(Path.of("..", "README.md"));
         int start = readme.indexOf(ERROR_TABLE_HEADER);
@@ -62,7 +75,9 @@ class ReadmeTest {
             int end = readme.indexOf("\n\n", start);
             actual = readme.substring(start, end < 0 ? readme.length() : end + 1);
         }
-        assertThat(actual).as("README's error code table, to be replaced by the expected one").isEqualTo(expected.toString());
+        assertThat(actual)
+                .as("README's error code table, to be replaced by the expected one")
+                .isEqualTo(expected.toString());
     }
 
     /** Name, number and comment (its lines joined) of every ErrorCode value but the unspecified one. */
@@ -76,7 +91,8 @@ class ReadmeTest {
         for (String line : body.lines().skip(1).map(String::strip).toList()) {
             Matcher value = ENUM_VALUE.matcher(line);
             if (line.startsWith("//")) {
-                comment.append(comment.length() == 0 ? "" : " ").append(line.substring(2).strip());
+                comment.append(comment.length() == 0 ? "" : " ")
+                        .append(line.substring(2).strip());
             } else if (value.matches()) {
                 if (!value.group(2).equals("0")) {
                     codes.add(new String[] {value.group(1), value.group(2), comment.toString()});
@@ -88,7 +104,9 @@ class ReadmeTest {
     }
 
     static String row(Setting s) {
-        String fallback = s.defaultValue() == null ? "(required)" : s.defaultValue().isEmpty() ? "(empty)" : s.defaultValue();
-        return "| `" + s.key() + "` | `" + s.flag() + "` | `" + s.envName() + "` | `" + fallback + "` | " + s.description() + " |";
+        String fallback =
+                s.defaultValue() == null ? "(required)" : s.defaultValue().isEmpty() ? "(empty)" : s.defaultValue();
+        return "| `" + s.key() + "` | `" + s.flag() + "` | `" + s.envName() + "` | `" + fallback + "` | "
+                + s.description() + " |";
     }
 }

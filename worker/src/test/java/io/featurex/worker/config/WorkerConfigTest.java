@@ -28,7 +28,9 @@ class WorkerConfigTest {
         assertThat(config.fetchLimits().fileRoots()).isEmpty();
         assertThat(config.fetchLimits().allowPrivateAddresses()).isFalse();
         assertThat(config.workerId()).isNotBlank();
-        assertThat(config.batchMaxSize().undecided()).as("batch.max-size defaults to auto").isTrue();
+        assertThat(config.batchMaxSize().undecided())
+                .as("batch.max-size defaults to auto")
+                .isTrue();
         assertThat(config.batchMaxSize().autoBudget()).isEqualTo(Duration.ofSeconds(20));
         assertThat(config.model().precision()).isEqualTo(Precision.FP32);
     }
@@ -46,7 +48,11 @@ class WorkerConfigTest {
         assertThat(measured.batchMaxSize().measured()).isTrue();
         assertThat(measured.batchMaxSize().autoBudget()).isEqualTo(Duration.ofSeconds(5));
         assertThat(measured.withMeasuredBatchSize(2)).isEqualTo(measured);
-        assertThat(measured).as("every other field copied").usingRecursiveComparison().ignoringFields("pipeline.batchMaxSize").isEqualTo(auto);
+        assertThat(measured)
+                .as("every other field copied")
+                .usingRecursiveComparison()
+                .ignoringFields("pipeline.batchMaxSize")
+                .isEqualTo(auto);
     }
 
     @Test
@@ -66,7 +72,8 @@ class WorkerConfigTest {
         raw.put("model.precision", "fp64");
         raw.remove("batch.max-size");
         raw.remove("batch.auto-budget-ms");
-        assertThat(catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(raw)).getMessage())
+        assertThat(catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(raw))
+                        .getMessage())
                 .contains("must be one of [fp32, bf16, fp16], got 'fp64'");
         raw.put("model.precision", "bf16");
         assertThat(WorkerConfig.from(raw).model().precision()).isEqualTo(Precision.BF16);
@@ -74,21 +81,41 @@ class WorkerConfigTest {
 
     @Test
     void theReducedJpegDecodeIsOptIn() {
-        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092")).decode().jpegReduce()).isFalse();
-        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "decode.jpeg-reduce", "true")).decode().jpegReduce()).isTrue();
-        assertThat(catchThrowableOfType(ConfigException.class,
-                () -> WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "decode.jpeg-reduce", "yes"))).getMessage())
+        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092"))
+                        .decode()
+                        .jpegReduce())
+                .isFalse();
+        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "decode.jpeg-reduce", "true"))
+                        .decode()
+                        .jpegReduce())
+                .isTrue();
+        assertThat(catchThrowableOfType(
+                                ConfigException.class,
+                                () -> WorkerConfig.from(
+                                        Map.of("bootstrap.servers", "b:9092", "decode.jpeg-reduce", "yes")))
+                        .getMessage())
                 .contains("decode.jpeg-reduce", "--decode-jpeg-reduce", "must be true or false, got 'yes'");
     }
 
     @Test
     void theJpegDecoderIsChosenOrLeftToWhatLoads() {
-        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092")).decode().jpegDecoder()).isEmpty();
-        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "decode.jpeg-decoder", "imageio")).decode().jpegDecoder())
+        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092"))
+                        .decode()
+                        .jpegDecoder())
+                .isEmpty();
+        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "decode.jpeg-decoder", "imageio"))
+                        .decode()
+                        .jpegDecoder())
                 .contains(JpegBackend.IMAGEIO);
-        assertThat(catchThrowableOfType(ConfigException.class,
-                () -> WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "decode.jpeg-decoder", "libjpeg"))).getMessage())
-                .contains("decode.jpeg-decoder", "--decode-jpeg-decoder", "must be one of [auto, turbo, imageio], got 'libjpeg'");
+        assertThat(catchThrowableOfType(
+                                ConfigException.class,
+                                () -> WorkerConfig.from(
+                                        Map.of("bootstrap.servers", "b:9092", "decode.jpeg-decoder", "libjpeg")))
+                        .getMessage())
+                .contains(
+                        "decode.jpeg-decoder",
+                        "--decode-jpeg-decoder",
+                        "must be one of [auto, turbo, imageio], got 'libjpeg'");
     }
 
     /** turbo where libturbojpeg does not load fails at start-up, as every other bad setting does. */
@@ -99,8 +126,12 @@ class WorkerConfigTest {
         if (missing == null) {
             assertThat(WorkerConfig.from(raw).decode().jpegBackend()).isEqualTo(JpegBackend.TURBO);
         } else {
-            assertThat(catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(raw)).getMessage())
-                    .contains("decode.jpeg-decoder", "is turbo, but libturbojpeg could not be loaded", "install libturbojpeg0");
+            assertThat(catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(raw))
+                            .getMessage())
+                    .contains(
+                            "decode.jpeg-decoder",
+                            "is turbo, but libturbojpeg could not be loaded",
+                            "install libturbojpeg0");
         }
     }
 
@@ -127,8 +158,13 @@ class WorkerConfigTest {
 
     @Test
     void eachInputTopicGetsItsFormat() {
-        WorkerConfig config = WorkerConfig.from(Map.of("bootstrap.servers", "b:9092",
-                "input.topic", "refs, bucket-events,urls", "input.format", "bucket-events=s3-event, protobuf, urls=uri"));
+        WorkerConfig config = WorkerConfig.from(Map.of(
+                "bootstrap.servers",
+                "b:9092",
+                "input.topic",
+                "refs, bucket-events,urls",
+                "input.format",
+                "bucket-events=s3-event, protobuf, urls=uri"));
         assertThat(config.inputs().names()).containsExactly("refs", "bucket-events", "urls");
         assertThat(config.inputs().formatOf("refs")).isEqualTo(InputFormat.PROTOBUF);
         assertThat(config.inputs().formatOf("bucket-events")).isEqualTo(InputFormat.S3_EVENT);
@@ -138,8 +174,15 @@ class WorkerConfigTest {
 
     @Test
     void inputFormatProblemsAreNamed() {
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(Map.of("bootstrap.servers", "b:9092",
-                "input.topic", "a,b,c,featurex.features", "input.format", "a=avro,b=json,d=uri,b=uri")));
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
+                () -> WorkerConfig.from(Map.of(
+                        "bootstrap.servers",
+                        "b:9092",
+                        "input.topic",
+                        "a,b,c,featurex.features",
+                        "input.format",
+                        "a=avro,b=json,d=uri,b=uri")));
         assertThat(e.getMessage())
                 .contains("unknown format 'avro'")
                 .contains("names topic 'd', which is not in input.topic")
@@ -150,23 +193,43 @@ class WorkerConfigTest {
 
     @Test
     void s3SettingsAreValidated() {
-        WorkerConfig config = WorkerConfig.from(Map.of("bootstrap.servers", "b:9092",
-                "s3.endpoint", "http://minio:9000", "s3.path-style", "true", "s3.region", "eu-west-1"));
+        WorkerConfig config = WorkerConfig.from(Map.of(
+                "bootstrap.servers",
+                "b:9092",
+                "s3.endpoint",
+                "http://minio:9000",
+                "s3.path-style",
+                "true",
+                "s3.region",
+                "eu-west-1"));
         assertThat(config.s3().endpoint()).contains(java.net.URI.create("http://minio:9000"));
         assertThat(config.s3().region()).contains("eu-west-1");
         assertThat(config.s3().pathStyle()).isTrue();
-        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092")).s3()).isEqualTo(io.featurex.worker.fetch.S3Settings.DEFAULTS);
+        assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092")).s3())
+                .isEqualTo(io.featurex.worker.fetch.S3Settings.DEFAULTS);
 
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(Map.of("bootstrap.servers", "b:9092",
-                "s3.endpoint", "minio:9000", "s3.region", "EU West", "s3.max-attempts", "0")));
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
+                () -> WorkerConfig.from(Map.of(
+                        "bootstrap.servers",
+                        "b:9092",
+                        "s3.endpoint",
+                        "minio:9000",
+                        "s3.region",
+                        "EU West",
+                        "s3.max-attempts",
+                        "0")));
         assertThat(e.problems()).hasSize(3);
-        assertThat(e.getMessage()).contains("s3.endpoint", "http(s)://").contains("s3.region").contains("s3.max-attempts");
+        assertThat(e.getMessage())
+                .contains("s3.endpoint", "http(s)://")
+                .contains("s3.region")
+                .contains("s3.max-attempts");
     }
 
     @Test
     void kafkaPropertiesPassThroughWithoutPrefix() {
-        WorkerConfig config = WorkerConfig.from(Map.of(
-                "bootstrap.servers", "b:9092", "kafka.security.protocol", "SASL_SSL"));
+        WorkerConfig config =
+                WorkerConfig.from(Map.of("bootstrap.servers", "b:9092", "kafka.security.protocol", "SASL_SSL"));
         assertThat(config.kafka()).containsEntry("security.protocol", "SASL_SSL");
     }
 
@@ -176,7 +239,8 @@ class WorkerConfigTest {
         Files.writeString(file, "bootstrap.servers=file:9092\ngroup.id=from-file\ninput.topic=file-topic\n");
         ConfigSources sources = new ConfigSources()
                 .file(file)
-                .environment(Map.of("FEATUREX_GROUP_ID", "from-env", "FEATUREX_INPUT_TOPIC", "env-topic", "PATH", "/bin"))
+                .environment(
+                        Map.of("FEATUREX_GROUP_ID", "from-env", "FEATUREX_INPUT_TOPIC", "env-topic", "PATH", "/bin"))
                 .flags(Map.of("input.topic", "flag-topic"));
         assertThat(sources.problems()).isEmpty();
         WorkerConfig config = WorkerConfig.from(sources.values());
@@ -189,28 +253,32 @@ class WorkerConfigTest {
     void unknownKeysAreReportedAsTyposWithASuggestion(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("featurex.properties");
         Files.writeString(file, "bootstrap.server=x:9092\n");
-        ConfigSources sources = new ConfigSources()
-                .file(file)
-                .environment(Map.of("FEATUREX_BATCH_MAX_SIZ", "4"));
+        ConfigSources sources = new ConfigSources().file(file).environment(Map.of("FEATUREX_BATCH_MAX_SIZ", "4"));
         assertThat(sources.problems()).hasSize(2);
         assertThat(sources.problems().get(0)).contains("bootstrap.server", "did you mean bootstrap.servers?");
-        assertThat(sources.problems().get(1)).contains("FEATUREX_BATCH_MAX_SIZ", "did you mean FEATUREX_BATCH_MAX_SIZE?");
+        assertThat(sources.problems().get(1))
+                .contains("FEATUREX_BATCH_MAX_SIZ", "did you mean FEATUREX_BATCH_MAX_SIZE?");
     }
 
     @Test
     void theLayersProblemsAndTheValuesProblemsAreReportedTogether(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("featurex.properties");
         Files.writeString(file, "bootstrap.server=x:9092\n");
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigSources.layered(file,
-                Map.of("FEATUREX_BATCH_MAX_SIZE", "0"), Map.of("delivery", "maybe-once")).workerConfig());
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
+                () -> ConfigSources.layered(
+                                file, Map.of("FEATUREX_BATCH_MAX_SIZE", "0"), Map.of("delivery", "maybe-once"))
+                        .workerConfig());
         assertThat(e.problems()).hasSize(4);
         assertThat(e.problems().get(0)).contains("bootstrap.server", "did you mean bootstrap.servers?");
         assertThat(e.getMessage())
                 .contains("bootstrap.servers", "is required")
                 .contains("batch.max-size", "between 1 and 4096")
                 .contains("delivery", "maybe-once");
-        assertThat(ConfigSources.layered(null, Map.of("FEATUREX_BOOTSTRAP_SERVERS", "env:9092"), Map.of()).workerConfig()
-                .bootstrapServers()).isEqualTo("env:9092");
+        assertThat(ConfigSources.layered(null, Map.of("FEATUREX_BOOTSTRAP_SERVERS", "env:9092"), Map.of())
+                        .workerConfig()
+                        .bootstrapServers())
+                .isEqualTo("env:9092");
     }
 
     @Test

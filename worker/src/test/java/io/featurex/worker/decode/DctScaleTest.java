@@ -52,12 +52,14 @@ class DctScaleTest {
                 int height = 7001 - width;
                 DctScale scale = DctScale.plan(width, height, side);
                 if (scale.reduces()) {
-                    assertThat(Math.min(scale.scaled(width), scale.scaled(height))).as("%dx%d / %d", width, height, scale.denominator())
+                    assertThat(Math.min(scale.scaled(width), scale.scaled(height)))
+                            .as("%dx%d / %d", width, height, scale.denominator())
                             .isGreaterThanOrEqualTo(side);
                 }
                 if (scale.denominator() < 8) {
                     DctScale next = new DctScale(scale.denominator() * 2);
-                    assertThat(Math.min(next.scaled(width), next.scaled(height))).as("%dx%d / %d", width, height, next.denominator())
+                    assertThat(Math.min(next.scaled(width), next.scaled(height)))
+                            .as("%dx%d / %d", width, height, next.denominator())
                             .isLessThan(side);
                 }
             }
@@ -74,7 +76,10 @@ class DctScaleTest {
 
     @Test
     void theLibraryMustOfferTheScales() {
-        int[][] turbo = {{2, 1}, {15, 8}, {7, 4}, {13, 8}, {3, 2}, {11, 8}, {5, 4}, {9, 8}, {1, 1}, {7, 8}, {3, 4}, {5, 8}, {1, 2}, {3, 8}, {1, 4}, {1, 8}};
+        int[][] turbo = {
+            {2, 1}, {15, 8}, {7, 4}, {13, 8}, {3, 2}, {11, 8}, {5, 4}, {9, 8}, {1, 1}, {7, 8}, {3, 4}, {5, 8}, {1, 2},
+            {3, 8}, {1, 4}, {1, 8}
+        };
         assertThat(DctScale.missingFrom(turbo)).isNull();
         assertThat(DctScale.missingFrom(new int[][] {{1, 1}, {1, 2}})).isEqualTo("1/8, 1/4");
     }
@@ -89,15 +94,21 @@ class DctScaleTest {
     @Test
     void theReducedDecodeStaysCloseToTheExactOne() {
         NativeDecoders.assumeTurbo();
-        JpegReductionTest.Difference torch = JpegReductionTest.difference(decode(Preprocessing.TORCH, false, false, largeJpeg),
-                decode(Preprocessing.TORCH, true, false, largeJpeg), Preprocessing.TORCH);
-        System.out.printf("DCT-reduced vs exact, 2400x1800: torch mean %.2f max %.1f levels%n", torch.mean(), torch.max());
+        JpegReductionTest.Difference torch = JpegReductionTest.difference(
+                decode(Preprocessing.TORCH, false, false, largeJpeg),
+                decode(Preprocessing.TORCH, true, false, largeJpeg),
+                Preprocessing.TORCH);
+        System.out.printf(
+                "DCT-reduced vs exact, 2400x1800: torch mean %.2f max %.1f levels%n", torch.mean(), torch.max());
         assertThat(torch.max()).as("the reduced path ran").isGreaterThan(0);
         assertThat(torch.mean()).isLessThan(3.0);
         assertThat(torch.max()).isLessThan(32);
-        JpegReductionTest.Difference caffe = JpegReductionTest.difference(decode(Preprocessing.CAFFE, false, false, largeJpeg),
-                decode(Preprocessing.CAFFE, true, false, largeJpeg), Preprocessing.CAFFE);
-        System.out.printf("DCT-reduced vs exact, 2400x1800: caffe mean %.2f max %.1f levels%n", caffe.mean(), caffe.max());
+        JpegReductionTest.Difference caffe = JpegReductionTest.difference(
+                decode(Preprocessing.CAFFE, false, false, largeJpeg),
+                decode(Preprocessing.CAFFE, true, false, largeJpeg),
+                Preprocessing.CAFFE);
+        System.out.printf(
+                "DCT-reduced vs exact, 2400x1800: caffe mean %.2f max %.1f levels%n", caffe.mean(), caffe.max());
         assertThat(caffe.max()).as("the reduced path ran").isGreaterThan(0);
         assertThat(caffe.mean()).isLessThan(10.0);
     }
@@ -118,15 +129,27 @@ class DctScaleTest {
         NativeDecoders.assumeTurbo();
         byte[] rotated = JpegReductionTest.withOrientation(largeJpeg, 6);
         float[] upright = decode(Preprocessing.TORCH, false, true, rotated);
-        assertThat(JpegReductionTest.difference(upright, decode(Preprocessing.TORCH, true, true, rotated), Preprocessing.TORCH).mean()).isLessThan(3.0);
-        assertThat(JpegReductionTest.difference(upright, decode(Preprocessing.TORCH, true, false, rotated), Preprocessing.TORCH).mean())
-                .as("ignoring the tag gives another picture").isGreaterThan(10.0);
+        assertThat(JpegReductionTest.difference(
+                                upright, decode(Preprocessing.TORCH, true, true, rotated), Preprocessing.TORCH)
+                        .mean())
+                .isLessThan(3.0);
+        assertThat(JpegReductionTest.difference(
+                                upright, decode(Preprocessing.TORCH, true, false, rotated), Preprocessing.TORCH)
+                        .mean())
+                .as("ignoring the tag gives another picture")
+                .isGreaterThan(10.0);
     }
 
     @Test
     void thePixelLimitStillAppliesToTheFullSize() {
         NativeDecoders.assumeTurbo();
-        ImageDecoder strict = new DecodeSpec(Optional.empty(), Optional.empty(), false, 2400L * 1800 - 1, true, Optional.of(JpegBackend.TURBO))
+        ImageDecoder strict = new DecodeSpec(
+                        Optional.empty(),
+                        Optional.empty(),
+                        false,
+                        2400L * 1800 - 1,
+                        true,
+                        Optional.of(JpegBackend.TURBO))
                 .decoderFor(Preprocessing.CAFFE, SIZE);
         BadInputException e = catchThrowableOfType(BadInputException.class, () -> strict.decode(largeJpeg));
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_PIXELS);
@@ -135,8 +158,15 @@ class DctScaleTest {
 
     private static float[] decode(Preprocessing mode, boolean reduce, boolean exif, byte[] bytes) {
         try {
-            return new DecodeSpec(Optional.empty(), Optional.empty(), exif, Long.MAX_VALUE, reduce, Optional.of(JpegBackend.TURBO))
-                    .decoderFor(mode, SIZE).decode(bytes);
+            return new DecodeSpec(
+                            Optional.empty(),
+                            Optional.empty(),
+                            exif,
+                            Long.MAX_VALUE,
+                            reduce,
+                            Optional.of(JpegBackend.TURBO))
+                    .decoderFor(mode, SIZE)
+                    .decode(bytes);
         } catch (BadInputException e) {
             throw new AssertionError(e);
         }

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DecoderGoldenTest {
 
     static final Path DIR = Path.of("src/test/resources/golden/decoders");
-    private static final List<String> JPEGS = List.of("icc-adobe-rgb.jpg", "ycck.jpg", "cmyk-no-adobe.jpg", "rgb-422.jpg", "rgb-440.jpg");
+    private static final List<String> JPEGS =
+            List.of("icc-adobe-rgb.jpg", "ycck.jpg", "cmyk-no-adobe.jpg", "rgb-422.jpg", "rgb-440.jpg");
     private static final List<String> WEBPS = List.of("lossy.webp", "lossy-alpha.webp");
 
     static Stream<Arguments> jpegs() {
@@ -56,10 +57,12 @@ class DecoderGoldenTest {
     /** What the fallback costs, printed: TwelveMonkeys' VP8 decoder rounds otherwise than libwebp. */
     @Test
     void theImageIoWebpFallbackIsCloseButNotExact() throws Exception {
-        ImageDecoder fallback = new ImageDecoder(Preprocessing.CAFFE, ResizePolicy.KERAS, 224, Long.MAX_VALUE, false, false, null, null);
+        ImageDecoder fallback = new ImageDecoder(
+                Preprocessing.CAFFE, ResizePolicy.KERAS, 224, Long.MAX_VALUE, false, false, null, null);
         for (String file : WEBPS) {
             Difference d = difference(fallback.readRgb(Files.readAllBytes(DIR.resolve(file))), pil(file));
-            System.out.printf("WebP %s via ImageIO (TwelveMonkeys) vs PIL: %d of %d samples differ, max %d, mean %.3f levels%n",
+            System.out.printf(
+                    "WebP %s via ImageIO (TwelveMonkeys) vs PIL: %d of %d samples differ, max %d, mean %.3f levels%n",
                     file, d.differing(), d.samples(), d.max(), d.mean());
             assertThat(d.mean()).as("still the same picture").isLessThan(8.0);
         }
@@ -68,30 +71,37 @@ class DecoderGoldenTest {
     /** The ICC test image is one whose profile matters: applied, as the JDK reader does by itself, it moves pixels far. */
     @Test
     void applyingTheIccProfileWouldHaveMovedThePixels() throws Exception {
-        BufferedImage managed = ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(DIR.resolve("icc-adobe-rgb.jpg"))));
+        BufferedImage managed =
+                ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(DIR.resolve("icc-adobe-rgb.jpg"))));
         int[] rgb = managed.getRGB(0, 0, managed.getWidth(), managed.getHeight(), null, 0, managed.getWidth());
         for (int i = 0; i < rgb.length; i++) {
             rgb[i] &= 0xFFFFFF;
         }
-        Difference d = difference(new ImageDecoder.Rgb(rgb, managed.getWidth(), managed.getHeight()), pil("icc-adobe-rgb.jpg"));
-        System.out.printf("icc-adobe-rgb.jpg colour-managed by ImageIO vs PIL: %d of %d samples differ, max %d%n", d.differing(), d.samples(), d.max());
+        Difference d = difference(
+                new ImageDecoder.Rgb(rgb, managed.getWidth(), managed.getHeight()), pil("icc-adobe-rgb.jpg"));
+        System.out.printf(
+                "icc-adobe-rgb.jpg colour-managed by ImageIO vs PIL: %d of %d samples differ, max %d%n",
+                d.differing(), d.samples(), d.max());
         assertThat(d.max()).isGreaterThan(20);
     }
 
     static Stream<Arguments> reduced() {
         return Stream.of(Arguments.of("reduce-600x520.jpg", 300, 260), Arguments.of("reduce-2560x2048.jpg", 320, 256))
-                .flatMap(a -> Stream.of(Preprocessing.values()).map(m -> Arguments.of(a.get()[0], a.get()[1], a.get()[2], m)));
+                .flatMap(a -> Stream.of(Preprocessing.values())
+                        .map(m -> Arguments.of(a.get()[0], a.get()[1], a.get()[2], m)));
     }
 
     /** decode.jpeg-reduce with libjpeg-turbo is PIL's Image.draft() at the same scale, bit for bit. */
     @ParameterizedTest(name = "{0} {3}")
     @MethodSource("reduced")
     void theReducedDecodeIsPilsDraft(String file, int width, int height, Preprocessing mode) throws Exception {
-        ImageDecoder decoder = NativeDecoders.spec(JpegBackend.TURBO).withJpegReduce(true).decoderFor(mode, 224);
+        ImageDecoder decoder =
+                NativeDecoders.spec(JpegBackend.TURBO).withJpegReduce(true).decoderFor(mode, 224);
         ImageDecoder.Rgb rgb = decoder.readRgb(Files.readAllBytes(DIR.resolve(file)));
         assertThat(rgb.width()).isEqualTo(width);
         assertThat(rgb.height()).isEqualTo(height);
-        assertSamePixels(file + " reduced " + mode.key(), rgb, gunzip(DIR.resolve(file.replace(".jpg", ".reduced.rgb.gz"))));
+        assertSamePixels(
+                file + " reduced " + mode.key(), rgb, gunzip(DIR.resolve(file.replace(".jpg", ".reduced.rgb.gz"))));
     }
 
     static byte[] pil(String file) throws IOException {
@@ -126,7 +136,9 @@ class DecoderGoldenTest {
 
     static void assertSamePixels(String what, ImageDecoder.Rgb ours, byte[] pil) {
         Difference d = difference(ours, pil);
-        System.out.printf("decoder golden %-36s vs PIL: %d of %d samples differ, max %d%n", what, d.differing(), d.samples(), d.max());
+        System.out.printf(
+                "decoder golden %-36s vs PIL: %d of %d samples differ, max %d%n",
+                what, d.differing(), d.samples(), d.max());
         assertThat(d.max()).as(what).isZero();
     }
 }

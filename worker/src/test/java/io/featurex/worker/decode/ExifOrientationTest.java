@@ -34,8 +34,10 @@ class ExifOrientationTest {
 
     @Test
     void anythingElseIsUpright() {
-        assertThat(ExifOrientation.read(new byte[] {(byte) 0x89, 'P', 'N', 'G'})).isEqualTo(1);
-        assertThat(ExifOrientation.read(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 2})).isEqualTo(1);
+        assertThat(ExifOrientation.read(new byte[] {(byte) 0x89, 'P', 'N', 'G'}))
+                .isEqualTo(1);
+        assertThat(ExifOrientation.read(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 2}))
+                .isEqualTo(1);
         byte[] truncated = jpegWithOrientation(6, false);
         assertThat(ExifOrientation.read(java.util.Arrays.copyOf(truncated, 20))).isEqualTo(1);
     }

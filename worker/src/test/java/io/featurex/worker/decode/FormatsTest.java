@@ -22,7 +22,8 @@ class FormatsTest {
 
     static Stream<Arguments> rows() throws Exception {
         List<String> lines = Files.readAllLines(DIR.resolve("expected.tsv"));
-        return lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank())
+        return lines.subList(1, lines.size()).stream()
+                .filter(l -> !l.isBlank())
                 .flatMap(row -> NativeDecoders.jpegBackends().map(b -> Arguments.of(row.split("\t")[0], b, row)));
     }
 
@@ -43,22 +44,35 @@ class FormatsTest {
             mean[2] += p & 0xFF;
         }
         // Without libwebp, lossy WebP goes to TwelveMonkeys' decoder: the same picture, not the same rounding.
-        boolean approximate = (file.equals("lossy.webp") || file.equals("animated.webp")) && !decoder.decoders().contains("webp=libwebp");
+        boolean approximate = (file.equals("lossy.webp") || file.equals("animated.webp"))
+                && !decoder.decoders().contains("webp=libwebp");
         double tolerance = approximate ? 2.5 : 1e-3;
         for (int c = 0; c < 3; c++) {
             mean[c] /= rgb.pixels().length;
             double expected = Double.parseDouble(f[4 + c]);
-            System.out.printf("format %-16s %-5s %-7s channel %d mean %.4f, PIL %.4f%s%n", file, f[1], backend.key(), c, mean[c], expected,
+            System.out.printf(
+                    "format %-16s %-5s %-7s channel %d mean %.4f, PIL %.4f%s%n",
+                    file,
+                    f[1],
+                    backend.key(),
+                    c,
+                    mean[c],
+                    expected,
                     approximate ? " (approximate: libwebp missing)" : "");
-            assertThat(mean[c]).as(file + " channel " + c).isCloseTo(expected, org.assertj.core.data.Offset.offset(tolerance));
+            assertThat(mean[c])
+                    .as(file + " channel " + c)
+                    .isCloseTo(expected, org.assertj.core.data.Offset.offset(tolerance));
         }
         int orientation = Integer.parseInt(f[7]);
         assertThat(ExifOrientation.read(bytes)).as(file + " EXIF orientation").isEqualTo(orientation);
         if (orientation >= 5) {
-            ImageDecoder upright = new DecodeSpec(Optional.empty(), Optional.empty(), true, Long.MAX_VALUE, false, Optional.of(backend))
+            ImageDecoder upright = new DecodeSpec(
+                            Optional.empty(), Optional.empty(), true, Long.MAX_VALUE, false, Optional.of(backend))
                     .decoderFor(Preprocessing.CAFFE, 224);
             ImageDecoder.Rgb turned = upright.readRgb(bytes);
-            assertThat(turned.width()).as("ImageOps.exif_transpose swaps the sides").isEqualTo(rgb.height());
+            assertThat(turned.width())
+                    .as("ImageOps.exif_transpose swaps the sides")
+                    .isEqualTo(rgb.height());
             assertThat(turned.height()).isEqualTo(rgb.width());
         }
     }

@@ -41,7 +41,8 @@ class HostileImagesTest {
         ImageDecoder decoder = decoder(backend, DEFAULT_LIMIT);
         for (int i = 1; i <= 40; i++) {
             int cut = scan + 20 + (int) ((long) (whole.length - scan - 40) * i / 40);
-            BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder.decode(Arrays.copyOf(whole, cut)));
+            BadInputException e =
+                    catchThrowableOfType(BadInputException.class, () -> decoder.decode(Arrays.copyOf(whole, cut)));
             assertThat(e).as("cut at %d of %d", cut, whole.length).isNotNull();
             assertThat(e.code()).as("cut at %d: %s", cut, e.getMessage()).isEqualTo(ErrorCode.TRUNCATED_IMAGE);
         }
@@ -57,7 +58,9 @@ class HostileImagesTest {
             byte[] head = Arrays.copyOf(whole, cut);
             BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder.decode(head));
             assertThat(e).as("cut at %d", cut).isNotNull();
-            assertThat(e.code()).as("cut at %d: %s", cut, e.getMessage()).isIn(ErrorCode.TRUNCATED_IMAGE, ErrorCode.UNDECODABLE_IMAGE);
+            assertThat(e.code())
+                    .as("cut at %d: %s", cut, e.getMessage())
+                    .isIn(ErrorCode.TRUNCATED_IMAGE, ErrorCode.UNDECODABLE_IMAGE);
         }
     }
 
@@ -68,7 +71,9 @@ class HostileImagesTest {
         ImageDecoder decoder = decoder(backend, DEFAULT_LIMIT);
         Map<ErrorCode, Integer> outcomes = new EnumMap<>(ErrorCode.class);
         int decoded = 0;
-        for (String file : new String[] {"baseline.jpg", "progressive.jpg", "cmyk.jpg", "gray.jpg", "lossy.webp", "lossless.webp"}) {
+        for (String file :
+                new String[] {"baseline.jpg", "progressive.jpg", "cmyk.jpg", "gray.jpg", "lossy.webp", "lossless.webp"
+                }) {
             byte[] original = Files.readAllBytes(FORMATS.resolve(file));
             Random random = new Random(file.hashCode());
             for (int n = 0; n < 150; n++) {
@@ -113,7 +118,8 @@ class HostileImagesTest {
         NativeDecoders.assumeWebp();
         byte[] webp = Files.readAllBytes(FORMATS.resolve("lossy.webp"));
         // A simple-format (VP8) file: 14-bit width and height at bytes 26-29 of the RIFF.
-        assertThat(new String(webp, 12, 4, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("VP8 ");
+        assertThat(new String(webp, 12, 4, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .isEqualTo("VP8 ");
         webp[26] = (byte) 0xFF;
         webp[27] = 0x3F;
         webp[28] = (byte) 0xFF;
@@ -130,7 +136,8 @@ class HostileImagesTest {
         byte[] whole = Files.readAllBytes(FORMATS.resolve("lossy.webp"));
         ImageDecoder decoder = decoder(JpegBackend.IMAGEIO, DEFAULT_LIMIT);
         for (int cut : new int[] {whole.length / 2, whole.length - 1, 40}) {
-            BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder.decode(Arrays.copyOf(whole, cut)));
+            BadInputException e =
+                    catchThrowableOfType(BadInputException.class, () -> decoder.decode(Arrays.copyOf(whole, cut)));
             assertThat(e.code()).as("cut at %d: %s", cut, e.getMessage()).isEqualTo(ErrorCode.TRUNCATED_IMAGE);
         }
     }

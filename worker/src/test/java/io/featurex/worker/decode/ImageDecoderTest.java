@@ -93,8 +93,10 @@ class ImageDecoderTest {
     @Test
     void resamplingMatchesPil() {
         assertThat(gray(Resampler.bilinear(rgb(0, 0, 200, 200), 4, 1, 2, 1))).containsExactly(29, 171);
-        assertThat(gray(Resampler.bilinear(rgb(10, 50, 90, 130, 250), 5, 1, 3, 1))).containsExactly(27, 90, 199);
-        assertThat(gray(Resampler.nearest(rgb(10, 50, 90, 130, 250), 5, 1, 2, 1))).containsExactly(50, 130);
+        assertThat(gray(Resampler.bilinear(rgb(10, 50, 90, 130, 250), 5, 1, 3, 1)))
+                .containsExactly(27, 90, 199);
+        assertThat(gray(Resampler.nearest(rgb(10, 50, 90, 130, 250), 5, 1, 2, 1)))
+                .containsExactly(50, 130);
         assertThat(gray(Resampler.bilinear(rgb(10, 50, 90, 130, 250), 5, 1, 8, 1)))
                 .containsExactly(10, 28, 53, 78, 103, 128, 198, 250);
     }
@@ -113,7 +115,8 @@ class ImageDecoderTest {
     @Test
     void pixelBombsAreRefusedFromTheHeader() throws Exception {
         byte[] big = png(new BufferedImage(2000, 2000, BufferedImage.TYPE_BYTE_GRAY));
-        ImageDecoder strict = new DecodeSpec(Optional.empty(), Optional.empty(), false, 1_000_000, false, Optional.empty())
+        ImageDecoder strict = new DecodeSpec(
+                        Optional.empty(), Optional.empty(), false, 1_000_000, false, Optional.empty())
                 .decoderFor(Preprocessing.CAFFE, SIZE);
         BadInputException e = catchThrowableOfType(BadInputException.class, () -> strict.decode(big));
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_PIXELS);
@@ -122,7 +125,8 @@ class ImageDecoderTest {
 
     @Test
     void bytesThatAreNoImageAreUndecodable() {
-        BadInputException e = catchThrowableOfType(BadInputException.class,
+        BadInputException e = catchThrowableOfType(
+                BadInputException.class,
                 () -> decoder(Preprocessing.CAFFE).decode("definitely not an image".getBytes()));
         assertThat(e.code()).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
     }
@@ -131,7 +135,8 @@ class ImageDecoderTest {
     void aTruncatedPngIsTruncated() throws Exception {
         byte[] whole = sample("astronaut.png");
         byte[] cut = Arrays.copyOf(whole, whole.length / 3);
-        BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder(Preprocessing.CAFFE).decode(cut));
+        BadInputException e = catchThrowableOfType(
+                BadInputException.class, () -> decoder(Preprocessing.CAFFE).decode(cut));
         assertThat(e.code()).isEqualTo(ErrorCode.TRUNCATED_IMAGE);
     }
 
@@ -139,7 +144,8 @@ class ImageDecoderTest {
     void aTruncatedJpegIsTruncatedNotGrayFilled() throws Exception {
         byte[] whole = sample("coffee.jpg");
         byte[] cut = Arrays.copyOf(whole, whole.length / 2);
-        BadInputException e = catchThrowableOfType(BadInputException.class, () -> decoder(Preprocessing.CAFFE).decode(cut));
+        BadInputException e = catchThrowableOfType(
+                BadInputException.class, () -> decoder(Preprocessing.CAFFE).decode(cut));
         assertThat(e.code()).isEqualTo(ErrorCode.TRUNCATED_IMAGE);
     }
 

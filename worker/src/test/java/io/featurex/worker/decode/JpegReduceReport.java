@@ -2,10 +2,10 @@ package io.featurex.worker.decode;
 
 import io.featurex.worker.BadInputException;
 import io.featurex.worker.batch.PixelBatch;
-import io.featurex.worker.infer.Vectors;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoader;
 import io.featurex.worker.infer.ModelSpec;
+import io.featurex.worker.infer.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +54,8 @@ public final class JpegReduceReport {
         }
     }
 
-    private static void report(Preprocessing mode, JpegBackend backend, FeatureExtractor model, String[] files) throws Exception {
+    private static void report(Preprocessing mode, JpegBackend backend, FeatureExtractor model, String[] files)
+            throws Exception {
         ImageDecoder exact = decoder(mode, backend, false);
         ImageDecoder reduced = decoder(mode, backend, true);
         List<float[]> exactInputs = new ArrayList<>();
@@ -73,15 +74,32 @@ public final class JpegReduceReport {
             reducedInputs.add(b);
             JpegReductionTest.Difference d = JpegReductionTest.difference(a, b, mode);
             ImageDecoder.Rgb small = reduced.readRgb(bytes);
-            System.out.printf(Locale.ROOT, "%s %s %s: decoded at %dx%d; decode+resize exact %.1f ms, reduced %.1f ms (%.2fx; median of %d after %d "
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %s %s: decoded at %dx%d; decode+resize exact %.1f ms, reduced %.1f ms (%.2fx; median of %d after %d "
                             + "warm-ups); |input difference| max %.1f, mean %.2f pixel levels%n",
-                    mode.key(), backend.key(), Path.of(file).getFileName(), small.width(), small.height(), exactMs, reducedMs, exactMs / reducedMs,
-                    TIMED, WARMUPS, d.max(), d.mean());
+                    mode.key(),
+                    backend.key(),
+                    Path.of(file).getFileName(),
+                    small.width(),
+                    small.height(),
+                    exactMs,
+                    reducedMs,
+                    exactMs / reducedMs,
+                    TIMED,
+                    WARMUPS,
+                    d.max(),
+                    d.mean());
         }
         float[][] va = model.extract(new PixelBatch(exactInputs, SIZE));
         float[][] vb = model.extract(new PixelBatch(reducedInputs, SIZE));
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %s: reduced %.2fx the exact path's speed over the set; "
-                + "cosine exact vs reduced, seeded VGG16 (seed 42, full width):", mode.key(), backend.key(), exactSum / reducedSum));
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%s %s: reduced %.2fx the exact path's speed over the set; "
+                        + "cosine exact vs reduced, seeded VGG16 (seed 42, full width):",
+                mode.key(),
+                backend.key(),
+                exactSum / reducedSum));
         double min = 1;
         for (int i = 0; i < va.length; i++) {
             double c = Vectors.cosine(va[i], vb[i]);
@@ -92,7 +110,8 @@ public final class JpegReduceReport {
     }
 
     private static ImageDecoder decoder(Preprocessing mode, JpegBackend backend, boolean reduce) {
-        return new DecodeSpec(Optional.empty(), Optional.empty(), false, Long.MAX_VALUE, reduce, Optional.of(backend)).decoderFor(mode, SIZE);
+        return new DecodeSpec(Optional.empty(), Optional.empty(), false, Long.MAX_VALUE, reduce, Optional.of(backend))
+                .decoderFor(mode, SIZE);
     }
 
     private static double medianMs(ImageDecoder decoder, byte[] bytes) throws BadInputException {

@@ -56,9 +56,13 @@ class JpegReductionTest {
                 int height = 4001 - width;
                 int n = JpegReduction.factor(width, height, side);
                 if (n > 1) {
-                    assertThat(Math.min(width / n, height / n)).as("%dx%d / %d", width, height, n).isGreaterThanOrEqualTo(side);
+                    assertThat(Math.min(width / n, height / n))
+                            .as("%dx%d / %d", width, height, n)
+                            .isGreaterThanOrEqualTo(side);
                 }
-                assertThat(Math.min(width / (n + 1), height / (n + 1))).as("%dx%d / %d", width, height, n + 1).isLessThan(side);
+                assertThat(Math.min(width / (n + 1), height / (n + 1)))
+                        .as("%dx%d / %d", width, height, n + 1)
+                        .isLessThan(side);
             }
         }
     }
@@ -91,7 +95,8 @@ class JpegReductionTest {
     void offByDefaultAndForImagesNotLargeEnoughTheDecodeIsExact() throws Exception {
         for (Preprocessing mode : Preprocessing.values()) {
             byte[] small = encode(photoLike(500, 400), "jpeg"); // under twice 224 or 256 on its shorter side
-            assertThat(decoder(mode, true).decode(small)).containsExactly(decoder(mode, false).decode(small));
+            assertThat(decoder(mode, true).decode(small))
+                    .containsExactly(decoder(mode, false).decode(small));
         }
     }
 
@@ -99,7 +104,8 @@ class JpegReductionTest {
     void otherFormatsAreNeverReduced() throws Exception {
         byte[] png = encode(photoLike(1200, 900), "png");
         for (Preprocessing mode : Preprocessing.values()) {
-            assertThat(decoder(mode, true).decode(png)).containsExactly(decoder(mode, false).decode(png));
+            assertThat(decoder(mode, true).decode(png))
+                    .containsExactly(decoder(mode, false).decode(png));
         }
     }
 
@@ -114,13 +120,17 @@ class JpegReductionTest {
      */
     @Test
     void theReducedDecodeStaysCloseToTheExactOne() throws Exception {
-        Difference torch = difference(decoder(Preprocessing.TORCH, false).decode(largeJpeg),
-                decoder(Preprocessing.TORCH, true).decode(largeJpeg), Preprocessing.TORCH);
+        Difference torch = difference(
+                decoder(Preprocessing.TORCH, false).decode(largeJpeg),
+                decoder(Preprocessing.TORCH, true).decode(largeJpeg),
+                Preprocessing.TORCH);
         assertThat(torch.max()).as("the reduced path ran").isGreaterThan(0);
         assertThat(torch.mean()).isLessThan(3.0);
         assertThat(torch.max()).isLessThan(32);
-        Difference caffe = difference(decoder(Preprocessing.CAFFE, false).decode(largeJpeg),
-                decoder(Preprocessing.CAFFE, true).decode(largeJpeg), Preprocessing.CAFFE);
+        Difference caffe = difference(
+                decoder(Preprocessing.CAFFE, false).decode(largeJpeg),
+                decoder(Preprocessing.CAFFE, true).decode(largeJpeg),
+                Preprocessing.CAFFE);
         assertThat(caffe.max()).as("the reduced path ran").isGreaterThan(0);
         assertThat(caffe.mean()).isLessThan(10.0);
     }
@@ -128,17 +138,24 @@ class JpegReductionTest {
     @Test
     void exifOrientationIsStillHonouredAfterTheReduction() throws Exception {
         byte[] rotated = withOrientation(largeJpeg, 6); // stored sideways: upright it is 1800x2400
-        ImageDecoder exact = new ImageDecoder(Preprocessing.TORCH, ResizePolicy.TORCHVISION, SIZE, Long.MAX_VALUE, true, false, null, null);
-        ImageDecoder reduced = new ImageDecoder(Preprocessing.TORCH, ResizePolicy.TORCHVISION, SIZE, Long.MAX_VALUE, true, true, null, null);
+        ImageDecoder exact = new ImageDecoder(
+                Preprocessing.TORCH, ResizePolicy.TORCHVISION, SIZE, Long.MAX_VALUE, true, false, null, null);
+        ImageDecoder reduced = new ImageDecoder(
+                Preprocessing.TORCH, ResizePolicy.TORCHVISION, SIZE, Long.MAX_VALUE, true, true, null, null);
         float[] upright = exact.decode(rotated);
-        assertThat(difference(upright, reduced.decode(rotated), Preprocessing.TORCH).mean()).isLessThan(3.0);
-        assertThat(difference(upright, decoder(Preprocessing.TORCH, true).decode(rotated), Preprocessing.TORCH).mean())
-                .as("ignoring the tag gives another picture").isGreaterThan(10.0);
+        assertThat(difference(upright, reduced.decode(rotated), Preprocessing.TORCH)
+                        .mean())
+                .isLessThan(3.0);
+        assertThat(difference(upright, decoder(Preprocessing.TORCH, true).decode(rotated), Preprocessing.TORCH)
+                        .mean())
+                .as("ignoring the tag gives another picture")
+                .isGreaterThan(10.0);
     }
 
     @Test
     void thePixelLimitStillAppliesToTheFullSize() {
-        ImageDecoder strict = new ImageDecoder(Preprocessing.CAFFE, ResizePolicy.KERAS, SIZE, 2400L * 1800 - 1, false, true, null, null);
+        ImageDecoder strict = new ImageDecoder(
+                Preprocessing.CAFFE, ResizePolicy.KERAS, SIZE, 2400L * 1800 - 1, false, true, null, null);
         BadInputException e = catchThrowableOfType(BadInputException.class, () -> strict.decode(largeJpeg));
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_PIXELS);
         assertThat(e.getMessage()).contains("2400x1800");
@@ -148,7 +165,9 @@ class JpegReductionTest {
 
     /** In 0-255 pixel levels, whatever the mode's scale. */
     static Difference difference(float[] a, float[] b, Preprocessing mode) {
-        double[] level = mode == Preprocessing.CAFFE ? new double[] {1, 1, 1} : new double[] {255 * 0.229, 255 * 0.224, 255 * 0.225};
+        double[] level = mode == Preprocessing.CAFFE
+                ? new double[] {1, 1, 1}
+                : new double[] {255 * 0.229, 255 * 0.224, 255 * 0.225};
         double max = 0;
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
@@ -196,7 +215,9 @@ class JpegReductionTest {
     static byte[] withOrientation(byte[] jpeg, int orientation) {
         assertThat(jpeg[3] & 0xFF).as("JFIF APP0 first").isEqualTo(0xE0);
         int afterApp0 = 4 + (((jpeg[4] & 0xFF) << 8) | (jpeg[5] & 0xFF));
-        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
+        byte[] tiff = {
+            'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0
+        };
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(jpeg, 0, afterApp0);
         int length = 2 + 6 + tiff.length;

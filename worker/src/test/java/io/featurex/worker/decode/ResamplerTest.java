@@ -12,7 +12,18 @@ class ResamplerTest {
     @Test
     void theCroppedResizeIsTheWindowOfTheFullOne() {
         Random random = new Random(11);
-        int[][] sizes = {{600, 520}, {520, 600}, {4000, 300}, {300, 4000}, {100, 60}, {256, 700}, {700, 256}, {224, 224}, {257, 256}, {1000, 999}};
+        int[][] sizes = {
+            {600, 520},
+            {520, 600},
+            {4000, 300},
+            {300, 4000},
+            {100, 60},
+            {256, 700},
+            {700, 256},
+            {224, 224},
+            {257, 256},
+            {1000, 999}
+        };
         for (int[] size : sizes) {
             int width = size[0];
             int height = size[1];
@@ -30,7 +41,9 @@ class ResamplerTest {
                 System.arraycopy(full, (top + y) * outWidth + left, window, y * 224, 224);
             }
             int[] fused = Resampler.bilinear(src, width, height, outWidth, outHeight, left, top, 224, 224);
-            assertThat(Arrays.equals(fused, window)).as("%dx%d -> %dx%d, window at %d,%d", width, height, outWidth, outHeight, left, top).isTrue();
+            assertThat(Arrays.equals(fused, window))
+                    .as("%dx%d -> %dx%d, window at %d,%d", width, height, outWidth, outHeight, left, top)
+                    .isTrue();
         }
     }
 }

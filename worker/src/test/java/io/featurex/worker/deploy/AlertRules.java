@@ -14,8 +14,12 @@ import tools.jackson.databind.JsonNode;
 public final class AlertRules {
 
     /** Series Prometheus makes itself for each target; no /metrics exports them. */
-    public static final Set<String> PROMETHEUS_SERIES = Set.of("up", "scrape_duration_seconds",
-            "scrape_samples_scraped", "scrape_samples_post_metric_relabeling", "scrape_series_added");
+    public static final Set<String> PROMETHEUS_SERIES = Set.of(
+            "up",
+            "scrape_duration_seconds",
+            "scrape_samples_scraped",
+            "scrape_samples_post_metric_relabeling",
+            "scrape_series_added");
 
     private AlertRules() {}
 
@@ -35,7 +39,9 @@ public final class AlertRules {
     public static Map<String, String> expressions(Path rulesYaml) {
         Map<String, String> exprs = new LinkedHashMap<>();
         for (JsonNode rule : rules(rulesYaml)) {
-            String key = rule.has("alert") ? "alert " + rule.path("alert").asString() : "record " + rule.path("record").asString();
+            String key = rule.has("alert")
+                    ? "alert " + rule.path("alert").asString()
+                    : "record " + rule.path("record").asString();
             exprs.put(key, rule.path("expr").asString());
         }
         return exprs;

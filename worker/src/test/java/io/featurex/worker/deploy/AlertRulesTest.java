@@ -25,7 +25,8 @@ class AlertRulesTest {
     @Test
     void promtoolAcceptsTheRules() throws Exception {
         assumeTrue(Promtool.find().isPresent(), Promtool.MISSING);
-        Promtool.Result result = Promtool.run(DIR, "check", "rules", RULES.getFileName().toString());
+        Promtool.Result result =
+                Promtool.run(DIR, "check", "rules", RULES.getFileName().toString());
         assertThat(result.exitCode()).as(result.output()).isZero();
     }
 
@@ -40,33 +41,47 @@ class AlertRulesTest {
     @Test
     void everyAlertIsExercisedByTheUnitTests() {
         JsonNode tests = KubernetesYaml.MAPPER.readTree(DIR.resolve("featurex-rules.test.yml"));
-        assertThat(tests.path("rule_files").get(0).asString()).isEqualTo(RULES.getFileName().toString());
+        assertThat(tests.path("rule_files").get(0).asString())
+                .isEqualTo(RULES.getFileName().toString());
         Set<String> firing = new HashSet<>();
         Set<String> quiet = new HashSet<>();
         for (JsonNode test : tests.path("tests")) {
             for (JsonNode check : test.path("alert_rule_test")) {
-                (check.path("exp_alerts").isEmpty() ? quiet : firing).add(check.path("alertname").asString());
+                (check.path("exp_alerts").isEmpty() ? quiet : firing)
+                        .add(check.path("alertname").asString());
             }
         }
         Set<String> alerts = new HashSet<>();
-        AlertRules.expressions(RULES).keySet().stream().filter(k -> k.startsWith("alert ")).forEach(k -> alerts.add(k.substring(6)));
+        AlertRules.expressions(RULES).keySet().stream()
+                .filter(k -> k.startsWith("alert "))
+                .forEach(k -> alerts.add(k.substring(6)));
         assertThat(firing).as("alerts shown to fire").containsExactlyInAnyOrderElementsOf(alerts);
-        assertThat(quiet).as("alerts shown to stay quiet").contains("FeaturexNoThroughput", "FeaturexDeadLetterRateHigh");
+        assertThat(quiet)
+                .as("alerts shown to stay quiet")
+                .contains("FeaturexNoThroughput", "FeaturexDeadLetterRateHigh");
     }
 
     @Test
     void everyAlertHasForSeverityAndText() {
         for (JsonNode rule : AlertRules.rules(RULES)) {
             if (!rule.has("alert")) {
-                assertThat(rule.path("record").asString()).as("recording rules are named level:metric:operations").matches("featurex:[a-z0-9_]+:[a-z0-9_]+");
+                assertThat(rule.path("record").asString())
+                        .as("recording rules are named level:metric:operations")
+                        .matches("featurex:[a-z0-9_]+:[a-z0-9_]+");
                 continue;
             }
             String name = rule.path("alert").asString();
             assertThat(name).startsWith("Featurex");
             assertThat(rule.path("for").asString()).as(name + " for").matches("[0-9]+[smh]");
-            assertThat(rule.path("labels").path("severity").asString()).as(name + " severity").isIn("warning", "critical");
-            assertThat(rule.path("annotations").path("summary").asString()).as(name + " summary").isNotBlank();
-            assertThat(rule.path("annotations").path("description").asString()).as(name + " description").isNotBlank();
+            assertThat(rule.path("labels").path("severity").asString())
+                    .as(name + " severity")
+                    .isIn("warning", "critical");
+            assertThat(rule.path("annotations").path("summary").asString())
+                    .as(name + " summary")
+                    .isNotBlank();
+            assertThat(rule.path("annotations").path("description").asString())
+                    .as(name + " description")
+                    .isNotBlank();
         }
     }
 
@@ -75,30 +90,45 @@ class AlertRulesTest {
         Set<String> exported = new HashSet<>(ExportedMetrics.worker());
         exported.addAll(ExportedMetrics.jvm());
         Set<String> read = AlertRules.metricNames(RULES);
-        assertThat(read).isNotEmpty().allSatisfy(name -> assertThat(exported).as("exported series").contains(name));
+        assertThat(read)
+                .isNotEmpty()
+                .allSatisfy(name -> assertThat(exported).as("exported series").contains(name));
         // Every recording rule's output and the per-target `up` are accounted for, not silently dropped.
         Set<String> everything = new HashSet<>();
         AlertRules.expressions(RULES).values().forEach(e -> everything.addAll(PromQl.metricNames(e)));
         everything.removeAll(read);
-        assertThat(everything).allSatisfy(name -> assertThat(name).matches(n ->
-                AlertRules.recordedNames(RULES).contains(n) || AlertRules.PROMETHEUS_SERIES.contains(n), "recorded or Prometheus' own"));
+        assertThat(everything)
+                .allSatisfy(name -> assertThat(name)
+                        .matches(
+                                n -> AlertRules.recordedNames(RULES).contains(n)
+                                        || AlertRules.PROMETHEUS_SERIES.contains(n),
+                                "recorded or Prometheus' own"));
         for (Map.Entry<String, String> e : AlertRules.expressions(RULES).entrySet()) {
-            assertThat(PromQl.FUNCTIONS).as(e.getKey() + " calls known functions").containsAll(PromQl.functionCalls(e.getValue()));
+            assertThat(PromQl.FUNCTIONS)
+                    .as(e.getKey() + " calls known functions")
+                    .containsAll(PromQl.functionCalls(e.getValue()));
         }
     }
 
     @Test
     void theScrapeJobFindsTheWorkerPodsUnderTheJobNameTheRulesUse() {
         JsonNode config = KubernetesYaml.MAPPER.readTree(DIR.resolve("prometheus.yml"));
-        assertThat(config.path("rule_files").get(0).asString()).isEqualTo(RULES.getFileName().toString());
+        assertThat(config.path("rule_files").get(0).asString())
+                .isEqualTo(RULES.getFileName().toString());
         JsonNode job = config.path("scrape_configs").get(0);
         String jobName = job.path("job_name").asString();
-        assertThat(AlertRules.expressions(RULES).values()).filteredOn(e -> e.contains("up{"))
-                .isNotEmpty().allSatisfy(e -> assertThat(e).contains("job=\"" + jobName + "\""));
+        assertThat(AlertRules.expressions(RULES).values())
+                .filteredOn(e -> e.contains("up{"))
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e).contains("job=\"" + jobName + "\""));
 
         Deployment deployment = KubernetesYaml.read(DeployFiles.path("k8s/base/deployment.yaml")).stream()
-                .map(Manifest::object).map(Deployment.class::cast).findFirst().orElseThrow();
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+                .map(Manifest::object)
+                .map(Deployment.class::cast)
+                .findFirst()
+                .orElseThrow();
+        Map<String, String> podLabels =
+                deployment.getSpec().getTemplate().getMetadata().getLabels();
         Set<String> targetLabels = new HashSet<>();
         boolean podKept = false;
         boolean portKept = false;
@@ -116,8 +146,11 @@ class AlertRulesTest {
                 if (meta.startsWith("__meta_kubernetes_pod_label_")) {
                     String wanted = meta.substring("__meta_kubernetes_pod_label_".length());
                     v = podLabels.entrySet().stream()
-                            .filter(l -> l.getKey().replaceAll("[^a-zA-Z0-9_]", "_").equals(wanted))
-                            .map(Map.Entry::getValue).findFirst().orElse("");
+                            .filter(l ->
+                                    l.getKey().replaceAll("[^a-zA-Z0-9_]", "_").equals(wanted))
+                            .map(Map.Entry::getValue)
+                            .findFirst()
+                            .orElse("");
                     podKept = true;
                 } else if (meta.equals("__meta_kubernetes_pod_container_port_name")) {
                     v = "metrics";
@@ -127,9 +160,13 @@ class AlertRulesTest {
                 }
                 value.append(value.length() == 0 ? "" : ";").append(v);
             }
-            assertThat(value.toString()).as("relabel keep " + relabel).matches(relabel.path("regex").asString());
+            assertThat(value.toString())
+                    .as("relabel keep " + relabel)
+                    .matches(relabel.path("regex").asString());
         }
-        assertThat(podKept && portKept).as("keeps the worker pods' metrics port").isTrue();
+        assertThat(podKept && portKept)
+                .as("keeps the worker pods' metrics port")
+                .isTrue();
         // The rules aggregate by namespace and name pods in their text.
         assertThat(targetLabels).contains("namespace", "pod");
     }

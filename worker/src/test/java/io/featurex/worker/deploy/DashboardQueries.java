@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class DashboardQueries {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.*),\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*\\)\\s*$", Pattern.DOTALL);
+    private static final Pattern LABEL_VALUES =
+            Pattern.compile("^\\s*label_values\\((.*),\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*\\)\\s*$", Pattern.DOTALL);
     private static final Pattern QUERY_RESULT = Pattern.compile("^\\s*query_result\\((.*)\\)\\s*$", Pattern.DOTALL);
 
     private DashboardQueries() {}
@@ -55,7 +56,8 @@ public final class DashboardQueries {
             for (JsonNode target : panel.path("targets")) {
                 String expr = target.path("expr").asString("");
                 if (!expr.isBlank()) {
-                    String where = "panel '" + panel.path("title").asString() + "' " + target.path("refId").asString("?");
+                    String where = "panel '" + panel.path("title").asString() + "' "
+                            + target.path("refId").asString("?");
                     exprs.put(where, expr);
                 }
             }

@@ -25,23 +25,41 @@ class DashboardTest {
             Set<String> names = PromQl.metricNames(e.getValue());
             assertThat(names).as(e.getKey() + " reads a series").isNotEmpty();
             assertThat(exported).as(e.getKey() + ": " + e.getValue()).containsAll(names);
-            assertThat(PromQl.FUNCTIONS).as(e.getKey() + " calls known functions").containsAll(PromQl.functionCalls(e.getValue()));
+            assertThat(PromQl.FUNCTIONS)
+                    .as(e.getKey() + " calls known functions")
+                    .containsAll(PromQl.functionCalls(e.getValue()));
         }
     }
 
     @Test
     void theDashboardShowsWhatOperatorsNeed() {
         Set<String> read = DashboardQueries.metricNames(DASHBOARD);
-        assertThat(read).contains(
-                "featurex_images_total", "featurex_consumer_lag_records", "featurex_consumer_lag_sum_records",
-                "featurex_batch_size_images_sum", "featurex_batch_size_images_count", "featurex_batches_total",
-                "featurex_stage_duration_seconds_bucket", "featurex_end_to_end_latency_seconds_bucket",
-                "featurex_dead_letters_total", "featurex_images_in_flight", "featurex_paused_partitions",
-                "featurex_assigned_partitions", "featurex_model_info", "jvm_memory_used_bytes");
+        assertThat(read)
+                .contains(
+                        "featurex_images_total",
+                        "featurex_consumer_lag_records",
+                        "featurex_consumer_lag_sum_records",
+                        "featurex_batch_size_images_sum",
+                        "featurex_batch_size_images_count",
+                        "featurex_batches_total",
+                        "featurex_stage_duration_seconds_bucket",
+                        "featurex_end_to_end_latency_seconds_bucket",
+                        "featurex_dead_letters_total",
+                        "featurex_images_in_flight",
+                        "featurex_paused_partitions",
+                        "featurex_assigned_partitions",
+                        "featurex_model_info",
+                        "jvm_memory_used_bytes");
         Map<String, String> exprs = DashboardQueries.expressions(DASHBOARD);
-        assertThat(exprs.values()).anyMatch(e -> e.contains("histogram_quantile(0.5,") && e.contains("featurex_stage_duration_seconds_bucket"));
-        assertThat(exprs.values()).anyMatch(e -> e.contains("histogram_quantile(0.99,") && e.contains("featurex_stage_duration_seconds_bucket"));
-        assertThat(exprs.values()).filteredOn(e -> e.contains("histogram_quantile")).allSatisfy(e -> assertThat(e).contains("le"));
+        assertThat(exprs.values())
+                .anyMatch(e ->
+                        e.contains("histogram_quantile(0.5,") && e.contains("featurex_stage_duration_seconds_bucket"));
+        assertThat(exprs.values())
+                .anyMatch(e ->
+                        e.contains("histogram_quantile(0.99,") && e.contains("featurex_stage_duration_seconds_bucket"));
+        assertThat(exprs.values())
+                .filteredOn(e -> e.contains("histogram_quantile"))
+                .allSatisfy(e -> assertThat(e).contains("le"));
     }
 
     @Test
@@ -57,13 +75,22 @@ class DashboardTest {
         });
         Set<Integer> ids = new HashSet<>();
         forEachPanel(d.path("panels"), panel -> {
-            assertThat(ids.add(panel.path("id").asInt())).as("unique panel id " + panel.path("id")).isTrue();
+            assertThat(ids.add(panel.path("id").asInt()))
+                    .as("unique panel id " + panel.path("id"))
+                    .isTrue();
             if (!panel.path("type").asString().equals("row")) {
-                assertThat(panel.path("datasource").path("uid").asString()).as(panel.path("title").asString()).isEqualTo("${datasource}");
-                assertThat(panel.path("targets")).as(panel.path("title").asString()).allSatisfy(t ->
-                        assertThat(t.path("datasource").path("uid").asString()).isEqualTo("${datasource}"));
+                assertThat(panel.path("datasource").path("uid").asString())
+                        .as(panel.path("title").asString())
+                        .isEqualTo("${datasource}");
+                assertThat(panel.path("targets"))
+                        .as(panel.path("title").asString())
+                        .allSatisfy(
+                                t -> assertThat(t.path("datasource").path("uid").asString())
+                                        .isEqualTo("${datasource}"));
                 JsonNode pos = panel.path("gridPos");
-                assertThat(pos.path("x").asInt() + pos.path("w").asInt()).as(panel.path("title").asString()).isLessThanOrEqualTo(24);
+                assertThat(pos.path("x").asInt() + pos.path("w").asInt())
+                        .as(panel.path("title").asString())
+                        .isLessThanOrEqualTo(24);
             }
         });
         assertThat(ids).hasSizeGreaterThan(8);

@@ -16,7 +16,8 @@ final class DeployFiles {
                 return candidate.toAbsolutePath().normalize();
             }
         }
-        throw new IllegalStateException("no deploy/ directory beside or above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no deploy/ directory beside or above " + Path.of("").toAbsolutePath());
     }
 
     static Path path(String relative) {

@@ -31,17 +31,35 @@ class DockerfilesTest {
     @Test
     void bothWorkerImagesRunAsTheManifestsExpect() {
         Deployment deployment = deployment();
-        Container worker = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        String cacheMount = worker.getVolumeMounts().stream().filter(m -> m.getName().equals("djl-cache")).findFirst().orElseThrow().getMountPath();
+        Container worker =
+                deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        String cacheMount = worker.getVolumeMounts().stream()
+                .filter(m -> m.getName().equals("djl-cache"))
+                .findFirst()
+                .orElseThrow()
+                .getMountPath();
         for (String name : List.of("Dockerfile", "Dockerfile.cuda")) {
             List<String> stage = finalStage(name);
             String text = String.join("\n", stage);
-            assertThat(instruction(stage, "USER")).as(name).isEqualTo(
-                    deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser().toString());
-            assertThat(instruction(stage, "EXPOSE")).as(name).isEqualTo(baseConfig().get(Setting.METRICS_PORT.envName()));
-            assertThat(text).as(name).contains("DJL_CACHE_DIR=" + cacheMount).contains("-DDJL_CACHE_DIR=" + cacheMount)
+            assertThat(instruction(stage, "USER"))
+                    .as(name)
+                    .isEqualTo(deployment
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getSecurityContext()
+                            .getRunAsUser()
+                            .toString());
+            assertThat(instruction(stage, "EXPOSE"))
+                    .as(name)
+                    .isEqualTo(baseConfig().get(Setting.METRICS_PORT.envName()));
+            assertThat(text)
+                    .as(name)
+                    .contains("DJL_CACHE_DIR=" + cacheMount)
+                    .contains("-DDJL_CACHE_DIR=" + cacheMount)
                     .contains("-Dai.djl.offline=true")
-                    .contains("libtcmalloc-minimal4").contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4");
+                    .contains("libtcmalloc-minimal4")
+                    .contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4");
             // The native decoders' libraries (Ubuntu's names), or JPEG and WebP fall back to ImageIO.
             assertThat(text).as(name).containsPattern("apt-get install [^\n]*libturbojpeg libwebp7 libwebpdemux2");
             assertThat(instruction(stage, "CMD")).as(name).isEqualTo("[\"run\"]");
@@ -55,13 +73,20 @@ class DockerfilesTest {
         List<String> lines = lines("Dockerfile.cuda");
         String libtorchVersion = pomProperty(DeployFiles.parentPom(), "libtorch.version");
         assertThat(lines).contains("ARG LIBTORCH_VERSION=" + libtorchVersion, "ARG LIBTORCH_FLAVOR=cu124");
-        assertThat(instruction(finalStage("Dockerfile.cuda"), "FROM")).matches("nvidia/cuda:12\\.4(\\.[0-9]+)?-runtime-ubuntu[0-9.]+");
+        assertThat(instruction(finalStage("Dockerfile.cuda"), "FROM"))
+                .matches("nvidia/cuda:12\\.4(\\.[0-9]+)?-runtime-ubuntu[0-9.]+");
         assertThat(lines).anyMatch(l -> l.matches("FROM eclipse-temurin:17-jre\\S* AS jre"));
         String text = String.join("\n", finalStage("Dockerfile.cuda"));
-        assertThat(text).contains("PYTORCH_LIBRARY_PATH=/opt/libtorch", "PYTORCH_VERSION=${LIBTORCH_VERSION}", "PYTORCH_FLAVOR=${LIBTORCH_FLAVOR}");
+        assertThat(text)
+                .contains(
+                        "PYTORCH_LIBRARY_PATH=/opt/libtorch",
+                        "PYTORCH_VERSION=${LIBTORCH_VERSION}",
+                        "PYTORCH_FLAVOR=${LIBTORCH_FLAVOR}");
 
         // The worker pom's profile brings exactly the jar the Dockerfile unpacks.
-        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(DeployFiles.root().getParent().resolve("worker/pom.xml").toFile());
+        Document pom = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(DeployFiles.root().getParent().resolve("worker/pom.xml").toFile());
         NodeList profiles = pom.getElementsByTagName("profile");
         Element profile = null;
         for (int i = 0; i < profiles.getLength(); i++) {
@@ -75,15 +100,20 @@ class DockerfilesTest {
         assertThat(text(profile, "value")).isEqualTo("cu124");
         assertThat(text(profile, "artifactId")).isEqualTo("pytorch-native-cu124");
         assertThat(text(profile, "version")).isEqualTo("${libtorch.version}");
-        assertThat(String.join("\n", lines)).contains("pytorch-native-${LIBTORCH_FLAVOR}-${LIBTORCH_VERSION}-linux-x86_64.jar");
-        assertThat(DeployFiles.read(DeployFiles.path("Dockerfile.cuda"))).as("its build instructions").contains("-Dlibtorch.flavor=cu124");
+        assertThat(String.join("\n", lines))
+                .contains("pytorch-native-${LIBTORCH_FLAVOR}-${LIBTORCH_VERSION}-linux-x86_64.jar");
+        assertThat(DeployFiles.read(DeployFiles.path("Dockerfile.cuda")))
+                .as("its build instructions")
+                .contains("-Dlibtorch.flavor=cu124");
     }
 
     @Test
     void theImagesAreTaggedAsTheManifestsNameThem() {
         Deployment deployment = deployment();
-        Container worker = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        Container model = deployment.getSpec().getTemplate().getSpec().getInitContainers().get(0);
+        Container worker =
+                deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container model =
+                deployment.getSpec().getTemplate().getSpec().getInitContainers().get(0);
         assertThat(buildTag("Dockerfile")).isEqualTo(worker.getImage());
         String repository = worker.getImage().substring(0, worker.getImage().indexOf(':'));
         assertThat(buildTag("Dockerfile.cuda")).isEqualTo(repository + ":cuda");
@@ -92,13 +122,20 @@ class DockerfilesTest {
 
     @Test
     void theModelImageHoldsTheFileTheInitContainerCopies() {
-        Container model = deployment().getSpec().getTemplate().getSpec().getInitContainers().get(0);
+        Container model = deployment()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getInitContainers()
+                .get(0);
         String source = model.getCommand().get(1);
         List<String> stage = finalStage("Dockerfile.model");
         String copy = instruction(stage, "COPY");
         assertThat(copy.split("\\s+")).hasSize(2);
         assertThat(copy.split("\\s+")[1]).isEqualTo(source);
-        assertThat(Path.of(source).getFileName()).isEqualTo(Path.of(baseConfig().get(Setting.MODEL_WEIGHTS.envName())).getFileName());
+        assertThat(Path.of(source).getFileName())
+                .isEqualTo(Path.of(baseConfig().get(Setting.MODEL_WEIGHTS.envName()))
+                        .getFileName());
         assertThat(instruction(stage, "USER")).isNotEqualTo("root").isNotEqualTo("0");
     }
 
@@ -106,12 +143,19 @@ class DockerfilesTest {
 
     private static Deployment deployment() {
         return KubernetesYaml.read(DeployFiles.path("k8s/base/deployment.yaml")).stream()
-                .map(Manifest::object).map(Deployment.class::cast).findFirst().orElseThrow();
+                .map(Manifest::object)
+                .map(Deployment.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static java.util.Map<String, String> baseConfig() {
         return KubernetesYaml.read(DeployFiles.path("k8s/base/configmap.yaml")).stream()
-                .map(Manifest::object).map(ConfigMap.class::cast).findFirst().orElseThrow().getData();
+                .map(Manifest::object)
+                .map(ConfigMap.class::cast)
+                .findFirst()
+                .orElseThrow()
+                .getData();
     }
 
     /** The Dockerfile's instructions, continuation lines joined, comments dropped. */
@@ -163,14 +207,17 @@ class DockerfilesTest {
     /** The tag the Dockerfile's header tells to build it with. */
     private static String buildTag(String dockerfile) {
         Matcher m = BUILD_TAG.matcher(DeployFiles.read(DeployFiles.path(dockerfile)));
-        assertThat(m.find()).as(dockerfile + " documents its docker build command").isTrue();
+        assertThat(m.find())
+                .as(dockerfile + " documents its docker build command")
+                .isTrue();
         assertThat(m.group(1)).isEqualTo(dockerfile);
         return m.group(2);
     }
 
     private static String pomProperty(Path pom, String name) throws Exception {
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
-        Element properties = (Element) doc.getDocumentElement().getElementsByTagName("properties").item(0);
+        Element properties = (Element)
+                doc.getDocumentElement().getElementsByTagName("properties").item(0);
         return text(properties, name);
     }
 

@@ -60,10 +60,11 @@ final class KubernetesYaml {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .annotationIntrospector(new NoCatchAllIntrospector())
             // Kubernetes refuses `value: 30000` for a string field; Jackson would accept it.
-            .withCoercionConfig(LogicalType.Textual, c -> c
-                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .withCoercionConfig(
+                    LogicalType.Textual,
+                    c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
 
     /** One YAML document of a file. */
@@ -120,7 +121,8 @@ final class KubernetesYaml {
                 manifests.add(new Manifest(origin, document, toObject(node, origin, document)));
             }
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(origin + " document " + (document + 1) + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    origin + " document " + (document + 1) + ": " + e.getOriginalMessage(), e);
         }
         return manifests;
     }
@@ -138,7 +140,8 @@ final class KubernetesYaml {
         try {
             return MAPPER.treeToValue(node, target);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(origin + " document " + document + " (" + type + "): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    origin + " document " + document + " (" + type + "): " + e.getMessage(), e);
         }
     }
 
@@ -155,7 +158,8 @@ final class KubernetesYaml {
         public Boolean hasAnySetter(MapperConfig<?> config, Annotated a) {
             if (a instanceof AnnotatedMember member) {
                 Class<?> owner = member.getDeclaringClass();
-                if (owner.getName().startsWith("io.fabric8.") && !GenericKubernetesResource.class.isAssignableFrom(owner)) {
+                if (owner.getName().startsWith("io.fabric8.")
+                        && !GenericKubernetesResource.class.isAssignableFrom(owner)) {
                     return Boolean.FALSE;
                 }
             }

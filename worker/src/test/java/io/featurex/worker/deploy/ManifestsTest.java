@@ -62,11 +62,21 @@ class ManifestsTest {
 
     @Test
     void everyDocumentIsReadIntoItsTypedClass() {
-        assertThat(all).extracting(Manifest::kind).contains(
-                "Deployment", "ConfigMap", "Secret", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler",
-                "ScaledObject", "TriggerAuthentication", "Kustomization");
+        assertThat(all)
+                .extracting(Manifest::kind)
+                .contains(
+                        "Deployment",
+                        "ConfigMap",
+                        "Secret",
+                        "Service",
+                        "PodDisruptionBudget",
+                        "HorizontalPodAutoscaler",
+                        "ScaledObject",
+                        "TriggerAuthentication",
+                        "Kustomization");
         for (Manifest m : all) {
-            Class<? extends HasMetadata> typed = KubernetesYaml.TYPED.get(m.object().getApiVersion() + "/" + m.kind());
+            Class<? extends HasMetadata> typed =
+                    KubernetesYaml.TYPED.get(m.object().getApiVersion() + "/" + m.kind());
             if (typed != null) {
                 assertThat(m.object()).as(m.toString()).isInstanceOf(typed);
             } else {
@@ -77,19 +87,21 @@ class ManifestsTest {
 
     @Test
     void aMisspeltFieldIsAnError() {
-        String good = deploymentWith("      terminationGracePeriodSeconds: 45\n", "          env: [{name: A, value: \"1\"}]\n");
+        String good = deploymentWith(
+                "      terminationGracePeriodSeconds: 45\n", "          env: [{name: A, value: \"1\"}]\n");
         assertThat(KubernetesYaml.parse(good, Path.of("good.yaml"))).hasSize(1);
 
         assertThatThrownBy(() -> KubernetesYaml.parse(
-                deploymentWith("      terminationGracePeriodSecond: 45\n", ""), Path.of("typo.yaml")))
+                        deploymentWith("      terminationGracePeriodSecond: 45\n", ""), Path.of("typo.yaml")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("typo.yaml")
                 .hasMessageContaining("terminationGracePeriodSecond");
         assertThatThrownBy(() -> KubernetesYaml.parse(
-                deploymentWith("", "          readinesProbe: {httpGet: {path: /readyz, port: metrics}}\n"), Path.of("typo.yaml")))
+                        deploymentWith("", "          readinesProbe: {httpGet: {path: /readyz, port: metrics}}\n"),
+                        Path.of("typo.yaml")))
                 .hasMessageContaining("readinesProbe");
         assertThatThrownBy(() -> KubernetesYaml.parse(
-                "apiVersion: v1\nkind: ConfigMap\nmetdata: {name: x}\n", Path.of("typo.yaml")))
+                        "apiVersion: v1\nkind: ConfigMap\nmetdata: {name: x}\n", Path.of("typo.yaml")))
                 .hasMessageContaining("metdata");
     }
 
@@ -97,17 +109,20 @@ class ManifestsTest {
     void whatKubernetesWouldRefuseIsAnError() {
         // The API wants strings: an unquoted number in an env value or ConfigMap entry is refused.
         assertThatThrownBy(() -> KubernetesYaml.parse(
-                deploymentWith("", "          env: [{name: FEATUREX_SHUTDOWN_TIMEOUT_MS, value: 30000}]\n"), Path.of("number.yaml")))
+                        deploymentWith("", "          env: [{name: FEATUREX_SHUTDOWN_TIMEOUT_MS, value: 30000}]\n"),
+                        Path.of("number.yaml")))
                 .hasMessageContaining("number.yaml");
         assertThatThrownBy(() -> KubernetesYaml.parse(
-                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  FEATUREX_BATCH_MAX_SIZE: 8\n", Path.of("number.yaml")))
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  FEATUREX_BATCH_MAX_SIZE: 8\n",
+                        Path.of("number.yaml")))
                 .hasMessageContaining("number.yaml");
         // A key given twice: YAML parsers disagree on which one wins.
         assertThatThrownBy(() -> KubernetesYaml.parse(
-                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  A: \"1\"\n  A: \"2\"\n", Path.of("dup.yaml")))
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  A: \"1\"\n  A: \"2\"\n",
+                        Path.of("dup.yaml")))
                 .hasMessageContaining("dup.yaml");
         assertThatThrownBy(() -> KubernetesYaml.parse(
-                "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n", Path.of("ns.yaml")))
+                        "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n", Path.of("ns.yaml")))
                 .hasMessageContaining("unexpected kind");
     }
 
@@ -134,10 +149,14 @@ class ManifestsTest {
     void noManifestPinsANamespace() {
         for (Manifest m : all) {
             if (m.object().getMetadata() != null) {
-                assertThat(m.object().getMetadata().getNamespace()).as(m.toString()).isNull();
+                assertThat(m.object().getMetadata().getNamespace())
+                        .as(m.toString())
+                        .isNull();
             }
             if (m.kind().equals("Kustomization")) {
-                assertThat(generic(m).getAdditionalProperties()).as(m.toString()).doesNotContainKey("namespace");
+                assertThat(generic(m).getAdditionalProperties())
+                        .as(m.toString())
+                        .doesNotContainKey("namespace");
             }
         }
     }
@@ -149,7 +168,10 @@ class ManifestsTest {
         Container worker = workerContainer(baseDeployment());
         int metricsPort = Integer.parseInt(baseConfig().get(Setting.METRICS_PORT.envName()));
 
-        ContainerPort port = worker.getPorts().stream().filter(p -> "metrics".equals(p.getName())).findFirst().orElseThrow();
+        ContainerPort port = worker.getPorts().stream()
+                .filter(p -> "metrics".equals(p.getName()))
+                .findFirst()
+                .orElseThrow();
         assertThat(port.getContainerPort()).isEqualTo(metricsPort);
 
         HTTPGetAction liveness = worker.getLivenessProbe().getHttpGet();
@@ -159,8 +181,10 @@ class ManifestsTest {
         assertThat(readiness.getPath()).isEqualTo("/readyz");
         assertThat(readiness.getPort().getStrVal()).isEqualTo("metrics");
 
-        Map<String, String> annotations = baseDeployment().getSpec().getTemplate().getMetadata().getAnnotations();
-        assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
+        Map<String, String> annotations =
+                baseDeployment().getSpec().getTemplate().getMetadata().getAnnotations();
+        assertThat(annotations)
+                .containsEntry("prometheus.io/scrape", "true")
                 .containsEntry("prometheus.io/port", Integer.toString(metricsPort))
                 .containsEntry("prometheus.io/path", "/metrics");
     }
@@ -172,7 +196,8 @@ class ManifestsTest {
         assertThat(workerConfig(baseConfig()).shutdownTimeout().toMillis()).isEqualTo(shutdownMs);
         // Killed before the drain ends, the batch in flight is redone elsewhere; the margin is for
         // the JVM's exit and leaving the group after the drain itself.
-        assertThat(graceMs).as("terminationGracePeriodSeconds * 1000 vs FEATUREX_SHUTDOWN_TIMEOUT_MS")
+        assertThat(graceMs)
+                .as("terminationGracePeriodSeconds * 1000 vs FEATUREX_SHUTDOWN_TIMEOUT_MS")
                 .isGreaterThanOrEqualTo(shutdownMs + 10_000);
     }
 
@@ -181,15 +206,19 @@ class ManifestsTest {
         // CPU, GPU, and either with the example Kafka credentials: every variable known, every
         // value valid, exactly as the worker checks them at start-up.
         Map<String, String> secret = secretData("base/secret.example.yaml");
-        for (Map<String, String> env : List.of(baseConfig(), gpuConfig(), merge(baseConfig(), secret), merge(gpuConfig(), secret))) {
+        for (Map<String, String> env :
+                List.of(baseConfig(), gpuConfig(), merge(baseConfig(), secret), merge(gpuConfig(), secret))) {
             WorkerConfig config = workerConfig(env);
             assertThat(config.workerId()).isEqualTo(POD_NAME);
             Set<String> clientProperties = new HashSet<>(ConsumerConfig.configNames());
             clientProperties.addAll(ProducerConfig.configNames());
             clientProperties.addAll(AdminClientConfig.configNames());
-            assertThat(clientProperties).as("FEATUREX_KAFKA_* pass-through names Kafka knows").containsAll(config.kafka().keySet());
+            assertThat(clientProperties)
+                    .as("FEATUREX_KAFKA_* pass-through names Kafka knows")
+                    .containsAll(config.kafka().keySet());
         }
-        assertThat(workerConfig(gpuConfig()).model().device()).isNotEqualTo(workerConfig(baseConfig()).model().device());
+        assertThat(workerConfig(gpuConfig()).model().device())
+                .isNotEqualTo(workerConfig(baseConfig()).model().device());
         assertThat(secret).isNotEmpty().allSatisfy((k, v) -> assertThat(k).startsWith("FEATUREX_KAFKA_"));
         // The object-store Secret holds the SDK's own variables, none the worker would refuse as unknown.
         Map<String, String> s3 = secretData("base/secret-s3.example.yaml");
@@ -197,9 +226,15 @@ class ManifestsTest {
         assertThat(workerConfig(merge(baseConfig(), s3)).inputs().names()).isNotEmpty();
         List<String> secretRefs = podSpec(baseDeployment()).getContainers().get(0).getEnvFrom().stream()
                 .filter(e -> e.getSecretRef() != null)
-                .map(e -> e.getSecretRef().getName() + (Boolean.TRUE.equals(e.getSecretRef().getOptional()) ? " (optional)" : ""))
+                .map(e -> e.getSecretRef().getName()
+                        + (Boolean.TRUE.equals(e.getSecretRef().getOptional()) ? " (optional)" : ""))
                 .toList();
-        assertThat(secretRefs).containsExactly("featurex-kafka (optional)", only(Secret.class, "base/secret-s3.example.yaml").getMetadata().getName() + " (optional)");
+        assertThat(secretRefs)
+                .containsExactly(
+                        "featurex-kafka (optional)",
+                        only(Secret.class, "base/secret-s3.example.yaml")
+                                        .getMetadata()
+                                        .getName() + " (optional)");
     }
 
     @Test
@@ -210,21 +245,37 @@ class ManifestsTest {
         assertThat(pod.getEnableServiceLinks()).isFalse();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getRunAsUser()).isNotNull().isNotZero();
-        for (Container c : Stream.concat(pod.getContainers().stream(), pod.getInitContainers().stream()).toList()) {
-            assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(c.getName()).isTrue();
-            assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(c.getName()).isFalse();
+        for (Container c : Stream.concat(pod.getContainers().stream(), pod.getInitContainers().stream())
+                .toList()) {
+            assertThat(c.getSecurityContext().getReadOnlyRootFilesystem())
+                    .as(c.getName())
+                    .isTrue();
+            assertThat(c.getSecurityContext().getAllowPrivilegeEscalation())
+                    .as(c.getName())
+                    .isFalse();
             assertThat(c.getResources().getLimits()).as(c.getName()).containsKey("memory");
-            Set<String> volumes = pod.getVolumes().stream().map(Volume::getName).collect(java.util.stream.Collectors.toSet());
-            assertThat(c.getVolumeMounts()).extracting(VolumeMount::getName).as(c.getName()).allMatch(volumes::contains);
+            Set<String> volumes =
+                    pod.getVolumes().stream().map(Volume::getName).collect(java.util.stream.Collectors.toSet());
+            assertThat(c.getVolumeMounts())
+                    .extracting(VolumeMount::getName)
+                    .as(c.getName())
+                    .allMatch(volumes::contains);
         }
         // Written at run time: DJL's cache (libtorch unpacked) and /tmp, on emptyDirs.
         Map<String, Volume> byName = volumesByName(pod);
-        assertThat(byName.get(mount(workerContainer(deployment), "/opt/featurex/.djl.ai").getName()).getEmptyDir()).isNotNull();
-        assertThat(byName.get(mount(workerContainer(deployment), "/tmp").getName()).getEmptyDir()).isNotNull();
+        assertThat(byName.get(mount(workerContainer(deployment), "/opt/featurex/.djl.ai")
+                                .getName())
+                        .getEmptyDir())
+                .isNotNull();
+        assertThat(byName.get(mount(workerContainer(deployment), "/tmp").getName())
+                        .getEmptyDir())
+                .isNotNull();
         // The secret-backed inputs may be absent: the worker then talks PLAINTEXT.
-        assertThat(workerContainer(deployment).getEnvFrom()).filteredOn(e -> e.getSecretRef() != null)
+        assertThat(workerContainer(deployment).getEnvFrom())
+                .filteredOn(e -> e.getSecretRef() != null)
                 .allSatisfy(e -> assertThat(e.getSecretRef().getOptional()).isTrue());
-        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null)
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getSecret() != null)
                 .allSatisfy(v -> assertThat(v.getSecret().getOptional()).isTrue());
     }
 
@@ -232,32 +283,49 @@ class ManifestsTest {
     void theModelInitContainerFillsTheWeightsPath() {
         Deployment deployment = baseDeployment();
         Path weights = Path.of(baseConfig().get(Setting.MODEL_WEIGHTS.envName()));
-        VolumeMount workerMount = mount(workerContainer(deployment), weights.getParent().toString());
+        VolumeMount workerMount =
+                mount(workerContainer(deployment), weights.getParent().toString());
         assertThat(workerMount.getReadOnly()).isTrue();
-        Container init = podSpec(deployment).getInitContainers().stream().filter(c -> c.getName().equals("model")).findFirst().orElseThrow();
-        VolumeMount initMount = init.getVolumeMounts().stream().filter(m -> m.getName().equals(workerMount.getName())).findFirst().orElseThrow();
+        Container init = podSpec(deployment).getInitContainers().stream()
+                .filter(c -> c.getName().equals("model"))
+                .findFirst()
+                .orElseThrow();
+        VolumeMount initMount = init.getVolumeMounts().stream()
+                .filter(m -> m.getName().equals(workerMount.getName()))
+                .findFirst()
+                .orElseThrow();
         List<String> command = init.getCommand();
         assertThat(command).hasSize(3).startsWith("cp");
-        assertThat(Path.of(command.get(2))).isEqualTo(Path.of(initMount.getMountPath()).resolve(weights.getFileName()));
-        assertThat(volumesByName(podSpec(deployment)).get(workerMount.getName()).getEmptyDir()).isNotNull();
+        assertThat(Path.of(command.get(2)))
+                .isEqualTo(Path.of(initMount.getMountPath()).resolve(weights.getFileName()));
+        assertThat(volumesByName(podSpec(deployment)).get(workerMount.getName()).getEmptyDir())
+                .isNotNull();
     }
 
     @Test
     void servicePdbAndDeploymentSelectTheWorkerPods() {
         Deployment deployment = baseDeployment();
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-        assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+        Map<String, String> podLabels =
+                deployment.getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(podLabels)
+                .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
 
         PodDisruptionBudget pdb = only(PodDisruptionBudget.class);
-        assertThat(pdb.getSpec().getSelector().getMatchLabels()).isNotEmpty()
+        assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                .isNotEmpty()
                 .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
         assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
 
         Service service = only(Service.class);
         assertThat(service.getSpec().getSelector()).isNotEmpty();
         assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
-        ServicePort port = service.getSpec().getPorts().stream().filter(p -> "metrics".equals(p.getName())).findFirst().orElseThrow();
-        assertThat(workerContainer(deployment).getPorts()).extracting(ContainerPort::getName).contains(port.getTargetPort().getStrVal());
+        ServicePort port = service.getSpec().getPorts().stream()
+                .filter(p -> "metrics".equals(p.getName()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(workerContainer(deployment).getPorts())
+                .extracting(ContainerPort::getName)
+                .contains(port.getTargetPort().getStrVal());
     }
 
     @Test
@@ -265,13 +333,20 @@ class ManifestsTest {
         Deployment base = baseDeployment();
         Deployment patch = deployment("overlays/gpu/deployment-gpu.yaml");
         assertThat(patch.getMetadata().getName()).isEqualTo(base.getMetadata().getName());
-        Container gpuWorker = patch.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container gpuWorker =
+                patch.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(gpuWorker.getName()).isEqualTo(workerContainer(base).getName());
         Map<String, Quantity> limits = gpuWorker.getResources().getLimits();
         assertThat(limits.get("nvidia.com/gpu")).isEqualTo(new Quantity("1"));
-        assertThat(patch.getSpec().getTemplate().getSpec().getTolerations()).anySatisfy(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+        assertThat(patch.getSpec().getTemplate().getSpec().getTolerations())
+                .anySatisfy(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
         // No spare GPU for a surge pod: replace in place.
-        assertThat(patch.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isZero();
+        assertThat(patch.getSpec()
+                        .getStrategy()
+                        .getRollingUpdate()
+                        .getMaxSurge()
+                        .getIntVal())
+                .isZero();
 
         Map<String, Object> kustomization = kustomization("overlays/gpu");
         String baseImage = workerContainer(base).getImage();
@@ -279,8 +354,12 @@ class ManifestsTest {
             assertThat(map(image).get("name")).isEqualTo(baseImage.substring(0, baseImage.indexOf(':')));
             assertThat(map(image).get("newTag")).isEqualTo("cuda");
         });
-        assertThat(only(ConfigMap.class, "overlays/gpu/configmap-gpu.yaml").getMetadata().getName())
-                .isEqualTo(only(ConfigMap.class, "base/configmap.yaml").getMetadata().getName());
+        assertThat(only(ConfigMap.class, "overlays/gpu/configmap-gpu.yaml")
+                        .getMetadata()
+                        .getName())
+                .isEqualTo(only(ConfigMap.class, "base/configmap.yaml")
+                        .getMetadata()
+                        .getName());
         assertThat(gpuConfig()).containsEntry(Setting.MODEL_DEVICE.envName(), "gpu");
     }
 
@@ -290,13 +369,26 @@ class ManifestsTest {
     void kedaScalesTheDeploymentOnTheWorkersGroupAndTopic() {
         Map<String, String> config = baseConfig();
         Map<String, Object> spec = spec(generic("autoscaling/keda/scaledobject.yaml", "ScaledObject"));
-        assertThat(spec.keySet()).as("ScaledObject spec fields").isSubsetOf(
-                "scaleTargetRef", "pollingInterval", "cooldownPeriod", "idleReplicaCount", "initialCooldownPeriod",
-                "minReplicaCount", "maxReplicaCount", "fallback", "advanced", "triggers");
-        assertThat(map(spec.get("scaleTargetRef")).get("name")).isEqualTo(baseDeployment().getMetadata().getName());
+        assertThat(spec.keySet())
+                .as("ScaledObject spec fields")
+                .isSubsetOf(
+                        "scaleTargetRef",
+                        "pollingInterval",
+                        "cooldownPeriod",
+                        "idleReplicaCount",
+                        "initialCooldownPeriod",
+                        "minReplicaCount",
+                        "maxReplicaCount",
+                        "fallback",
+                        "advanced",
+                        "triggers");
+        assertThat(map(spec.get("scaleTargetRef")).get("name"))
+                .isEqualTo(baseDeployment().getMetadata().getName());
 
         int partitions = Integer.parseInt(config.get(Setting.TOPICS_PARTITIONS.envName()));
-        assertThat(number(spec.get("maxReplicaCount"))).as("maxReplicaCount <= input partitions").isBetween(1, partitions);
+        assertThat(number(spec.get("maxReplicaCount")))
+                .as("maxReplicaCount <= input partitions")
+                .isBetween(1, partitions);
         assertThat(number(spec.get("minReplicaCount"))).isBetween(1, number(spec.get("maxReplicaCount")));
 
         Map<String, Object> trigger = map(list(spec.get("triggers")).get(0));
@@ -305,11 +397,25 @@ class ManifestsTest {
         Map<String, Object> metadata = map(trigger.get("metadata"));
         // KEDA's CRD types trigger metadata as map[string]string: a bare number is refused.
         assertThat(metadata.values()).allSatisfy(v -> assertThat(v).isInstanceOf(String.class));
-        assertThat(metadata.keySet()).as("kafka scaler parameters").isSubsetOf(
-                "bootstrapServers", "consumerGroup", "topic", "lagThreshold", "activationLagThreshold",
-                "offsetResetPolicy", "allowIdleConsumers", "scaleToZeroOnInvalidOffset", "excludePersistentLag",
-                "limitToPartitionsWithLag", "ensureEvenDistributionOfPartitions", "partitionLimitation",
-                "version", "sasl", "tls", "unsafeSsl");
+        assertThat(metadata.keySet())
+                .as("kafka scaler parameters")
+                .isSubsetOf(
+                        "bootstrapServers",
+                        "consumerGroup",
+                        "topic",
+                        "lagThreshold",
+                        "activationLagThreshold",
+                        "offsetResetPolicy",
+                        "allowIdleConsumers",
+                        "scaleToZeroOnInvalidOffset",
+                        "excludePersistentLag",
+                        "limitToPartitionsWithLag",
+                        "ensureEvenDistributionOfPartitions",
+                        "partitionLimitation",
+                        "version",
+                        "sasl",
+                        "tls",
+                        "unsafeSsl");
         assertThat(metadata.get("bootstrapServers")).isEqualTo(config.get(Setting.BOOTSTRAP_SERVERS.envName()));
         assertThat(metadata.get("consumerGroup")).isEqualTo(config.get(Setting.GROUP_ID.envName()));
         assertThat(metadata.get("topic")).isEqualTo(config.get(Setting.INPUT_TOPIC.envName()));
@@ -321,15 +427,19 @@ class ManifestsTest {
 
     @Test
     void kedaSaslUsesTheKeysOfItsSecret() {
-        GenericKubernetesResource auth = generic("autoscaling/keda-sasl/triggerauthentication.yaml", "TriggerAuthentication");
+        GenericKubernetesResource auth =
+                generic("autoscaling/keda-sasl/triggerauthentication.yaml", "TriggerAuthentication");
         Map<String, String> secret = secretData("autoscaling/keda-sasl/secret.example.yaml");
-        String secretName = only(Secret.class, "autoscaling/keda-sasl/secret.example.yaml").getMetadata().getName();
+        String secretName = only(Secret.class, "autoscaling/keda-sasl/secret.example.yaml")
+                .getMetadata()
+                .getName();
         assertThat(spec(auth).keySet()).containsOnly("secretTargetRef");
         List<Object> refs = list(spec(auth).get("secretTargetRef"));
         assertThat(refs).isNotEmpty().allSatisfy(r -> {
             Map<String, Object> ref = map(r);
             assertThat(ref.keySet()).containsOnly("parameter", "name", "key");
-            assertThat(ref.get("parameter")).isIn("sasl", "username", "password", "tls", "ca", "cert", "key", "keyPassword");
+            assertThat(ref.get("parameter"))
+                    .isIn("sasl", "username", "password", "tls", "ca", "cert", "key", "keyPassword");
             assertThat(ref.get("name")).isEqualTo(secretName);
             assertThat(secret).containsKey((String) ref.get("key"));
         });
@@ -338,7 +448,8 @@ class ManifestsTest {
         String patch = (String) map(list(kustomization.get("patches")).get(0)).get("patch");
         JsonNode op = KubernetesYaml.MAPPER.readTree(patch).get(0);
         assertThat(op.path("path").asString()).isEqualTo("/spec/triggers/0/authenticationRef");
-        assertThat(op.path("value").path("name").asString()).isEqualTo(auth.getMetadata().getName());
+        assertThat(op.path("value").path("name").asString())
+                .isEqualTo(auth.getMetadata().getName());
     }
 
     @Test
@@ -346,9 +457,12 @@ class ManifestsTest {
         HorizontalPodAutoscaler hpa = only(HorizontalPodAutoscaler.class);
         Deployment deployment = baseDeployment();
         assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
-        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());
+        assertThat(hpa.getSpec().getScaleTargetRef().getName())
+                .isEqualTo(deployment.getMetadata().getName());
         int partitions = Integer.parseInt(baseConfig().get(Setting.TOPICS_PARTITIONS.envName()));
-        assertThat(hpa.getSpec().getMaxReplicas()).as("maxReplicas <= input partitions").isBetween(1, partitions);
+        assertThat(hpa.getSpec().getMaxReplicas())
+                .as("maxReplicas <= input partitions")
+                .isBetween(1, partitions);
         assertThat(hpa.getSpec().getMinReplicas()).isPositive();
 
         MetricSpec metric = hpa.getSpec().getMetrics().get(0);
@@ -357,7 +471,8 @@ class ManifestsTest {
         assertThat(name).isEqualTo("featurex_consumer_lag_sum_records").isIn(ExportedMetrics.worker());
 
         // prometheus-adapter serves that name, from that series.
-        JsonNode adapter = KubernetesYaml.MAPPER.readTree(DeployFiles.path("prometheus/prometheus-adapter-values.yaml"));
+        JsonNode adapter =
+                KubernetesYaml.MAPPER.readTree(DeployFiles.path("prometheus/prometheus-adapter-values.yaml"));
         JsonNode rule = adapter.path("rules").path("external").get(0);
         assertThat(rule.path("name").path("as").asString()).isEqualTo(name);
         assertThat(PromQl.metricNames(rule.path("seriesQuery").asString())).containsExactly(name);
@@ -365,15 +480,19 @@ class ManifestsTest {
 
     @Test
     void kedaAndHpaAreNeverAppliedTogether() {
-        for (String dir : List.of("base", "overlays/gpu", "autoscaling/keda", "autoscaling/keda-sasl", "autoscaling/hpa")) {
+        for (String dir :
+                List.of("base", "overlays/gpu", "autoscaling/keda", "autoscaling/keda-sasl", "autoscaling/hpa")) {
             Set<String> kinds = new HashSet<>();
             collectKinds(DeployFiles.path("k8s").resolve(dir), kinds);
-            assertThat(kinds.contains("ScaledObject") && kinds.contains("HorizontalPodAutoscaler")).as(dir).isFalse();
+            assertThat(kinds.contains("ScaledObject") && kinds.contains("HorizontalPodAutoscaler"))
+                    .as(dir)
+                    .isFalse();
         }
     }
 
     private static void collectKinds(Path dir, Set<String> kinds) {
-        Map<String, Object> kustomization = kustomization(DeployFiles.path("k8s").relativize(dir).toString());
+        Map<String, Object> kustomization =
+                kustomization(DeployFiles.path("k8s").relativize(dir).toString());
         for (Object resource : list(kustomization.getOrDefault("resources", List.of()))) {
             Path target = dir.resolve((String) resource).normalize();
             if (Files.isDirectory(target)) {
@@ -386,10 +505,13 @@ class ManifestsTest {
 
     @Test
     void kustomizationsListEveryManifestBesideThemAndNoExample() throws Exception {
-        for (Manifest m : all.stream().filter(m -> m.kind().equals("Kustomization")).toList()) {
+        for (Manifest m :
+                all.stream().filter(m -> m.kind().equals("Kustomization")).toList()) {
             Path dir = m.file().getParent();
             Map<String, Object> k = generic(m).getAdditionalProperties();
-            assertThat(k.keySet()).as(m.toString()).isSubsetOf("resources", "patches", "images", "labels", "components");
+            assertThat(k.keySet())
+                    .as(m.toString())
+                    .isSubsetOf("resources", "patches", "images", "labels", "components");
             Set<String> referenced = new HashSet<>();
             for (Object r : list(k.getOrDefault("resources", List.of()))) {
                 assertThat(dir.resolve((String) r)).as(m + " resource " + r).exists();
@@ -399,7 +521,9 @@ class ManifestsTest {
                 Map<String, Object> patch = map(p);
                 assertThat(patch.keySet()).isSubsetOf("path", "patch", "target");
                 if (patch.containsKey("path")) {
-                    assertThat(dir.resolve((String) patch.get("path"))).as(m + " patch " + patch.get("path")).exists();
+                    assertThat(dir.resolve((String) patch.get("path")))
+                            .as(m + " patch " + patch.get("path"))
+                            .exists();
                     referenced.add((String) patch.get("path"));
                 }
             }
@@ -410,7 +534,9 @@ class ManifestsTest {
                         continue;
                     }
                     if (name.endsWith(".example.yaml")) {
-                        assertThat(referenced).as(m + " must not apply the example " + name).doesNotContain(name);
+                        assertThat(referenced)
+                                .as(m + " must not apply the example " + name)
+                                .doesNotContain(name);
                     } else {
                         assertThat(referenced).as(m + " lists " + name).contains(name);
                     }
@@ -434,11 +560,16 @@ class ManifestsTest {
     }
 
     private static Container workerContainer(Deployment d) {
-        return podSpec(d).getContainers().stream().filter(c -> c.getName().equals("worker")).findFirst().orElseThrow();
+        return podSpec(d).getContainers().stream()
+                .filter(c -> c.getName().equals("worker"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static VolumeMount mount(Container c, String path) {
-        return c.getVolumeMounts().stream().filter(m -> Path.of(m.getMountPath()).equals(Path.of(path))).findFirst()
+        return c.getVolumeMounts().stream()
+                .filter(m -> Path.of(m.getMountPath()).equals(Path.of(path)))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(c.getName() + " mounts nothing at " + path));
     }
 
@@ -453,7 +584,9 @@ class ManifestsTest {
     }
 
     private static Map<String, String> gpuConfig() {
-        return merge(baseConfig(), only(ConfigMap.class, "overlays/gpu/configmap-gpu.yaml").getData());
+        return merge(
+                baseConfig(),
+                only(ConfigMap.class, "overlays/gpu/configmap-gpu.yaml").getData());
     }
 
     /** The ConfigMap's variables plus the Deployment's own env (field references resolved as the kubelet would). */
@@ -484,27 +617,39 @@ class ManifestsTest {
 
     private static WorkerConfig workerConfig(Map<String, String> env) {
         ConfigSources sources = new ConfigSources().environment(env);
-        assertThat(sources.problems()).as("the worker's verdict on " + env.keySet()).isEmpty();
+        assertThat(sources.problems())
+                .as("the worker's verdict on " + env.keySet())
+                .isEmpty();
         return WorkerConfig.from(sources.values());
     }
 
     private static <T extends HasMetadata> T only(Class<T> type) {
-        List<T> found = all.stream().map(Manifest::object).filter(type::isInstance).map(type::cast).toList();
+        List<T> found = all.stream()
+                .map(Manifest::object)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
         assertThat(found).as(type.getSimpleName()).hasSize(1);
         return found.get(0);
     }
 
     private static <T extends HasMetadata> T only(Class<T> type, String file) {
         Path path = DeployFiles.path("k8s").resolve(file);
-        List<T> found = all.stream().filter(m -> m.file().equals(path)).map(Manifest::object)
-                .filter(type::isInstance).map(type::cast).toList();
+        List<T> found = all.stream()
+                .filter(m -> m.file().equals(path))
+                .map(Manifest::object)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
         assertThat(found).as(type.getSimpleName() + " in " + file).hasSize(1);
         return found.get(0);
     }
 
     private static GenericKubernetesResource generic(String file, String kind) {
         Path path = DeployFiles.path("k8s").resolve(file);
-        List<Manifest> found = all.stream().filter(m -> m.file().equals(path) && m.kind().equals(kind)).toList();
+        List<Manifest> found = all.stream()
+                .filter(m -> m.file().equals(path) && m.kind().equals(kind))
+                .toList();
         assertThat(found).as(kind + " in " + file).hasSize(1);
         return generic(found.get(0));
     }

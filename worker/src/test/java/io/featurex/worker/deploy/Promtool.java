@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /** Runs Prometheus' promtool (Debian package `prometheus`), where it is installed. */
 final class Promtool {
 
-    static final String MISSING = "promtool not found: install Debian's prometheus package (apt-get install prometheus)";
+    static final String MISSING =
+            "promtool not found: install Debian's prometheus package (apt-get install prometheus)";
 
     record Result(int exitCode, String output) {}
 
@@ -40,8 +41,11 @@ final class Promtool {
         // Output to a file, not a pipe: a full pipe would block promtool, and the timeout with it.
         Path output = Files.createTempFile("promtool-", ".out");
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             process.getOutputStream().close();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

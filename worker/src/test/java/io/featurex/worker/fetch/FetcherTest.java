@@ -82,12 +82,15 @@ class FetcherTest {
             guardedRequests.incrementAndGet();
             status(exchange, 200);
         });
-        server.createContext("/to-file", exchange -> redirect(exchange, roots.resolve("cat.jpg").toUri().toString()));
+        server.createContext(
+                "/to-file",
+                exchange -> redirect(exchange, roots.resolve("cat.jpg").toUri().toString()));
         server.createContext("/to-ftp", exchange -> redirect(exchange, "ftp://127.0.0.1:" + port + "/guarded"));
         server.createContext("/to-shorthand", exchange -> redirect(exchange, "http://127.1:" + port + "/guarded"));
         server.createContext("/to-no-uri", exchange -> redirect(exchange, "http://exa mple/guarded"));
         server.createContext("/to-no-host", exchange -> redirect(exchange, "http:///guarded"));
-        server.createContext("/to-metadata", exchange -> redirect(exchange, "http://metadata.example:" + port + "/guarded"));
+        server.createContext(
+                "/to-metadata", exchange -> redirect(exchange, "http://metadata.example:" + port + "/guarded"));
         server.setExecutor(Executors.newCachedThreadPool()); // /slow must not hold up the others
         server.start();
     }
@@ -135,7 +138,8 @@ class FetcherTest {
     }
 
     private static BadInputException failure(HttpFetcher http, String uri) {
-        BadInputException e = catchThrowableOfType(BadInputException.class, () -> Fetcher.await(http.fetch(URI.create(uri))));
+        BadInputException e =
+                catchThrowableOfType(BadInputException.class, () -> Fetcher.await(http.fetch(URI.create(uri))));
         assertThat(e).as(uri).isNotNull();
         return e;
     }
@@ -147,8 +151,15 @@ class FetcherTest {
     @Test
     void inlineBytesComeBackWithinTheirLimit() throws Exception {
         Fetcher f = fetcher(List.of(), false);
-        assertThat(Fetcher.await(f.fetch(ImageRef.newBuilder().setInline(ByteString.copyFromUtf8("small")).build()))).isEqualTo("small".getBytes());
-        assertThat(code(f, ImageRef.newBuilder().setInline(ByteString.copyFrom(new byte[17])).build()))
+        assertThat(Fetcher.await(f.fetch(ImageRef.newBuilder()
+                        .setInline(ByteString.copyFromUtf8("small"))
+                        .build())))
+                .isEqualTo("small".getBytes());
+        assertThat(code(
+                        f,
+                        ImageRef.newBuilder()
+                                .setInline(ByteString.copyFrom(new byte[17]))
+                                .build()))
                 .isEqualTo(ErrorCode.INLINE_TOO_LARGE);
     }
 
@@ -185,7 +196,8 @@ class FetcherTest {
             BadInputException e = failure(f, uri(invalid));
             assertThat(e.code()).as(invalid + ": " + e.getMessage()).isEqualTo(ErrorCode.INVALID_URI);
         }
-        assertThat(failure(f, uri("http://exa mple.com/a.jpg")).getMessage()).startsWith("not a valid URI: Illegal character");
+        assertThat(failure(f, uri("http://exa mple.com/a.jpg")).getMessage())
+                .startsWith("not a valid URI: Illegal character");
         assertThat(failure(f, uri("file://fileserver/x.jpg")).getMessage()).contains("authority");
         assertThat(guardedRequests).hasValue(0);
     }
@@ -203,20 +215,23 @@ class FetcherTest {
         assertThat(code(f, uri(outside.toUri().toString()))).isEqualTo(ErrorCode.PATH_NOT_ALLOWED);
         assertThat(code(f, uri(root.toUri() + "../secret.txt"))).isEqualTo(ErrorCode.PATH_NOT_ALLOWED);
         assertThat(code(f, uri(root.resolve("link.jpg").toUri().toString()))).isEqualTo(ErrorCode.PATH_NOT_ALLOWED);
-        assertThat(code(fetcher(List.of(), false), uri(inside.toUri().toString()))).isEqualTo(ErrorCode.PATH_NOT_ALLOWED);
+        assertThat(code(fetcher(List.of(), false), uri(inside.toUri().toString())))
+                .isEqualTo(ErrorCode.PATH_NOT_ALLOWED);
     }
 
     @Test
     void oversizedFilesAreRefused(@TempDir Path dir) throws Exception {
         Path big = Files.write(dir.resolve("big.jpg"), new byte[2048]);
-        assertThat(code(fetcher(List.of(dir), false), uri(big.toUri().toString()))).isEqualTo(ErrorCode.TOO_LARGE);
+        assertThat(code(fetcher(List.of(dir), false), uri(big.toUri().toString())))
+                .isEqualTo(ErrorCode.TOO_LARGE);
     }
 
     @Test
     void loopbackIsRefusedUnlessAllowed() throws Exception {
         assertThat(code(fetcher(List.of(), false), uri(base + "/guarded"))).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
         assertThat(guardedRequests).hasValue(0);
-        assertThat(Fetcher.await(fetcher(List.of(), true).fetch(uri(base + "/ok")))).isEqualTo("image-bytes".getBytes());
+        assertThat(Fetcher.await(fetcher(List.of(), true).fetch(uri(base + "/ok"))))
+                .isEqualTo("image-bytes".getBytes());
     }
 
     @Test
@@ -256,11 +271,15 @@ class FetcherTest {
             exchange.close();
         });
         slow.start();
-        try (HttpFetcher http = new HttpFetcher(new FetchLimits(1024, 16, Duration.ofSeconds(20), List.of(), Set.of(), true), concurrent,
-                InetAddress::getAllByName, java.util.function.UnaryOperator.identity())) {
+        try (HttpFetcher http = new HttpFetcher(
+                new FetchLimits(1024, 16, Duration.ofSeconds(20), List.of(), Set.of(), true),
+                concurrent,
+                InetAddress::getAllByName,
+                java.util.function.UnaryOperator.identity())) {
             List<java.util.concurrent.CompletableFuture<byte[]>> fetches = new ArrayList<>();
             for (int i = 0; i < concurrent; i++) {
-                fetches.add(http.fetch(URI.create("http://127.0.0.1:" + slow.getAddress().getPort() + "/slow?" + i)));
+                fetches.add(http.fetch(
+                        URI.create("http://127.0.0.1:" + slow.getAddress().getPort() + "/slow?" + i)));
             }
             for (var fetch : fetches) {
                 assertThat(Fetcher.await(fetch)).isEqualTo("image-bytes".getBytes());
@@ -280,24 +299,40 @@ class FetcherTest {
         };
         for (boolean allowPrivate : new boolean[] {false, true}) {
             RecordingConnections connections = new RecordingConnections();
-            try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), allowPrivate), 2, lookup, connections)) {
-                for (String host : List.of("127.1", "0x7f.1", "0x7f.0.0.1", "2130706433", "0x7f000001", "017700000001",
-                        "0177.0.0.1", "127.0.0.01", "08.0.0.1", "1.2.3.256", "127.0.0.1.", "a_b.example", "example.123")) {
+            try (HttpFetcher http =
+                    new HttpFetcher(limits(List.of(), Set.of(), allowPrivate), 2, lookup, connections)) {
+                for (String host : List.of(
+                        "127.1",
+                        "0x7f.1",
+                        "0x7f.0.0.1",
+                        "2130706433",
+                        "0x7f000001",
+                        "017700000001",
+                        "0177.0.0.1",
+                        "127.0.0.01",
+                        "08.0.0.1",
+                        "1.2.3.256",
+                        "127.0.0.1.",
+                        "a_b.example",
+                        "example.123")) {
                     BadInputException e = failure(http, "http://" + host + ":" + port + "/guarded");
                     assertThat(e.code()).as(host + ": " + e.getMessage()).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
                     assertThat(e.getMessage()).contains("host " + host);
                 }
                 assertThat(failure(http, "http://0177.0.0.1/a.jpg").getMessage())
-                        .contains("numeric but not a dotted-quad").contains("inet_aton reads it as 127.0.0.1");
+                        .contains("numeric but not a dotted-quad")
+                        .contains("inet_aton reads it as 127.0.0.1");
                 assertThat(failure(http, "http://127.1/a.jpg").getMessage())
-                        .contains("neither a DNS name nor a dotted-quad").contains("inet_aton reads it as 127.0.0.1");
+                        .contains("neither a DNS name nor a dotted-quad")
+                        .contains("inet_aton reads it as 127.0.0.1");
             }
             assertThat(connections.attempts).as("allowPrivate=" + allowPrivate).isEmpty();
         }
         assertThat(asked).isEmpty();
         assertThat(guardedRequests).hasValue(0);
         // A dotted quad is no shorthand: it goes on to the address check, which refuses loopback.
-        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, lookup, new RecordingConnections())) {
+        try (HttpFetcher http =
+                new HttpFetcher(limits(List.of(), Set.of(), false), 2, lookup, new RecordingConnections())) {
             assertThat(failure(http, base + "/guarded").getMessage()).contains("Loopback");
         }
         assertThat(asked).containsExactly("127.0.0.1");
@@ -349,7 +384,8 @@ class FetcherTest {
             for (String host : answers.keySet()) {
                 BadInputException e = failure(http, "http://" + host + ":" + port + "/guarded");
                 assertThat(e.code()).as(host + ": " + e.getMessage()).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
-                assertThat(e.getMessage()).contains("host " + host + " resolves to", "not globally reachable", why.get(host));
+                assertThat(e.getMessage())
+                        .contains("host " + host + " resolves to", "not globally reachable", why.get(host));
             }
         }
         assertThat(connections.attempts).isEmpty();
@@ -361,22 +397,24 @@ class FetcherTest {
         // First answer public, every later one loopback: a guard that checks one lookup and
         // connects with another would reach the local server.
         AtomicInteger lookups = new AtomicInteger();
-        PublicAddressResolver.Lookup rebinding = host -> new InetAddress[] {lookups.getAndIncrement() == 0
-                ? address(host, "93.184.216.34")
-                : address(host, "127.0.0.1")};
+        PublicAddressResolver.Lookup rebinding = host -> new InetAddress[] {
+            lookups.getAndIncrement() == 0 ? address(host, "93.184.216.34") : address(host, "127.0.0.1")
+        };
         RecordingConnections connections = new RecordingConnections();
         try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, rebinding, connections)) {
             BadInputException e = failure(http, "http://images.example:" + port + "/guarded");
             assertThat(e.code()).isEqualTo(ErrorCode.FETCH_FAILED); // the test withholds addresses off this machine
         }
         assertThat(lookups).hasValue(1);
-        assertThat(connections.attempts).containsExactly(new InetSocketAddress(InetAddress.getByName("93.184.216.34"), port));
+        assertThat(connections.attempts)
+                .containsExactly(new InetSocketAddress(InetAddress.getByName("93.184.216.34"), port));
         assertThat(guardedRequests).hasValue(0);
     }
 
     @Test
     void aNameWithAnyNonPublicAddressIsRefused() throws Exception {
-        PublicAddressResolver.Lookup mixed = host -> new InetAddress[] {address(host, "93.184.216.34"), address(host, "10.0.0.5")};
+        PublicAddressResolver.Lookup mixed =
+                host -> new InetAddress[] {address(host, "93.184.216.34"), address(host, "10.0.0.5")};
         RecordingConnections connections = new RecordingConnections();
         try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, mixed, connections)) {
             BadInputException e = failure(http, "http://images.example/cat.jpg");
@@ -397,12 +435,15 @@ class FetcherTest {
             default -> throw new UnknownHostException(host);
         };
         try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of(), false), 2, lookup, connections)) {
-            assertThat(Fetcher.await(http.fetch(URI.create("http://images.example:" + port + "/ok")))).isEqualTo("image-bytes".getBytes());
+            assertThat(Fetcher.await(http.fetch(URI.create("http://images.example:" + port + "/ok"))))
+                    .isEqualTo("image-bytes".getBytes());
             BadInputException e = failure(http, "http://images.example:" + port + "/to-metadata");
             assertThat(e.code()).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
             assertThat(e.getMessage()).contains("host metadata.example resolves to 169.254.169.254", "Link Local");
         }
-        assertThat(connections.attempts).extracting(InetSocketAddress::getAddress).containsOnly(images);
+        assertThat(connections.attempts)
+                .extracting(InetSocketAddress::getAddress)
+                .containsOnly(images);
         assertThat(guardedRequests).hasValue(0);
     }
 
@@ -411,7 +452,8 @@ class FetcherTest {
         FetchLimits onlyLocalhost = limits(List.of(), Set.of("localhost"), true);
         RecordingConnections connections = new RecordingConnections();
         try (HttpFetcher http = new HttpFetcher(onlyLocalhost, 2, InetAddress::getAllByName, connections)) {
-            assertThat(Fetcher.await(http.fetch(URI.create("http://localhost:" + port + "/ok")))).isEqualTo("image-bytes".getBytes());
+            assertThat(Fetcher.await(http.fetch(URI.create("http://localhost:" + port + "/ok"))))
+                    .isEqualTo("image-bytes".getBytes());
             BadInputException e = failure(http, base + "/guarded");
             assertThat(e.code()).isEqualTo(ErrorCode.HOST_NOT_ALLOWED);
             assertThat(e.getMessage()).isEqualTo("host 127.0.0.1 is not in the allowed hosts");
@@ -419,8 +461,11 @@ class FetcherTest {
         // Being on the list lets a host through the list, not past the address check.
         PublicAddressResolver.Lookup toLoopback = host -> new InetAddress[] {address(host, "127.0.0.1")};
         RecordingConnections guarded = new RecordingConnections();
-        try (HttpFetcher http = new HttpFetcher(limits(List.of(), Set.of("images.example"), false), 2, toLoopback, guarded)) {
-            assertThat(failure(http, "http://images.example:" + port + "/guarded").getMessage()).contains("Loopback");
+        try (HttpFetcher http =
+                new HttpFetcher(limits(List.of(), Set.of("images.example"), false), 2, toLoopback, guarded)) {
+            assertThat(failure(http, "http://images.example:" + port + "/guarded")
+                            .getMessage())
+                    .contains("Loopback");
         }
         assertThat(guarded.attempts).isEmpty();
         assertThat(guardedRequests).hasValue(0);
@@ -431,7 +476,9 @@ class FetcherTest {
         Fetcher f = fetcher(List.of(roots), true); // the file it points to would be readable
         BadInputException toFile = failure(f, uri(base + "/to-file"));
         assertThat(toFile.code()).isEqualTo(ErrorCode.REDIRECT_SCHEME_NOT_ALLOWED);
-        assertThat(toFile.getMessage()).contains("redirects to file:").contains("only redirects to http and https are followed");
+        assertThat(toFile.getMessage())
+                .contains("redirects to file:")
+                .contains("only redirects to http and https are followed");
         assertThat(code(f, uri(base + "/to-ftp"))).isEqualTo(ErrorCode.REDIRECT_SCHEME_NOT_ALLOWED);
         assertThat(guardedRequests).hasValue(0);
     }

@@ -43,7 +43,8 @@ final class RecordingConnections implements UnaryOperator<DnsResolver> {
                     InetAddress standIn = target.getAddress() == null ? null : standIns.get(target.getAddress());
                     if (standIn != null) {
                         connectTo.add(new InetSocketAddress(standIn, target.getPort()));
-                    } else if (target.getAddress() != null && target.getAddress().isLoopbackAddress()) {
+                    } else if (target.getAddress() != null
+                            && target.getAddress().isLoopbackAddress()) {
                         connectTo.add(target);
                     }
                 }
@@ -55,7 +56,9 @@ final class RecordingConnections implements UnaryOperator<DnsResolver> {
 
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
-                return resolve(host, 0).stream().map(InetSocketAddress::getAddress).toArray(InetAddress[]::new);
+                return resolve(host, 0).stream()
+                        .map(InetSocketAddress::getAddress)
+                        .toArray(InetAddress[]::new);
             }
 
             @Override

@@ -27,7 +27,8 @@ class S3FetcherIT {
     static void setUp() throws Exception {
         s3 = S3Server.start().exportCredentials(); // found the standard way: the SDK's system properties
         s3.createBucket("bin");
-        FetchLimits limits = new FetchLimits(MAX_BYTES, MAX_BYTES, Duration.ofMillis(1_000), List.of(), Set.of(), false);
+        FetchLimits limits =
+                new FetchLimits(MAX_BYTES, MAX_BYTES, Duration.ofMillis(1_000), List.of(), Set.of(), false);
         fetcher = new S3Fetcher(limits, new S3Settings(Optional.of(s3.endpoint()), Optional.empty(), true, 2), 2);
     }
 
@@ -49,7 +50,9 @@ class S3FetcherIT {
         URI uri = URI.create("s3://bin/exactly%20the%20limit.bin");
         assertThat(fetcher.fetch(uri, null)).isEqualTo(bytes);
         assertThat(fetcher.fetch(uri, etag)).isEqualTo(bytes);
-        assertThat(fetcher.fetch(uri, "\"" + etag + "\"")).as("quoted as in HTTP").isEqualTo(bytes);
+        assertThat(fetcher.fetch(uri, "\"" + etag + "\""))
+                .as("quoted as in HTTP")
+                .isEqualTo(bytes);
         assertThat(code(uri, "00000000000000000000000000000000")).isEqualTo(ErrorCode.OBJECT_CHANGED);
     }
 

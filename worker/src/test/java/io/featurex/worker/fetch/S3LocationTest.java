@@ -27,7 +27,12 @@ class S3LocationTest {
 
     @Test
     void keysSurviveTheTripFromAnEventToTheFetchStage() throws Exception {
-        for (String key : List.of("plain.jpg", "dir/sub dir/a b.jpg", "q?uestion#hash%percent+plus&amp.png", "ünïcödé/猫.jpg", "a//b.jpg")) {
+        for (String key : List.of(
+                "plain.jpg",
+                "dir/sub dir/a b.jpg",
+                "q?uestion#hash%percent+plus&amp.png",
+                "ünïcödé/猫.jpg",
+                "a//b.jpg")) {
             String event = """
                     {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "photos"},
                       "object": {"key": "%s", "versionId": "v+1"}}}]}""".formatted(URLEncoder.encode(key, StandardCharsets.UTF_8));
@@ -39,7 +44,8 @@ class S3LocationTest {
 
     @Test
     void incompleteOrAmbiguousUrisAreInvalid() {
-        for (String uri : List.of("s3:///key.jpg", "s3://bucket", "s3://bucket/", "s3://bucket/a.jpg?x=1", "s3://bucket/a.jpg#frag")) {
+        for (String uri : List.of(
+                "s3:///key.jpg", "s3://bucket", "s3://bucket/", "s3://bucket/a.jpg?x=1", "s3://bucket/a.jpg#frag")) {
             BadInputException e = catchThrowableOfType(BadInputException.class, () -> S3Location.of(URI.create(uri)));
             assertThat(e).as(uri).isNotNull();
             assertThat(e.code()).isEqualTo(ErrorCode.INVALID_URI);

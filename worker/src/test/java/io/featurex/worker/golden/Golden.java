@@ -23,8 +23,18 @@ final class Golden {
 
     /** Every image, by stem. */
     static final List<String> IMAGES = List.of(
-            "rgb-landscape.jpg", "rgb-portrait.png", "gray-l.png", "gray.jpg", "rgba-alpha.png", "palette-trns.png",
-            "gray16.png", "la-alpha.png", "rgb-progressive.jpg", "tiny-100x60.png", "rgb-short256.png", "rgb-224.png");
+            "rgb-landscape.jpg",
+            "rgb-portrait.png",
+            "gray-l.png",
+            "gray.jpg",
+            "rgba-alpha.png",
+            "palette-trns.png",
+            "gray16.png",
+            "la-alpha.png",
+            "rgb-progressive.jpg",
+            "tiny-100x60.png",
+            "rgb-short256.png",
+            "rgb-224.png");
 
     private Golden() {}
 
@@ -50,7 +60,8 @@ final class Golden {
 
     /** 224 x 224 x 3, HWC, in the network's channel order. */
     static float[] tensor(String file, String mode) {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(root().resolve("tensors").resolve(stem(file) + "." + mode + ".f32.gz")))) {
+        try (InputStream in = new GZIPInputStream(
+                Files.newInputStream(root().resolve("tensors").resolve(stem(file) + "." + mode + ".f32.gz")))) {
             return floats(in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -92,7 +92,10 @@ class GoldenModelTest {
             FeatureExtractor model = preprocessing == Preprocessing.CAFFE ? keras : torchScript;
             float[][] vectors = model.extract(new PixelBatch(inputs, 224));
             for (int i = 0; i < Golden.IMAGES.size(); i++) {
-                assertClose(Golden.IMAGES.get(i) + " " + mode + " " + backend.key(), vectors[i], Golden.vector(Golden.IMAGES.get(i), mode));
+                assertClose(
+                        Golden.IMAGES.get(i) + " " + mode + " " + backend.key(),
+                        vectors[i],
+                        Golden.vector(Golden.IMAGES.get(i), mode));
             }
         }
     }
@@ -100,44 +103,54 @@ class GoldenModelTest {
     @Test
     void wrongFilesFailAtLoadNamingTheFileAndTheProblem(@TempDir Path dir) throws Exception {
         Path h5 = Golden.weights("vgg16-w8-notop.h5");
-        ModelLoadException wrongWidth = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(ModelSpec.file(h5, 4)));
+        ModelLoadException wrongWidth =
+                catchThrowableOfType(ModelLoadException.class, () -> ModelLoader.load(ModelSpec.file(h5, 4)));
         assertThat(wrongWidth.getMessage()).contains(h5.toString(), "block1_conv1", "shape", "width-divisor");
 
-        ModelLoadException wrongMode = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(ModelSpec.file(h5, Golden.WIDTH_DIVISOR).withPreprocessing(Preprocessing.TORCH)));
+        ModelLoadException wrongMode = catchThrowableOfType(
+                ModelLoadException.class,
+                () -> ModelLoader.load(
+                        ModelSpec.file(h5, Golden.WIDTH_DIVISOR).withPreprocessing(Preprocessing.TORCH)));
         assertThat(wrongMode.getMessage()).contains(h5.toString(), "caffe");
 
         Path truncated = dir.resolve("truncated.h5");
         byte[] bytes = Files.readAllBytes(h5);
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        ModelLoadException cut = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(ModelSpec.file(truncated, Golden.WIDTH_DIVISOR)));
+        ModelLoadException cut = catchThrowableOfType(
+                ModelLoadException.class, () -> ModelLoader.load(ModelSpec.file(truncated, Golden.WIDTH_DIVISOR)));
         assertThat(cut.getMessage()).contains(truncated.toString());
 
         Path script = Golden.weights("vgg16-w8.torchscript.pt");
         Path cutScript = dir.resolve("truncated.pt");
         byte[] scriptBytes = Files.readAllBytes(script);
         Files.write(cutScript, java.util.Arrays.copyOf(scriptBytes, scriptBytes.length / 2));
-        ModelLoadException cutPt = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(ModelSpec.file(cutScript, Golden.WIDTH_DIVISOR)));
+        ModelLoadException cutPt = catchThrowableOfType(
+                ModelLoadException.class, () -> ModelLoader.load(ModelSpec.file(cutScript, Golden.WIDTH_DIVISOR)));
         assertThat(cutPt.getMessage()).contains(cutScript.toString());
 
-        ModelLoadException dimension = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(ModelSpec.file(script, 1)));
+        ModelLoadException dimension =
+                catchThrowableOfType(ModelLoadException.class, () -> ModelLoader.load(ModelSpec.file(script, 1)));
         assertThat(dimension.getMessage()).contains(script.toString(), "64");
 
         Path text = Files.writeString(dir.resolve("notes.txt"), "not weights");
-        ModelLoadException unknown = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(new ModelSpec(Optional.of(text), Optional.empty(), 0, 1, Optional.empty(), "cpu", Precision.FP32)));
+        ModelLoadException unknown = catchThrowableOfType(
+                ModelLoadException.class,
+                () -> ModelLoader.load(new ModelSpec(
+                        Optional.of(text), Optional.empty(), 0, 1, Optional.empty(), "cpu", Precision.FP32)));
         assertThat(unknown.getMessage()).contains(text.toString(), "neither");
     }
 
     @Test
     void kerasWeightsConvertedToParamsGiveTheSameVectors(@TempDir Path dir) {
         Path params = dir.resolve("vgg16-w8.params");
-        int code = io.featurex.worker.cli.TestAccess.execute("export-params",
-                "--weights", Golden.weights("vgg16-w8-notop.h5").toString(), "--width-divisor", "8", "--out", params.toString());
+        int code = io.featurex.worker.cli.TestAccess.execute(
+                "export-params",
+                "--weights",
+                Golden.weights("vgg16-w8-notop.h5").toString(),
+                "--width-divisor",
+                "8",
+                "--out",
+                params.toString());
         assertThat(code).isZero();
         try (FeatureExtractor converted = ModelLoader.load(ModelSpec.file(params, Golden.WIDTH_DIVISOR))) {
             assertThat(converted.info().weightsSource()).isEqualTo(WeightsSource.DJL_PARAMS);

@@ -8,7 +8,6 @@ import io.featurex.worker.decode.Preprocessing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,19 +79,17 @@ class ModelLoaderTest {
     @Test
     void aBadWeightsFileFailsAtLoadNamingTheFile(@TempDir Path dir) throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.params"), "not a model");
-        ModelLoadException e = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(ModelSpec.file(junk, WIDTH)));
+        ModelLoadException e =
+                catchThrowableOfType(ModelLoadException.class, () -> ModelLoader.load(ModelSpec.file(junk, WIDTH)));
         assertThat(e.getMessage()).contains(junk.toString());
 
         Path wrongWidth = dir.resolve("w4.params");
         ModelLoader.writeParams(ModelSpec.seeded(1, 4, Preprocessing.CAFFE), wrongWidth);
-        e = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(ModelSpec.file(wrongWidth, WIDTH)));
+        e = catchThrowableOfType(ModelLoadException.class, () -> ModelLoader.load(ModelSpec.file(wrongWidth, WIDTH)));
         assertThat(e.getMessage()).contains(wrongWidth.toString());
 
         Path absent = dir.resolve("absent.params");
-        e = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(ModelSpec.file(absent, WIDTH)));
+        e = catchThrowableOfType(ModelLoadException.class, () -> ModelLoader.load(ModelSpec.file(absent, WIDTH)));
         assertThat(e.getMessage()).contains(absent.toString(), "does not exist");
     }
 }

@@ -27,7 +27,8 @@ class PrecisionTest {
             assertThat(model.info().precision()).isEqualTo(Precision.FP32);
             fp32 = model.extract(batch);
         }
-        try (FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, WIDTH, Preprocessing.CAFFE).withPrecision(Precision.BF16))) {
+        try (FeatureExtractor model = ModelLoader.load(
+                ModelSpec.seeded(42, WIDTH, Preprocessing.CAFFE).withPrecision(Precision.BF16))) {
             assertThat(model.info().precision()).isEqualTo(Precision.BF16);
             assertThat(model.info().summary()).contains("precision=bf16");
             bf16 = model.extract(batch);
@@ -48,17 +49,22 @@ class PrecisionTest {
 
     @Test
     void fp16IsRefusedOnACpu() {
-        ModelLoadException e = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(ModelSpec.seeded(42, WIDTH, Preprocessing.CAFFE).withPrecision(Precision.FP16)));
+        ModelLoadException e = catchThrowableOfType(
+                ModelLoadException.class,
+                () -> ModelLoader.load(
+                        ModelSpec.seeded(42, WIDTH, Preprocessing.CAFFE).withPrecision(Precision.FP16)));
         assertThat(e).hasMessageContaining("model.precision=fp16 needs a GPU").hasMessageContaining("cpu()");
     }
 
     @Test
     void aFloat32TorchScriptFileIsNotRelabelledBf16() {
-        ModelLoadException e = catchThrowableOfType(ModelLoadException.class,
-                () -> ModelLoader.load(ModelSpec.file(Path.of("src/test/resources/golden/weights/vgg16-w8.torchscript.pt"), WIDTH)
-                        .withPrecision(Precision.BF16)));
-        assertThat(e).hasMessageContaining("stores fp32 weights but model.precision=bf16")
+        ModelLoadException e = catchThrowableOfType(
+                ModelLoadException.class,
+                () -> ModelLoader.load(
+                        ModelSpec.file(Path.of("src/test/resources/golden/weights/vgg16-w8.torchscript.pt"), WIDTH)
+                                .withPrecision(Precision.BF16)));
+        assertThat(e)
+                .hasMessageContaining("stores fp32 weights but model.precision=bf16")
                 .hasMessageContaining("Keras .h5 or DJL .params");
     }
 
@@ -68,11 +74,15 @@ class PrecisionTest {
         float[][] close = {{1, 0.01f, 0}, {0, 1, 0}};
         float[][] off = {{1, 0.1f, 0}, {0, 1, 0}};
         PrecisionCheck.require(Precision.BF16, PrecisionCheck.cosines(reference, close), PrecisionCheck.MIN_COSINE);
-        ModelLoadException e = catchThrowableOfType(ModelLoadException.class,
-                () -> PrecisionCheck.require(Precision.BF16, PrecisionCheck.cosines(reference, off), PrecisionCheck.MIN_COSINE));
+        ModelLoadException e = catchThrowableOfType(
+                ModelLoadException.class,
+                () -> PrecisionCheck.require(
+                        Precision.BF16, PrecisionCheck.cosines(reference, off), PrecisionCheck.MIN_COSINE));
         assertThat(e).hasMessageContaining("cosine 0.995037, 1.000000").hasMessageContaining("at least 0.999");
-        assertThat(catchThrowableOfType(ModelLoadException.class,
-                () -> PrecisionCheck.require(Precision.BF16, new double[] {Double.NaN, 1.0}, 0.999))).isNotNull();
+        assertThat(catchThrowableOfType(
+                        ModelLoadException.class,
+                        () -> PrecisionCheck.require(Precision.BF16, new double[] {Double.NaN, 1.0}, 0.999)))
+                .isNotNull();
     }
 
     @Test

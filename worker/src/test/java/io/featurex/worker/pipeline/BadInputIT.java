@@ -72,7 +72,9 @@ class BadInputIT {
         // Redirect to the same server under a host name that is not on the allow-list.
         http.createContext("/redirect", exchange -> redirect(exchange, "http://127.0.0.1:" + port + "/ok.png"));
         // Redirects to other schemes; the file is one the worker could read, were it followed.
-        http.createContext("/to-file", exchange -> redirect(exchange, root.resolve("cat.jpg").toUri().toString()));
+        http.createContext(
+                "/to-file",
+                exchange -> redirect(exchange, root.resolve("cat.jpg").toUri().toString()));
         http.createContext("/to-ftp", exchange -> redirect(exchange, "ftp://localhost:" + port + "/ok.png"));
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -87,44 +89,147 @@ class BadInputIT {
             byte[] noise = new byte[40 + i];
             random.nextBytes(noise);
             noise[0] = (byte) 0xFF; // an invalid protobuf tag: never parses
-            add(bad, ErrorCode.MALFORMED_MESSAGE, i % 2 == 0 ? noise : ("{\"uri\": \"x" + i + "\"}").getBytes(StandardCharsets.UTF_8));
-            add(bad, ErrorCode.NO_SOURCE, (i % 2 == 0 ? ref("no-source" + n) : ref("empty-uri" + n).setUri("")).build().toByteArray());
-            add(bad, ErrorCode.UNSUPPORTED_SCHEME, ref("scheme" + n).setUri(i % 2 == 0 ? "ftp://host/a.jpg" : "gopher://x/y").build().toByteArray());
-            add(bad, ErrorCode.FILE_NOT_FOUND, ref("missing" + n).setUri(root.resolve("nope" + i + ".jpg").toUri().toString()).build().toByteArray());
-            add(bad, ErrorCode.PATH_NOT_ALLOWED, ref("outside" + n).setUri(i % 2 == 0
-                    ? outside.toUri().toString() : root.toUri() + "../secret.txt").build().toByteArray());
-            add(bad, ErrorCode.HTTP_CLIENT_ERROR, ref("http404" + n).setUri(allowed + "/missing").build().toByteArray());
-            add(bad, ErrorCode.HTTP_SERVER_ERROR, ref("http500" + n).setUri(allowed + "/error").build().toByteArray());
-            add(bad, ErrorCode.FETCH_TIMEOUT, ref("slow" + n).setUri(allowed + "/slow").build().toByteArray());
-            add(bad, ErrorCode.TOO_LARGE, ref("huge" + n).setUri(allowed + "/huge").build().toByteArray());
-            add(bad, ErrorCode.HOST_NOT_ALLOWED, ref("host" + n).setUri(switch (i % 4) {
-                case 0 -> "http://127.0.0.1:" + port + "/ok.png";
-                case 1 -> allowed + "/redirect";
-                case 2 -> "http://127.1:" + port + "/ok.png"; // numeric shorthand
-                default -> "http://2130706433:" + port + "/ok.png"; // 127.0.0.1 as one number
-            }).build().toByteArray());
-            add(bad, ErrorCode.INVALID_URI, ref("invalid-uri" + n).setUri(switch (i % 4) {
-                case 0 -> "http://localhost:" + port + "/ok png"; // a raw space
-                case 1 -> "file://fileserver" + root.resolve("cat.jpg").toUri().getPath(); // another machine's file
-                case 2 -> "http:///ok.png"; // no host
-                default -> "s3://photos"; // no key
-            }).build().toByteArray());
-            add(bad, ErrorCode.REDIRECT_SCHEME_NOT_ALLOWED, ref("redirect-scheme" + n)
-                    .setUri(allowed + (i % 2 == 0 ? "/to-file" : "/to-ftp")).build().toByteArray());
-            add(bad, ErrorCode.UNDECODABLE_IMAGE, ref("garbage" + n).setInline(ByteString.copyFromUtf8("no image here " + i)).build().toByteArray());
-            add(bad, ErrorCode.TRUNCATED_IMAGE, ref("cut" + n).setInline(ByteString.copyFrom(
-                    Arrays.copyOf(i % 2 == 0 ? cat : astronaut, (i % 2 == 0 ? cat : astronaut).length / 2))).build().toByteArray());
-            add(bad, ErrorCode.UNSUPPORTED_FORMAT, ref("heic" + n).setInline(ByteString.copyFrom(heicHeader())).build().toByteArray());
-            add(bad, ErrorCode.TOO_MANY_PIXELS, ref("bomb" + n).setInline(ByteString.copyFrom(pngHeader(40_000, 40_000))).build().toByteArray());
-            add(bad, ErrorCode.INLINE_TOO_LARGE, ref("inline-big" + n).setInline(ByteString.copyFrom(new byte[200_000])).build().toByteArray());
-            add(bad, ErrorCode.FETCH_FAILED, ref("refused" + n).setUri("http://localhost:" + closedPort + "/a.jpg").build().toByteArray());
+            add(
+                    bad,
+                    ErrorCode.MALFORMED_MESSAGE,
+                    i % 2 == 0 ? noise : ("{\"uri\": \"x" + i + "\"}").getBytes(StandardCharsets.UTF_8));
+            add(
+                    bad,
+                    ErrorCode.NO_SOURCE,
+                    (i % 2 == 0 ? ref("no-source" + n) : ref("empty-uri" + n).setUri(""))
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.UNSUPPORTED_SCHEME,
+                    ref("scheme" + n)
+                            .setUri(i % 2 == 0 ? "ftp://host/a.jpg" : "gopher://x/y")
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.FILE_NOT_FOUND,
+                    ref("missing" + n)
+                            .setUri(root.resolve("nope" + i + ".jpg").toUri().toString())
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.PATH_NOT_ALLOWED,
+                    ref("outside" + n)
+                            .setUri(i % 2 == 0 ? outside.toUri().toString() : root.toUri() + "../secret.txt")
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.HTTP_CLIENT_ERROR,
+                    ref("http404" + n).setUri(allowed + "/missing").build().toByteArray());
+            add(
+                    bad,
+                    ErrorCode.HTTP_SERVER_ERROR,
+                    ref("http500" + n).setUri(allowed + "/error").build().toByteArray());
+            add(
+                    bad,
+                    ErrorCode.FETCH_TIMEOUT,
+                    ref("slow" + n).setUri(allowed + "/slow").build().toByteArray());
+            add(
+                    bad,
+                    ErrorCode.TOO_LARGE,
+                    ref("huge" + n).setUri(allowed + "/huge").build().toByteArray());
+            add(
+                    bad,
+                    ErrorCode.HOST_NOT_ALLOWED,
+                    ref("host" + n)
+                            .setUri(
+                                    switch (i % 4) {
+                                        case 0 -> "http://127.0.0.1:" + port + "/ok.png";
+                                        case 1 -> allowed + "/redirect";
+                                        case 2 -> "http://127.1:" + port + "/ok.png"; // numeric shorthand
+                                        default -> "http://2130706433:" + port + "/ok.png"; // 127.0.0.1 as one number
+                                    })
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.INVALID_URI,
+                    ref("invalid-uri" + n)
+                            .setUri(
+                                    switch (i % 4) {
+                                        case 0 -> "http://localhost:" + port + "/ok png"; // a raw space
+                                        case 1 ->
+                                            "file://fileserver"
+                                                    + root.resolve("cat.jpg")
+                                                            .toUri()
+                                                            .getPath(); // another machine's file
+                                        case 2 -> "http:///ok.png"; // no host
+                                        default -> "s3://photos"; // no key
+                                    })
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.REDIRECT_SCHEME_NOT_ALLOWED,
+                    ref("redirect-scheme" + n)
+                            .setUri(allowed + (i % 2 == 0 ? "/to-file" : "/to-ftp"))
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.UNDECODABLE_IMAGE,
+                    ref("garbage" + n)
+                            .setInline(ByteString.copyFromUtf8("no image here " + i))
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.TRUNCATED_IMAGE,
+                    ref("cut" + n)
+                            .setInline(ByteString.copyFrom(Arrays.copyOf(
+                                    i % 2 == 0 ? cat : astronaut, (i % 2 == 0 ? cat : astronaut).length / 2)))
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.UNSUPPORTED_FORMAT,
+                    ref("heic" + n)
+                            .setInline(ByteString.copyFrom(heicHeader()))
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.TOO_MANY_PIXELS,
+                    ref("bomb" + n)
+                            .setInline(ByteString.copyFrom(pngHeader(40_000, 40_000)))
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.INLINE_TOO_LARGE,
+                    ref("inline-big" + n)
+                            .setInline(ByteString.copyFrom(new byte[200_000]))
+                            .build()
+                            .toByteArray());
+            add(
+                    bad,
+                    ErrorCode.FETCH_FAILED,
+                    ref("refused" + n)
+                            .setUri("http://localhost:" + closedPort + "/a.jpg")
+                            .build()
+                            .toByteArray());
             // Echoed attributes that make the feature larger than the output topic's 1 MB.
-            add(bad, ErrorCode.OUTPUT_TOO_LARGE, ref("echo" + n).setUri(root.resolve("cat.jpg").toUri().toString())
-                    .putAttributes("note", "a".repeat(1_045_000)).build().toByteArray());
+            add(
+                    bad,
+                    ErrorCode.OUTPUT_TOO_LARGE,
+                    ref("echo" + n)
+                            .setUri(root.resolve("cat.jpg").toUri().toString())
+                            .putAttributes("note", "a".repeat(1_045_000))
+                            .build()
+                            .toByteArray());
         }
         // Minus UNSPECIFIED, UNRECOGNIZED, the object-store codes, which S3EventsIT exercises against its
         // S3 server, and TOO_MANY_IMAGES, which needs a format naming several images (ManyImagesIT).
-        assertThat(bad.keySet()).as("every other error code is exercised")
+        assertThat(bad.keySet())
+                .as("every other error code is exercised")
                 .hasSize(ErrorCode.values().length - 3 - S3EventsIT.OBJECT_STORE_CODES.size());
 
         // Interleave: a good image after every third bad one, alternating file, http and inline.
@@ -171,26 +276,35 @@ class BadInputIT {
             assertThat(worker.duplicates).isZero();
             for (String id : goodIds) {
                 DeadLetter wrong = worker.deadLetterById.get(id);
-                assertThat(wrong).as("good image %s dead-lettered: %s", id, wrong == null ? "" : wrong.getCode() + " " + wrong.getMessage()).isNull();
+                assertThat(wrong)
+                        .as(
+                                "good image %s dead-lettered: %s",
+                                id, wrong == null ? "" : wrong.getCode() + " " + wrong.getMessage())
+                        .isNull();
             }
             assertThat(worker.features.keySet()).containsExactlyInAnyOrderElementsOf(goodIds);
             assertThat(worker.deadLetterById).hasSize(badCount);
             Map<ErrorCode, Integer> byCode = new EnumMap<>(ErrorCode.class);
             for (DeadLetter d : worker.deadLetterById.values()) {
                 int offset = (int) d.getSource().getOffset();
-                assertThat(d.getCode()).as("record at offset %d: %s", offset, d.getMessage()).isEqualTo(expectedAt.get(offset));
+                assertThat(d.getCode())
+                        .as("record at offset %d: %s", offset, d.getMessage())
+                        .isEqualTo(expectedAt.get(offset));
                 byte[] original = values.get(offset);
                 // Inputs over dead-letter.max-original-bytes are carried as a flagged prefix.
                 assertThat(d.getOriginalTruncated()).isEqualTo(original.length > 262_144);
                 assertThat(d.getOriginalValueSize()).isEqualTo(original.length);
-                assertThat(d.getOriginalValue().toByteArray()).isEqualTo(Arrays.copyOf(original, Math.min(original.length, 262_144)));
+                assertThat(d.getOriginalValue().toByteArray())
+                        .isEqualTo(Arrays.copyOf(original, Math.min(original.length, 262_144)));
                 assertThat(d.getMessage()).isNotBlank();
                 byCode.merge(d.getCode(), 1, Integer::sum);
             }
             System.out.println("dead letters by code: " + byCode);
-            assertThat(worker.deadLetterById.get("host-2").getMessage()).contains("neither a DNS name nor a dotted-quad");
+            assertThat(worker.deadLetterById.get("host-2").getMessage())
+                    .contains("neither a DNS name nor a dotted-quad");
             assertThat(worker.deadLetterById.get("host-3").getMessage()).contains("numeric but not a dotted-quad");
-            assertThat(worker.deadLetterById.get("redirect-scheme-0").getMessage()).contains("redirects to file:");
+            assertThat(worker.deadLetterById.get("redirect-scheme-0").getMessage())
+                    .contains("redirects to file:");
             assertThat(worker.deadLetterById.get("empty-uri-1").getMessage()).contains("uri is empty");
             assertThat(worker.committedOffsets()).isEqualTo(values.size());
         } finally {
@@ -222,8 +336,14 @@ class BadInputIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         ByteBuffer ihdr = ByteBuffer.allocate(17);
-        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(width)
+                .putInt(height)
+                .put((byte) 8)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         CRC32 crc = new CRC32();
         crc.update(ihdr.array());
         out.writeBytes(ByteBuffer.allocate(4).putInt(13).array());
@@ -238,7 +358,8 @@ class BadInputIT {
         return box;
     }
 
-    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, byte[] body) throws java.io.IOException {
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, byte[] body)
+            throws java.io.IOException {
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
@@ -248,7 +369,8 @@ class BadInputIT {
         exchange.close();
     }
 
-    private static void redirect(com.sun.net.httpserver.HttpExchange exchange, String location) throws java.io.IOException {
+    private static void redirect(com.sun.net.httpserver.HttpExchange exchange, String location)
+            throws java.io.IOException {
         exchange.getResponseHeaders().set("Location", location);
         respond(exchange, 302, new byte[0]);
     }

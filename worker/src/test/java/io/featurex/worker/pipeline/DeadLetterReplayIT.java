@@ -55,19 +55,28 @@ class DeadLetterReplayIT {
                 worker.awaitOutputs(1);
                 assertThat(worker.deadLetterById.get(id).getCode()).isEqualTo(ErrorCode.OBJECT_NOT_FOUND);
 
-                Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+                Map<String, Object> kafka =
+                        Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
                 String group = TestKafka.newGroupId("replay");
-                DeadLetterReplay.Options options = new DeadLetterReplay.Options(worker.deadLetters,
-                        Set.of(ErrorCode.OBJECT_NOT_FOUND, ErrorCode.ACCESS_DENIED), Optional.empty(), group, false);
+                DeadLetterReplay.Options options = new DeadLetterReplay.Options(
+                        worker.deadLetters,
+                        Set.of(ErrorCode.OBJECT_NOT_FOUND, ErrorCode.ACCESS_DENIED),
+                        Optional.empty(),
+                        group,
+                        false);
 
-                DeadLetterReplay.Summary dry = replay(kafka, new DeadLetterReplay.Options(
-                        worker.deadLetters, options.codes(), Optional.empty(), group, true));
+                DeadLetterReplay.Summary dry = replay(
+                        kafka,
+                        new DeadLetterReplay.Options(
+                                worker.deadLetters, options.codes(), Optional.empty(), group, true));
                 assertThat(dry.sent()).isEqualTo(1);
 
                 s3.put("photos", "late.jpg", image);
                 DeadLetterReplay.Summary first = replay(kafka, options);
                 assertThat(first.read()).isEqualTo(1);
-                assertThat(first.sent()).as("the dry run sent and committed nothing").isEqualTo(1);
+                assertThat(first.sent())
+                        .as("the dry run sent and committed nothing")
+                        .isEqualTo(1);
                 assertThat(first.byCode()).containsExactly(Map.entry(ErrorCode.OBJECT_NOT_FOUND, 1));
 
                 worker.awaitOutputs(2);
@@ -76,11 +85,22 @@ class DeadLetterReplayIT {
                 assertThat(worker.duplicates).isZero();
 
                 DeadLetterReplay.Summary second = replay(kafka, options);
-                assertThat(second.read()).as("the group remembers what was replayed").isZero();
+                assertThat(second.read())
+                        .as("the group remembers what was replayed")
+                        .isZero();
                 assertThat(second.sent()).isZero();
                 // The command a user runs: same group, nothing new to send, exit 0.
-                assertThat(io.featurex.worker.cli.TestAccess.execute("replay", "--bootstrap-servers", TestKafka.bootstrapServers(),
-                        "--dead-letter-topic", worker.deadLetters, "--group", group, "--code", "OBJECT_NOT_FOUND")).isZero();
+                assertThat(io.featurex.worker.cli.TestAccess.execute(
+                                "replay",
+                                "--bootstrap-servers",
+                                TestKafka.bootstrapServers(),
+                                "--dead-letter-topic",
+                                worker.deadLetters,
+                                "--group",
+                                group,
+                                "--code",
+                                "OBJECT_NOT_FOUND"))
+                        .isZero();
                 assertThat(worker.features).hasSize(1);
             }
         }
@@ -91,8 +111,11 @@ class DeadLetterReplayIT {
     void aTruncatedDeadLetterIsReplayedWithTheWholeInputFromItsTopic() throws Exception {
         byte[] garbage = new byte[600_000];
         new java.util.Random(5).nextBytes(garbage);
-        byte[] input = io.featurex.v1.ImageRef.newBuilder().setId("big")
-                .setInline(com.google.protobuf.ByteString.copyFrom(garbage)).build().toByteArray();
+        byte[] input = io.featurex.v1.ImageRef.newBuilder()
+                .setId("big")
+                .setInline(com.google.protobuf.ByteString.copyFrom(garbage))
+                .build()
+                .toByteArray();
         try (FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, 8, Preprocessing.CAFFE));
                 WorkerHarness worker = new WorkerHarness(model, 1, Map.of()).start()) {
             worker.send(List.of(input));
@@ -102,9 +125,12 @@ class DeadLetterReplayIT {
             assertThat(letter.getOriginalValue().size()).isEqualTo(262_144);
 
             String target = TestKafka.newTopic("replayed", 1);
-            Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
-            DeadLetterReplay.Summary summary = replay(kafka, new DeadLetterReplay.Options(worker.deadLetters, Set.of(),
-                    Optional.of(target), TestKafka.newGroupId("replay"), false));
+            Map<String, Object> kafka =
+                    Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+            DeadLetterReplay.Summary summary = replay(
+                    kafka,
+                    new DeadLetterReplay.Options(
+                            worker.deadLetters, Set.of(), Optional.of(target), TestKafka.newGroupId("replay"), false));
             assertThat(summary.sent()).isEqualTo(1);
             assertThat(summary.lost()).isZero();
 
@@ -126,7 +152,8 @@ class DeadLetterReplayIT {
 
     private static DeadLetterReplay.Summary replay(Map<String, Object> kafka, DeadLetterReplay.Options options) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        DeadLetterReplay.Summary summary = DeadLetterReplay.run(kafka, options, new PrintStream(log, true, StandardCharsets.UTF_8));
+        DeadLetterReplay.Summary summary =
+                DeadLetterReplay.run(kafka, options, new PrintStream(log, true, StandardCharsets.UTF_8));
         System.out.print(log.toString(StandardCharsets.UTF_8));
         return summary;
     }

@@ -39,9 +39,14 @@ class FeedTest {
 
     private Feed feed(int maxFetches, long maxBytes, int maxDecoded) {
         ledger.assigned(List.of(P));
-        return new Feed(ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()), bytes -> decode.decode(bytes),
-                this.decodeThreads::add, loop::add, new Feed.Limits(maxFetches, maxBytes, maxDecoded, 1),
-                new WorkerMetrics(new PrometheusRegistry()), fatal::set);
+        return new Feed(
+                ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()),
+                bytes -> decode.decode(bytes),
+                this.decodeThreads::add,
+                loop::add,
+                new Feed.Limits(maxFetches, maxBytes, maxDecoded, 1),
+                new WorkerMetrics(new PrometheusRegistry()),
+                fatal::set);
     }
 
     @Test
@@ -57,29 +62,47 @@ class FeedTest {
 
     @Test
     void fetchesUnderWayCountAtTheFirstGuessThenAtTheLargestRecentFetch() {
-        Feed feed = new Feed(ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()), bytes -> decode.decode(bytes),
-                decodeThreads::add, loop::add, new Feed.Limits(200, 1 << 30, 1_000, 300), new WorkerMetrics(new PrometheusRegistry()), fatal::set);
+        Feed feed = new Feed(
+                ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()),
+                bytes -> decode.decode(bytes),
+                decodeThreads::add,
+                loop::add,
+                new Feed.Limits(200, 1 << 30, 1_000, 300),
+                new WorkerMetrics(new PrometheusRegistry()),
+                fatal::set);
         ledger.assigned(List.of(P));
         feed.add(record(0, 200, "x"));
         feed.advance();
         assertThat(feed.expectedBytes()).isEqualTo(300);
         complete("x-0", 50);
         runLoop();
-        assertThat(feed.expectedBytes()).as("fewer than 64 fetched: the guess still holds").isEqualTo(300);
+        assertThat(feed.expectedBytes())
+                .as("fewer than 64 fetched: the guess still holds")
+                .isEqualTo(300);
         complete("x-1", 5_000);
         runLoop();
-        assertThat(feed.expectedBytes()).as("small images come back first: the largest counts, not the mean").isEqualTo(5_000);
+        assertThat(feed.expectedBytes())
+                .as("small images come back first: the largest counts, not the mean")
+                .isEqualTo(5_000);
         for (int i = 2; i < 66; i++) {
             complete("x-" + i, 20);
             runLoop();
         }
-        assertThat(feed.expectedBytes()).as("the large one is older than the last 64").isEqualTo(20);
+        assertThat(feed.expectedBytes())
+                .as("the large one is older than the last 64")
+                .isEqualTo(20);
     }
 
     @Test
     void theBytesExpectedOfFetchesUnderWayHoldBackNewOnes() {
-        Feed large = new Feed(ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()), bytes -> decode.decode(bytes),
-                decodeThreads::add, loop::add, new Feed.Limits(100, 1_000, 10, 300), new WorkerMetrics(new PrometheusRegistry()), fatal::set);
+        Feed large = new Feed(
+                ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()),
+                bytes -> decode.decode(bytes),
+                decodeThreads::add,
+                loop::add,
+                new Feed.Limits(100, 1_000, 10, 300),
+                new WorkerMetrics(new PrometheusRegistry()),
+                fatal::set);
         ledger.assigned(List.of(P));
         large.add(record(1, 20, "big"));
         large.advance();
@@ -92,8 +115,14 @@ class FeedTest {
 
     @Test
     void oneFetchMayAlwaysGoWhileUnderTheBoundWhateverItsExpectedSize() {
-        Feed huge = new Feed(ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()), bytes -> decode.decode(bytes),
-                decodeThreads::add, loop::add, new Feed.Limits(100, 1_000, 10, 5_000), new WorkerMetrics(new PrometheusRegistry()), fatal::set);
+        Feed huge = new Feed(
+                ref -> fetches.computeIfAbsent(ref.getUri(), u -> new CompletableFuture<>()),
+                bytes -> decode.decode(bytes),
+                decodeThreads::add,
+                loop::add,
+                new Feed.Limits(100, 1_000, 10, 5_000),
+                new WorkerMetrics(new PrometheusRegistry()),
+                fatal::set);
         ledger.assigned(List.of(P));
         huge.add(record(0, 3, "huge"));
         huge.advance();
@@ -160,7 +189,9 @@ class FeedTest {
         runLoop();
         assertThat(((ImageOutcome.Failed) record.outcome(0)).error().code()).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
         assertThat(fatal.get()).isInstanceOf(OutOfMemoryError.class);
-        assertThat(record.outcome(1)).as("never a dead letter for the worker's own failure").isNull();
+        assertThat(record.outcome(1))
+                .as("never a dead letter for the worker's own failure")
+                .isNull();
     }
 
     @Test
@@ -194,9 +225,12 @@ class FeedTest {
     private InputRecord record(long offset, int images, String prefix) {
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < images; i++) {
-            entries.add(new Entry.Ref(prefix + "-" + i, ImageRef.newBuilder().setUri(prefix + "-" + i).build()));
+            entries.add(new Entry.Ref(
+                    prefix + "-" + i,
+                    ImageRef.newBuilder().setUri(prefix + "-" + i).build()));
         }
-        return ledger.read(new ConsumerRecord<>(P.topic(), P.partition(), offset, new byte[0], new byte[0]), entries, 0);
+        return ledger.read(
+                new ConsumerRecord<>(P.topic(), P.partition(), offset, new byte[0], new byte[0]), entries, 0);
     }
 
     private void complete(String uri, int bytes) {

@@ -67,40 +67,73 @@ class ManyImagesIT {
             }
 
             List<String> args = new ArrayList<>(List.of(
-                    "--bootstrap-servers", TestKafka.bootstrapServers(),
-                    "--input-topic", input, "--input-format", "s3-event",
-                    "--output-topic", output, "--dead-letter-topic", deadLetters,
-                    "--group-id", TestKafka.newGroupId("many"),
-                    "--model-width-divisor", "8", "--batch-max-size", "16",
-                    "--input-max-images-per-record", Integer.toString(CAP),
-                    "--s3-endpoint", s3.endpoint().toString(), "--s3-path-style", "true", "--s3-region", "us-east-1"));
-            Map<String, String> credentials = Map.of("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
-            try (ForkedWorker worker = new ForkedWorker("many-images", args, dir).heap("768m").env(credentials).start()) {
+                    "--bootstrap-servers",
+                    TestKafka.bootstrapServers(),
+                    "--input-topic",
+                    input,
+                    "--input-format",
+                    "s3-event",
+                    "--output-topic",
+                    output,
+                    "--dead-letter-topic",
+                    deadLetters,
+                    "--group-id",
+                    TestKafka.newGroupId("many"),
+                    "--model-width-divisor",
+                    "8",
+                    "--batch-max-size",
+                    "16",
+                    "--input-max-images-per-record",
+                    Integer.toString(CAP),
+                    "--s3-endpoint",
+                    s3.endpoint().toString(),
+                    "--s3-path-style",
+                    "true",
+                    "--s3-region",
+                    "us-east-1"));
+            Map<String, String> credentials =
+                    Map.of("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
+            try (ForkedWorker worker = new ForkedWorker("many-images", args, dir)
+                    .heap("768m")
+                    .env(credentials)
+                    .start()) {
                 worker.awaitReady(Duration.ofMinutes(2));
 
                 // A record of one image first: the worker's memory at its ordinary work.
                 produce(input, List.of(event(List.of("single.jpg"), etag)));
                 String single = "photos/single.jpg@" + etag;
-                ExactlyOnce first = ExactlyOnce.read(TestKafka.bootstrapServers(), output, deadLetters, List.of(single), Duration.ofMinutes(2));
+                ExactlyOnce first = ExactlyOnce.read(
+                        TestKafka.bootstrapServers(), output, deadLetters, List.of(single), Duration.ofMinutes(2));
                 assertThat(first.missing(List.of(single))).isEmpty();
                 long singleRss = worker.peakRssBytes();
 
                 byte[] many = event(objects, etag);
-                assertThat(many.length).as("under the broker's default record limit").isLessThan(1_000_000);
+                assertThat(many.length)
+                        .as("under the broker's default record limit")
+                        .isLessThan(1_000_000);
                 byte[] tooMany = event(overCap, etag);
                 assertThat(tooMany.length).isLessThan(1_048_000);
-                produce(input, List.of(many, tooMany, event(List.of("single.jpg"), etag).clone()));
+                produce(
+                        input,
+                        List.of(
+                                many,
+                                tooMany,
+                                event(List.of("single.jpg"), etag).clone()));
 
                 List<String> all = new ArrayList<>(expected);
                 all.add(single);
                 String overCapId = input + "-0-2";
                 all.add(overCapId);
-                ExactlyOnce result = ExactlyOnce.read(TestKafka.bootstrapServers(), output, deadLetters, all, Duration.ofMinutes(5));
+                ExactlyOnce result =
+                        ExactlyOnce.read(TestKafka.bootstrapServers(), output, deadLetters, all, Duration.ofMinutes(5));
                 long manyRss = worker.peakRssBytes();
-                System.out.printf("ManyImagesIT: peak RSS %d MiB after a record of 1 image, %d MiB after one of %d images (-Xmx768m)%n",
+                System.out.printf(
+                        "ManyImagesIT: peak RSS %d MiB after a record of 1 image, %d MiB after one of %d images (-Xmx768m)%n",
                         singleRss >> 20, manyRss >> 20, IMAGES);
 
-                assertThat(worker.isAlive()).as("the worker survives; log: " + worker.log()).isTrue();
+                assertThat(worker.isAlive())
+                        .as("the worker survives; log: " + worker.log())
+                        .isTrue();
                 assertThat(result.missing(all)).isEmpty();
                 assertThat(result.unexpected(all)).isEmpty();
                 // The single image was sent twice under one id: its two outputs are the only repeat.
@@ -117,7 +150,8 @@ class ManyImagesIT {
 
     private static ErrorCode deadLetterCode(String output, String deadLetters, String id) throws Exception {
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
-                TestKafka.consumerConfig(TestKafka.newGroupId("dl")), new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                TestKafka.consumerConfig(TestKafka.newGroupId("dl")),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             consumer.subscribe(List.of(deadLetters));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -138,14 +172,15 @@ class ManyImagesIT {
         StringJoiner records = new StringJoiner(",", "{\"Records\":[", "]}");
         for (String key : keys) {
             records.add("{\"eventName\":\"ObjectCreated:Put\",\"eventTime\":\"2026-12-01T10:00:00.000Z\","
-                    + "\"s3\":{\"bucket\":{\"name\":\"photos\"},\"object\":{\"key\":\"" + key + "\",\"eTag\":\"" + etag + "\"}}}");
+                    + "\"s3\":{\"bucket\":{\"name\":\"photos\"},\"object\":{\"key\":\"" + key + "\",\"eTag\":\"" + etag
+                    + "\"}}}");
         }
         return records.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void produce(String topic, List<byte[]> values) {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(TestKafka.producerConfig(),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(TestKafka.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (byte[] value : values) {
                 producer.send(new ProducerRecord<>(topic, value));
             }

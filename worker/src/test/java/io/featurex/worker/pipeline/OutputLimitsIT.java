@@ -58,7 +58,8 @@ class OutputLimitsIT {
         Files.write(root.resolve("cat.jpg"), sample("cat.jpg"));
         String cat = root.resolve("cat.jpg").toUri().toString();
         // The input topic takes 16 MiB records, the outputs keep the broker's default (1 MiB).
-        String input = TestKafka.newTopic("big-images", 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(16 << 20)));
+        String input = TestKafka.newTopic(
+                "big-images", 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(16 << 20)));
         Map<String, String> settings = new HashMap<>();
         settings.put("input.topic", input);
         settings.put("fetch.file-roots", root.toString());
@@ -70,17 +71,31 @@ class OutputLimitsIT {
         // 1. Inline garbage at the producer's default request limit: the crash loop.
         values.add(inline("garbage-1mb", bytes(random, 1_048_400)));
         // 2. A valid image whose echoed attributes make a feature of about 1 MB.
-        values.add(ImageRef.newBuilder().setId("attributes-1mb").setUri(cat).putAttributes("note", "x".repeat(1_047_000)).build().toByteArray());
+        values.add(ImageRef.newBuilder()
+                .setId("attributes-1mb")
+                .setUri(cat)
+                .putAttributes("note", "x".repeat(1_047_000))
+                .build()
+                .toByteArray());
         // 3. Inline bytes of 10 MB through a 16 MiB input topic: over fetch.inline-max-bytes.
         values.add(inline("inline-10mb", bytes(random, 10_000_000)));
         // 4. A valid image with an id far larger than any dead letter's text.
-        values.add(ImageRef.newBuilder().setId("long-id-" + "i".repeat(600_000)).setUri(cat).build().toByteArray());
+        values.add(ImageRef.newBuilder()
+                .setId("long-id-" + "i".repeat(600_000))
+                .setUri(cat)
+                .build()
+                .toByteArray());
         // A good record after each of them, with attributes that still fit.
         List<byte[]> interleaved = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             interleaved.add(values.get(i));
             String good = "good-" + i;
-            interleaved.add(ImageRef.newBuilder().setId(good).setUri(cat).putAttributes("note", "y".repeat(200_000)).build().toByteArray());
+            interleaved.add(ImageRef.newBuilder()
+                    .setId(good)
+                    .setUri(cat)
+                    .putAttributes("note", "y".repeat(200_000))
+                    .build()
+                    .toByteArray());
             expectFeatures.add(good);
         }
 
@@ -94,7 +109,8 @@ class OutputLimitsIT {
             assertThat(worker.health.state()).isEqualTo(Health.State.RUNNING);
             assertThat(worker.duplicates).isZero();
             assertThat(worker.features.keySet()).containsExactlyInAnyOrderElementsOf(expectFeatures);
-            assertThat(worker.features.get("good-0").getAttributesMap().get("note")).hasSize(200_000);
+            assertThat(worker.features.get("good-0").getAttributesMap().get("note"))
+                    .hasSize(200_000);
             assertThat(worker.deadLetterById).hasSize(4);
 
             DeadLetter garbage = worker.deadLetterById.get("garbage-1mb");
@@ -106,7 +122,9 @@ class OutputLimitsIT {
 
             DeadLetter attributes = worker.deadLetterById.get("attributes-1mb");
             assertThat(attributes.getCode()).isEqualTo(ErrorCode.OUTPUT_TOO_LARGE);
-            assertThat(attributes.getMessage()).contains("attributes 1047004 characters").contains("topic " + worker.output);
+            assertThat(attributes.getMessage())
+                    .contains("attributes 1047004 characters")
+                    .contains("topic " + worker.output);
             assertThat(attributes.getOriginalTruncated()).isTrue();
 
             DeadLetter inline = worker.deadLetterById.get("inline-10mb");
@@ -114,7 +132,10 @@ class OutputLimitsIT {
             assertThat(inline.getOriginalValueSize()).isEqualTo(interleaved.get(4).length);
             assertThat(inline.getOriginalTruncated()).isTrue();
 
-            String longIdKey = worker.deadLetterById.keySet().stream().filter(k -> k.startsWith("long-id-")).findFirst().orElseThrow();
+            String longIdKey = worker.deadLetterById.keySet().stream()
+                    .filter(k -> k.startsWith("long-id-"))
+                    .findFirst()
+                    .orElseThrow();
             DeadLetter longId = worker.deadLetterById.get(longIdKey);
             assertThat(longId.getCode()).isEqualTo(ErrorCode.OUTPUT_TOO_LARGE);
             assertThat(longId.getSource().getOffset()).isEqualTo(6);
@@ -140,12 +161,20 @@ class OutputLimitsIT {
         Files.write(root.resolve("cat.jpg"), sample("cat.jpg"));
         String cat = root.resolve("cat.jpg").toUri().toString();
         String output = TestKafka.newTopic("features", 1);
-        Map<String, String> settings = Map.of("fetch.file-roots", root.toString(), "output.topic", output, "delivery", delivery,
-                "batch.max-size", "4");
+        Map<String, String> settings = Map.of(
+                "fetch.file-roots",
+                root.toString(),
+                "output.topic",
+                output,
+                "delivery",
+                delivery,
+                "batch.max-size",
+                "4");
 
         try (FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, 8, Preprocessing.CAFFE));
                 WorkerHarness worker = new WorkerHarness(model, 1, settings).start()) {
-            worker.send(List.of(ImageRef.newBuilder().setId("before").setUri(cat).build().toByteArray()));
+            worker.send(List.of(
+                    ImageRef.newBuilder().setId("before").setUri(cat).build().toByteArray()));
             worker.awaitOutputs(1);
             assertThat(worker.features).containsKey("before");
 
@@ -156,13 +185,23 @@ class OutputLimitsIT {
             for (int i = 0; i < 3; i++) {
                 StringBuilder noise = new StringBuilder();
                 random.ints(4_000, 'a', 'z' + 1).forEach(c -> noise.append((char) c));
-                refused.add(ImageRef.newBuilder().setId("refused-" + i).setUri(cat).putAttributes("noise", noise.toString()).build().toByteArray());
+                refused.add(ImageRef.newBuilder()
+                        .setId("refused-" + i)
+                        .setUri(cat)
+                        .putAttributes("noise", noise.toString())
+                        .build()
+                        .toByteArray());
             }
-            refused.add(ImageRef.newBuilder().setId("bad-uri").setUri(root.resolve("missing.jpg").toUri().toString()).build().toByteArray());
+            refused.add(ImageRef.newBuilder()
+                    .setId("bad-uri")
+                    .setUri(root.resolve("missing.jpg").toUri().toString())
+                    .build()
+                    .toByteArray());
             worker.send(refused);
             worker.awaitOutputs(1 + refused.size());
             setMaxMessageBytes(output, KAFKA_DEFAULT_MAX_MESSAGE_BYTES);
-            worker.send(List.of(ImageRef.newBuilder().setId("after").setUri(cat).build().toByteArray()));
+            worker.send(List.of(
+                    ImageRef.newBuilder().setId("after").setUri(cat).build().toByteArray()));
             worker.awaitOutputs(2 + refused.size());
 
             assertThat(worker.failure()).isNull();
@@ -184,9 +223,17 @@ class OutputLimitsIT {
 
     @Test
     void settingsThatCannotFitTheTopicsAreRefusedAtStartUpAllAtOnce() {
-        String deadLetters = TestKafka.newTopic("dead-letters", 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100000"));
-        Map<String, String> settings = Map.of("dead-letter.topic", deadLetters, "dead-letter.max-original-bytes", "200000",
-                "fetch.inline-max-bytes", Integer.toString(8 << 20), "input.max-images-per-record", "100000");
+        String deadLetters =
+                TestKafka.newTopic("dead-letters", 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100000"));
+        Map<String, String> settings = Map.of(
+                "dead-letter.topic",
+                deadLetters,
+                "dead-letter.max-original-bytes",
+                "200000",
+                "fetch.inline-max-bytes",
+                Integer.toString(8 << 20),
+                "input.max-images-per-record",
+                "100000");
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> {
             try (FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, 8, Preprocessing.CAFFE))) {
                 new WorkerHarness(model, 1, settings).close();
@@ -195,7 +242,10 @@ class OutputLimitsIT {
         assertThat(thrown).isInstanceOf(io.featurex.worker.config.ConfigException.class);
         List<String> problems = ((io.featurex.worker.config.ConfigException) thrown).problems();
         assertThat(problems).hasSize(3);
-        assertThat(problems.get(0)).startsWith("dead-letter.max-original-bytes").contains("topic " + deadLetters).contains("lower it to");
+        assertThat(problems.get(0))
+                .startsWith("dead-letter.max-original-bytes")
+                .contains("topic " + deadLetters)
+                .contains("lower it to");
         assertThat(problems.get(1)).startsWith("fetch.inline-max-bytes").contains("could never arrive");
         assertThat(problems.get(2)).startsWith("input.max-images-per-record").contains("buffer.memory");
     }
@@ -203,13 +253,19 @@ class OutputLimitsIT {
     private static void setMaxMessageBytes(String topic, int bytes) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Collection<AlterConfigOp> ops = List.of(new AlterConfigOp(
-                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(bytes)), AlterConfigOp.OpType.SET));
+                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(bytes)),
+                AlterConfigOp.OpType.SET));
         TestKafka.admin().incrementalAlterConfigs(Map.of(resource, ops)).all().get(30, TimeUnit.SECONDS);
         // The broker applies it from the metadata log: wait until it reports it.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            String value = TestKafka.admin().describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
-                    .get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value();
+            String value = TestKafka.admin()
+                    .describeConfigs(List.of(resource))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(resource)
+                    .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)
+                    .value();
             if (value.equals(Integer.toString(bytes))) {
                 return;
             }
@@ -222,7 +278,8 @@ class OutputLimitsIT {
         Map<String, Object> config = TestKafka.producerConfig();
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (byte[] value : values) {
                 producer.send(new ProducerRecord<>(topic, value));
             }
@@ -231,7 +288,11 @@ class OutputLimitsIT {
     }
 
     private static byte[] inline(String id, byte[] bytes) {
-        return ImageRef.newBuilder().setId(id).setInline(ByteString.copyFrom(bytes)).build().toByteArray();
+        return ImageRef.newBuilder()
+                .setId(id)
+                .setInline(ByteString.copyFrom(bytes))
+                .build()
+                .toByteArray();
     }
 
     private static byte[] bytes(Random random, int n) {

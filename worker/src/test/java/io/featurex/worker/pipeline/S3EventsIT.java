@@ -34,8 +34,12 @@ import org.junit.jupiter.api.Test;
 class S3EventsIT {
 
     /** The codes only object storage and its events produce; every one is asserted here. */
-    static final Set<ErrorCode> OBJECT_STORE_CODES = Set.of(ErrorCode.OBJECT_NOT_FOUND, ErrorCode.ACCESS_DENIED,
-            ErrorCode.OBJECT_CHANGED, ErrorCode.THROTTLED, ErrorCode.NOT_AN_OBJECT_CREATION);
+    static final Set<ErrorCode> OBJECT_STORE_CODES = Set.of(
+            ErrorCode.OBJECT_NOT_FOUND,
+            ErrorCode.ACCESS_DENIED,
+            ErrorCode.OBJECT_CHANGED,
+            ErrorCode.THROTTLED,
+            ErrorCode.NOT_AN_OBJECT_CREATION);
 
     private static final String BUCKET = "photos";
     private static final Instant EVENT_TIME = Instant.parse("2026-11-25T10:15:30.250Z");
@@ -90,58 +94,83 @@ class S3EventsIT {
         eventRecords.add(created(object("private/secret.jpg", secret)));
         eventRecords.add(created(object("changed.jpg", before)));
         eventRecords.add(minioEvent("s3:ObjectRemoved:Delete", BUCKET, object("cats/old.jpg", null)));
-        eventRecords.add(utf8("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-11-25T10:00:00.000Z\",\"Bucket\":\"photos\"}"));
+        eventRecords.add(
+                utf8(
+                        "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-11-25T10:00:00.000Z\",\"Bucket\":\"photos\"}"));
         eventRecords.add(created(object("throttled/rocket.jpg", rocket)));
         eventRecords.add(created(object("overloaded/horse.png", horse)));
-        eventRecords.add(created(object("cats/tabby one.jpg", tabby))); // delivered twice, as storage notifications may be
-        eventRecords.add(minioEvent("s3:ObjectCreated:Put", "no-such-bucket", object("x.jpg", "0123456789abcdef0123456789abcdef")));
+        eventRecords.add(
+                created(object("cats/tabby one.jpg", tabby))); // delivered twice, as storage notifications may be
+        eventRecords.add(minioEvent(
+                "s3:ObjectCreated:Put", "no-such-bucket", object("x.jpg", "0123456789abcdef0123456789abcdef")));
         eventRecords.add(utf8("<xml>not an event</xml>"));
 
         try (WorkerHarness worker = new WorkerHarness(model, 2, settings).start()) {
             worker.send(events, eventRecords);
             worker.send(uris, List.of(utf8("s3://photos/cats/tabby%20one.jpg")));
-            worker.send(json, List.of(utf8("{\"id\": \"coffee-json\", \"uri\": \"s3://photos/coffee.jpg\", \"attributes\": {\"album\": \"kitchen\"}}")));
+            worker.send(
+                    json,
+                    List.of(
+                            utf8(
+                                    "{\"id\": \"coffee-json\", \"uri\": \"s3://photos/coffee.jpg\", \"attributes\": {\"album\": \"kitchen\"}}")));
             worker.awaitOutputs(15);
 
             String tabbyId = "photos/cats/tabby one.jpg@" + tabby;
-            assertThat(worker.features.keySet()).containsExactlyInAnyOrder(
-                    tabbyId,
-                    "photos/space/astro+naut(1).png@" + astronaut,
-                    "photos/coffee.jpg@" + coffee,
-                    "photos/throttled/rocket.jpg@" + rocket,
-                    "s3://photos/cats/tabby%20one.jpg",
-                    "coffee-json");
-            assertThat(worker.duplicates).as("only the event delivered twice, under the same key").isEqualTo(1);
+            assertThat(worker.features.keySet())
+                    .containsExactlyInAnyOrder(
+                            tabbyId,
+                            "photos/space/astro+naut(1).png@" + astronaut,
+                            "photos/coffee.jpg@" + coffee,
+                            "photos/throttled/rocket.jpg@" + rocket,
+                            "s3://photos/cats/tabby%20one.jpg",
+                            "coffee-json");
+            assertThat(worker.duplicates)
+                    .as("only the event delivered twice, under the same key")
+                    .isEqualTo(1);
 
             FeatureVector fromEvent = worker.features.get(tabbyId);
             assertThat(fromEvent.getSourceUri()).isEqualTo("s3://photos/cats/tabby%20one.jpg");
-            assertThat(fromEvent.getAttributesMap()).containsEntry("s3.etag", tabby).containsEntry("s3.event_name", "s3:ObjectCreated:Put");
+            assertThat(fromEvent.getAttributesMap())
+                    .containsEntry("s3.etag", tabby)
+                    .containsEntry("s3.event_name", "s3:ObjectCreated:Put");
             assertThat(fromEvent.getEventTime().getSeconds()).isEqualTo(EVENT_TIME.getEpochSecond());
             // Same bytes, same vector, whichever format named them (to float rounding: the two
             // rode in batches of different sizes, and the kernels sum in a batch-dependent order).
-            assertThat(maxDifference(fromEvent, worker.features.get("s3://photos/cats/tabby%20one.jpg"))).isLessThan(1e-4f);
-            assertThat(maxDifference(worker.features.get("coffee-json"), worker.features.get("photos/coffee.jpg@" + coffee))).isLessThan(1e-4f);
+            assertThat(maxDifference(fromEvent, worker.features.get("s3://photos/cats/tabby%20one.jpg")))
+                    .isLessThan(1e-4f);
+            assertThat(maxDifference(
+                            worker.features.get("coffee-json"), worker.features.get("photos/coffee.jpg@" + coffee)))
+                    .isLessThan(1e-4f);
             assertThat(worker.features.get("coffee-json").getAttributesMap()).containsEntry("album", "kitchen");
 
             Map<String, ErrorCode> codes = new HashMap<>();
             worker.deadLetterById.forEach((id, letter) -> codes.put(id, letter.getCode()));
-            assertThat(codes).containsOnly(
-                    Map.entry("photos/cats/missing.jpg@0123456789abcdef0123456789abcdef", ErrorCode.OBJECT_NOT_FOUND),
-                    Map.entry("photos/private/secret.jpg@" + secret, ErrorCode.ACCESS_DENIED),
-                    Map.entry("photos/changed.jpg@" + before, ErrorCode.OBJECT_CHANGED),
-                    Map.entry("photos/cats/old.jpg", ErrorCode.NOT_AN_OBJECT_CREATION),
-                    Map.entry(events + "-0-6", ErrorCode.NOT_AN_OBJECT_CREATION),
-                    Map.entry("photos/overloaded/horse.png@" + horse, ErrorCode.THROTTLED),
-                    Map.entry("no-such-bucket/x.jpg@0123456789abcdef0123456789abcdef", ErrorCode.OBJECT_NOT_FOUND),
-                    Map.entry(events + "-0-11", ErrorCode.MALFORMED_MESSAGE));
+            assertThat(codes)
+                    .containsOnly(
+                            Map.entry(
+                                    "photos/cats/missing.jpg@0123456789abcdef0123456789abcdef",
+                                    ErrorCode.OBJECT_NOT_FOUND),
+                            Map.entry("photos/private/secret.jpg@" + secret, ErrorCode.ACCESS_DENIED),
+                            Map.entry("photos/changed.jpg@" + before, ErrorCode.OBJECT_CHANGED),
+                            Map.entry("photos/cats/old.jpg", ErrorCode.NOT_AN_OBJECT_CREATION),
+                            Map.entry(events + "-0-6", ErrorCode.NOT_AN_OBJECT_CREATION),
+                            Map.entry("photos/overloaded/horse.png@" + horse, ErrorCode.THROTTLED),
+                            Map.entry(
+                                    "no-such-bucket/x.jpg@0123456789abcdef0123456789abcdef",
+                                    ErrorCode.OBJECT_NOT_FOUND),
+                            Map.entry(events + "-0-11", ErrorCode.MALFORMED_MESSAGE));
             assertThat(codes.values()).containsAll(OBJECT_STORE_CODES);
             DeadLetter changed = worker.deadLetterById.get("photos/changed.jpg@" + before);
             assertThat(changed.getMessage()).contains("ETag is no longer " + before);
             assertThat(changed.getSourceUri()).isEqualTo("s3://photos/changed.jpg");
 
-            assertThat(s3.reads("throttled/rocket.jpg")).as("two 503s, then the object").isEqualTo(S3Server.THROTTLED_READS + 1);
+            assertThat(s3.reads("throttled/rocket.jpg"))
+                    .as("two 503s, then the object")
+                    .isEqualTo(S3Server.THROTTLED_READS + 1);
             assertThat(s3.reads("overloaded/horse.png")).as("s3.max-attempts").isEqualTo(3);
-            assertThat(worker.committedOffsets()).as("every record committed once: 12 events, 1 URI, 1 JSON").isEqualTo(14);
+            assertThat(worker.committedOffsets())
+                    .as("every record committed once: 12 events, 1 URI, 1 JSON")
+                    .isEqualTo(14);
         }
     }
 
@@ -177,13 +206,17 @@ class S3EventsIT {
                     "responseElements":{"x-amz-request-id":"187AF8E9A1C7B0B2"},\
                     "s3":{"s3SchemaVersion":"1.0","configurationId":"Config","bucket":{"name":"%s","ownerIdentity":{"principalId":"minioadmin"},"arn":"arn:aws:s3:::%s"},\
                     "object":{"key":"%s",%s"contentType":"image/jpeg","sequencer":"187AF8E9A1D13C55"}},\
-                    "source":{"host":"127.0.0.1","port":"","userAgent":"MinIO (linux; amd64)"}}"""
-                    .formatted(EVENT_TIME, eventName, bucket, bucket,
+                    "source":{"host":"127.0.0.1","port":"","userAgent":"MinIO (linux; amd64)"}}""".formatted(
+                            EVENT_TIME,
+                            eventName,
+                            bucket,
+                            bucket,
                             URLEncoder.encode(object.key(), StandardCharsets.UTF_8), // MinIO query-escapes keys
                             object.etag() == null ? "" : "\"size\":1,\"eTag\":\"" + object.etag() + "\","));
         }
         String first = objects[0].key();
-        return utf8("{\"EventName\":\"" + eventName + "\",\"Key\":\"" + bucket + "/" + first + "\",\"Records\":[" + records + "]}");
+        return utf8("{\"EventName\":\"" + eventName + "\",\"Key\":\"" + bucket + "/" + first + "\",\"Records\":["
+                + records + "]}");
     }
 
     private static byte[] utf8(String s) {

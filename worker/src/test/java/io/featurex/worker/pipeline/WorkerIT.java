@@ -36,7 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerIT {
 
     private static final List<String> SAMPLES = List.of(
-            "cat.jpg", "cat-crop.jpg", "coffee.jpg", "rocket.jpg", "astronaut.png", "hubble-deep-field.jpg", "camera.png", "horse.png");
+            "cat.jpg",
+            "cat-crop.jpg",
+            "coffee.jpg",
+            "rocket.jpg",
+            "astronaut.png",
+            "hubble-deep-field.jpg",
+            "camera.png",
+            "horse.png");
 
     @TempDir
     static Path images;
@@ -86,17 +93,27 @@ class WorkerIT {
     }
 
     private static ImageRef fileRef(String name) {
-        return ImageRef.newBuilder().setId("file/" + name).setUri(images.resolve(name).toUri().toString())
-                .putAttributes("via", "file").build();
+        return ImageRef.newBuilder()
+                .setId("file/" + name)
+                .setUri(images.resolve(name).toUri().toString())
+                .putAttributes("via", "file")
+                .build();
     }
 
     private static ImageRef httpRef(String name) {
-        return ImageRef.newBuilder().setId("http/" + name).setUri(httpBase + name).putAttributes("via", "http").build();
+        return ImageRef.newBuilder()
+                .setId("http/" + name)
+                .setUri(httpBase + name)
+                .putAttributes("via", "http")
+                .build();
     }
 
     private static ImageRef inlineRef(String name) throws IOException {
-        return ImageRef.newBuilder().setId("inline/" + name).setInline(ByteString.copyFrom(sample(name)))
-                .putAttributes("via", "inline").build();
+        return ImageRef.newBuilder()
+                .setId("inline/" + name)
+                .setInline(ByteString.copyFrom(sample(name)))
+                .putAttributes("via", "inline")
+                .build();
     }
 
     @Test
@@ -104,11 +121,12 @@ class WorkerIT {
         List<ImageRef> refs = new ArrayList<>();
         for (int i = 0; i < SAMPLES.size(); i++) {
             String name = SAMPLES.get(i);
-            refs.add(switch (i % 3) {
-                case 0 -> fileRef(name);
-                case 1 -> httpRef(name);
-                default -> inlineRef(name);
-            });
+            refs.add(
+                    switch (i % 3) {
+                        case 0 -> fileRef(name);
+                        case 1 -> httpRef(name);
+                        default -> inlineRef(name);
+                    });
         }
         try (WorkerHarness worker = new WorkerHarness(model, 3, settings("batch.max-size", "4")).start()) {
             worker.send(refs.stream().map(ImageRef::toByteArray).toList());
@@ -116,7 +134,9 @@ class WorkerIT {
 
             assertThat(worker.deadLetterById).isEmpty();
             assertThat(worker.duplicates).isZero();
-            assertThat(worker.features.keySet()).containsExactlyInAnyOrderElementsOf(refs.stream().map(ImageRef::getId).toList());
+            assertThat(worker.features.keySet())
+                    .containsExactlyInAnyOrderElementsOf(
+                            refs.stream().map(ImageRef::getId).toList());
             for (ImageRef ref : refs) {
                 FeatureVector v = worker.features.get(ref.getId());
                 assertThat(v.getDimension()).isEqualTo(512);
@@ -138,23 +158,33 @@ class WorkerIT {
             }
             // The same picture through three different sources is the same vector.
             assertThat(maxAbsDiff(worker.features.get("file/cat.jpg"), worker.features.get("http/cat-crop.jpg")))
-                    .as("different pictures differ").isGreaterThan(1e-3);
-            assertThat(worker.committedOffsets()).as("every input's offset committed").isEqualTo(refs.size());
+                    .as("different pictures differ")
+                    .isGreaterThan(1e-3);
+            assertThat(worker.committedOffsets())
+                    .as("every input's offset committed")
+                    .isEqualTo(refs.size());
 
             assertThat(worker.counter("featurex_images")).isEqualTo(refs.size());
             double batches = worker.counter("featurex_batches");
             assertThat(batches).isBetween(2.0, (double) refs.size()); // at most 4 per batch
-            assertThat(worker.histogramCount("featurex_batch_size_images", null, null)).isEqualTo((long) batches);
+            assertThat(worker.histogramCount("featurex_batch_size_images", null, null))
+                    .isEqualTo((long) batches);
             for (String stage : List.of("fetch", "decode", "queue")) {
-                assertThat(worker.histogramCount("featurex_stage_duration_seconds", "stage", stage)).as(stage).isEqualTo(refs.size());
+                assertThat(worker.histogramCount("featurex_stage_duration_seconds", "stage", stage))
+                        .as(stage)
+                        .isEqualTo(refs.size());
             }
-            assertThat(worker.histogramCount("featurex_stage_duration_seconds", "stage", "inference")).isEqualTo((long) batches);
-            assertThat(worker.histogramCount("featurex_end_to_end_latency_seconds", null, null)).isEqualTo(refs.size());
+            assertThat(worker.histogramCount("featurex_stage_duration_seconds", "stage", "inference"))
+                    .isEqualTo((long) batches);
+            assertThat(worker.histogramCount("featurex_end_to_end_latency_seconds", null, null))
+                    .isEqualTo(refs.size());
             long deadline = System.nanoTime() + 15_000_000_000L;
             while (!(worker.gauge("featurex_consumer_lag_sum_records") == 0.0) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            assertThat(worker.gauge("featurex_consumer_lag_sum_records")).as("lag once all is committed").isZero();
+            assertThat(worker.gauge("featurex_consumer_lag_sum_records"))
+                    .as("lag once all is committed")
+                    .isZero();
             assertThat(worker.gauge("featurex_assigned_partitions")).isEqualTo(3);
         }
     }
@@ -166,12 +196,15 @@ class WorkerIT {
             refs.add(fileRef(SAMPLES.get(i)).toByteArray());
         }
         // Batches held back for a minute: nothing can be committed, so the lag is everything sent.
-        try (WorkerHarness worker = new WorkerHarness(model, 2,
+        try (WorkerHarness worker = new WorkerHarness(
+                model,
+                2,
                 settings("batch.max-size", "64", "pipeline.max-in-flight", "64", "batch.max-delay-ms", "60000"))) {
             worker.send(refs);
             worker.start();
             long deadline = System.nanoTime() + 15_000_000_000L;
-            while (!(worker.gauge("featurex_consumer_lag_sum_records") == refs.size()) && System.nanoTime() < deadline) {
+            while (!(worker.gauge("featurex_consumer_lag_sum_records") == refs.size())
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             assertThat(worker.gauge("featurex_consumer_lag_sum_records")).isEqualTo(refs.size());
@@ -181,20 +214,32 @@ class WorkerIT {
 
     @Test
     void badInputsBecomeDeadLettersWhileTheGoodOnesAroundThemGoThrough() throws Exception {
-        byte[] missing = ImageRef.newBuilder().setId("missing").setUri(images.resolve("nope.jpg").toUri().toString()).build().toByteArray();
-        byte[] undecodable = ImageRef.newBuilder().setId("garbage")
-                .setInline(ByteString.copyFromUtf8("these bytes are no image at all")).build().toByteArray();
+        byte[] missing = ImageRef.newBuilder()
+                .setId("missing")
+                .setUri(images.resolve("nope.jpg").toUri().toString())
+                .build()
+                .toByteArray();
+        byte[] undecodable = ImageRef.newBuilder()
+                .setId("garbage")
+                .setInline(ByteString.copyFromUtf8("these bytes are no image at all"))
+                .build()
+                .toByteArray();
         byte[] notAnImageRef = "{\"uri\": \"file:///tmp/x.jpg\"}".getBytes(StandardCharsets.UTF_8);
         List<byte[]> values = List.of(
-                fileRef("cat.jpg").toByteArray(), missing, fileRef("coffee.jpg").toByteArray(),
-                undecodable, notAnImageRef, fileRef("rocket.jpg").toByteArray());
+                fileRef("cat.jpg").toByteArray(),
+                missing,
+                fileRef("coffee.jpg").toByteArray(),
+                undecodable,
+                notAnImageRef,
+                fileRef("rocket.jpg").toByteArray());
 
         try (WorkerHarness worker = new WorkerHarness(model, 1, settings()).start()) {
             worker.send(values);
             worker.awaitOutputs(values.size());
 
             assertThat(worker.duplicates).isZero();
-            assertThat(worker.features.keySet()).containsExactlyInAnyOrder("file/cat.jpg", "file/coffee.jpg", "file/rocket.jpg");
+            assertThat(worker.features.keySet())
+                    .containsExactlyInAnyOrder("file/cat.jpg", "file/coffee.jpg", "file/rocket.jpg");
             assertThat(worker.deadLetterById).hasSize(3);
             assertThat(worker.deadLetterById.get("missing").getCode()).isEqualTo(ErrorCode.FILE_NOT_FOUND);
             assertThat(worker.deadLetterById.get("garbage").getCode()).isEqualTo(ErrorCode.UNDECODABLE_IMAGE);
@@ -207,7 +252,8 @@ class WorkerIT {
             assertThat(malformed.getMessage()).isNotBlank();
             assertThat(malformed.getWorkerId()).isNotBlank();
             Map<String, String> headers = worker.deadLetterHeaders.get(coordinatesId);
-            assertThat(headers).containsEntry("__connect.errors.topic", worker.input)
+            assertThat(headers)
+                    .containsEntry("__connect.errors.topic", worker.input)
                     .containsEntry("__connect.errors.partition", "0")
                     .containsEntry("__connect.errors.offset", "4")
                     .containsEntry("featurex.error.code", "MALFORMED_MESSAGE")
@@ -232,21 +278,24 @@ class WorkerIT {
         }
         // A second run with its own, freshly loaded model, holding batches until they are full.
         try (FeatureExtractor reloaded = ModelLoader.load(ModelSpec.seeded(42, 1, Preprocessing.CAFFE));
-                WorkerHarness batched = new WorkerHarness(reloaded, 1,
-                        settings("batch.max-size", "8", "batch.max-delay-ms", "30000"))) {
+                WorkerHarness batched = new WorkerHarness(
+                        reloaded, 1, settings("batch.max-size", "8", "batch.max-delay-ms", "30000"))) {
             batched.send(refs);
             batched.start().awaitOutputs(refs.size());
             assertThat(batched.counter("featurex_batches")).as("one full batch").isEqualTo(1);
             assertThat(batched.features.keySet()).isEqualTo(alone.keySet());
             for (String id : alone.keySet()) {
-                assertThat(maxAbsDiff(alone.get(id), batched.features.get(id))).as(id).isLessThanOrEqualTo(1e-5);
+                assertThat(maxAbsDiff(alone.get(id), batched.features.get(id)))
+                        .as(id)
+                        .isLessThanOrEqualTo(1e-5);
             }
         }
     }
 
     @Test
     void atLeastOnceModePublishesAndCommitsToo() throws Exception {
-        List<byte[]> refs = List.of(fileRef("cat.jpg").toByteArray(), fileRef("horse.png").toByteArray());
+        List<byte[]> refs =
+                List.of(fileRef("cat.jpg").toByteArray(), fileRef("horse.png").toByteArray());
         try (WorkerHarness worker = new WorkerHarness(model, 2, settings("delivery", "at-least-once")).start()) {
             worker.send(refs);
             worker.awaitOutputs(refs.size());

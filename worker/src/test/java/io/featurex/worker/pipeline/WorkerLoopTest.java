@@ -48,11 +48,12 @@ class WorkerLoopTest {
 
     private static final TopicPartition P0 = new TopicPartition("images", 0);
     private static final TopicPartition P1 = new TopicPartition("images", 1);
-    private static final ModelInfo MODEL = new ModelInfo("test-model", WeightsSource.RANDOM, "none", Preprocessing.CAFFE,
-            Precision.FP32, 4, 3, "none");
+    private static final ModelInfo MODEL = new ModelInfo(
+            "test-model", WeightsSource.RANDOM, "none", Preprocessing.CAFFE, Precision.FP32, 4, 3, "none");
 
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final Health health = new Health();
     private final List<Integer> batchSizes = new ArrayList<>();
     private Feed.Decode decode = bytes -> new float[4 * 4 * 3];
@@ -81,8 +82,10 @@ class WorkerLoopTest {
             assertThat(record.topic()).isEqualTo("features");
             ids.add(FeatureVector.parseFrom(record.value()).getId());
         }
-        assertThat(ids).as("each image once, in offset order").containsExactly(
-                "img-0", "img-1", "img-2", "img-3", "img-4", "img-5", "img-6", "img-7", "img-8", "img-9");
+        assertThat(ids)
+                .as("each image once, in offset order")
+                .containsExactly(
+                        "img-0", "img-1", "img-2", "img-3", "img-4", "img-5", "img-6", "img-7", "img-8", "img-9");
         assertThat(batchSizes).allMatch(size -> size <= 4);
         assertThat(batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(10);
         assertThat(health.state()).isEqualTo(Health.State.RUNNING);
@@ -92,7 +95,10 @@ class WorkerLoopTest {
     void aFailedImageIsItsRecordsDeadLetterAndTheRecordsAroundItGoOn() throws Exception {
         start(Map.of());
         add(P0, 0, ref("good-0"));
-        add(P0, 1, ImageRef.newBuilder().setId("missing").setUri("missing").build().toByteArray());
+        add(
+                P0,
+                1,
+                ImageRef.newBuilder().setId("missing").setUri("missing").build().toByteArray());
         add(P0, 2, new byte[] {(byte) 0xFF, 1, 2}); // not an ImageRef
         add(P0, 3, ref("good-1"));
         awaitTrue(() -> committedOffset(P0) == 4);
@@ -108,7 +114,9 @@ class WorkerLoopTest {
             }
         }
         assertThat(features).containsExactly("good-0", "good-1");
-        assertThat(deadLetters).containsEntry("missing", ErrorCode.FILE_NOT_FOUND).containsEntry("images-0-2", ErrorCode.MALFORMED_MESSAGE);
+        assertThat(deadLetters)
+                .containsEntry("missing", ErrorCode.FILE_NOT_FOUND)
+                .containsEntry("images-0-2", ErrorCode.MALFORMED_MESSAGE);
     }
 
     @Test
@@ -119,7 +127,9 @@ class WorkerLoopTest {
         add(P0, 1, ref("behind-slow"));
         add(P1, 0, ref("other-partition"));
         awaitTrue(() -> committedOffset(P1) == 1);
-        assertThat(committedOffset(P0)).as("offset 0 is not done: nothing of P0 may be committed").isEqualTo(-1);
+        assertThat(committedOffset(P0))
+                .as("offset 0 is not done: nothing of P0 may be committed")
+                .isEqualTo(-1);
         slow.complete(new byte[] {1});
         awaitTrue(() -> committedOffset(P0) == 2);
     }
@@ -135,7 +145,8 @@ class WorkerLoopTest {
         consumer.schedulePollTask(() -> add(P0, 0, ref("img-0")));
         awaitTrue(() -> committedOffset(P0) == 1);
         assertThat(producer.history()).hasSize(1);
-        assertThat(FeatureVector.parseFrom(producer.history().get(0).value()).getId()).isEqualTo("img-0");
+        assertThat(FeatureVector.parseFrom(producer.history().get(0).value()).getId())
+                .isEqualTo("img-0");
     }
 
     @Test
@@ -151,9 +162,12 @@ class WorkerLoopTest {
     }
 
     private void start(Map<String, String> settings) {
-        start(settings, ref -> ref.getUri().equals("missing")
-                ? CompletableFuture.failedFuture(new BadInputException(ErrorCode.FILE_NOT_FOUND, "no such file"))
-                : CompletableFuture.completedFuture(new byte[] {1}));
+        start(
+                settings,
+                ref -> ref.getUri().equals("missing")
+                        ? CompletableFuture.failedFuture(
+                                new BadInputException(ErrorCode.FILE_NOT_FOUND, "no such file"))
+                        : CompletableFuture.completedFuture(new byte[] {1}));
     }
 
     private void start(Map<String, String> settings, Feed.Fetch fetch) {
@@ -165,25 +179,30 @@ class WorkerLoopTest {
         raw.putIfAbsent("batch.max-size", "8");
         raw.putIfAbsent("metrics.port", "-1");
         WorkerConfig config = WorkerConfig.from(raw);
-        OutputLimits limits = new OutputLimits(new RecordLimit("features", 1 << 20, 1 << 20), new RecordLimit("dead-letters", 1 << 20, 1 << 20));
-        WorkerParts parts = new WorkerParts(consumer, producer, limits, fetch, bytes -> decode.decode(bytes), "test", List.of());
+        OutputLimits limits = new OutputLimits(
+                new RecordLimit("features", 1 << 20, 1 << 20), new RecordLimit("dead-letters", 1 << 20, 1 << 20));
+        WorkerParts parts =
+                new WorkerParts(consumer, producer, limits, fetch, bytes -> decode.decode(bytes), "test", List.of());
         worker = new Worker(config, new CountingModel(), new WorkerMetrics(new PrometheusRegistry()), health, parts);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(P0, P1));
             consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
         });
-        loop = new Thread(() -> {
-            try {
-                worker.run();
-            } catch (Throwable e) {
-                // The test reads the health: FAILED, with the reason.
-            }
-        }, "test-loop");
+        loop = new Thread(
+                () -> {
+                    try {
+                        worker.run();
+                    } catch (Throwable e) {
+                        // The test reads the health: FAILED, with the reason.
+                    }
+                },
+                "test-loop");
         loop.start();
     }
 
     private void add(TopicPartition partition, long offset, byte[] value) {
-        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(partition.topic(), partition.partition(), offset, null, value)));
+        consumer.schedulePollTask(() -> consumer.addRecord(
+                new ConsumerRecord<>(partition.topic(), partition.partition(), offset, null, value)));
     }
 
     private static byte[] ref(String id) {

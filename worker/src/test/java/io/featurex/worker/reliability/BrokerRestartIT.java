@@ -35,10 +35,13 @@ class BrokerRestartIT {
         try (ForkedBroker broker = new ForkedBroker(base.resolve("kafka")).start(Duration.ofSeconds(90))) {
             String bootstrap = broker.bootstrapServers();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                TopicSetup.ensureTopics(admin, List.of(
-                        new NewTopic("in", Optional.of(4), Optional.empty()),
-                        new NewTopic("out", Optional.of(4), Optional.empty()),
-                        new NewTopic("dlq", Optional.of(1), Optional.empty())), Duration.ofSeconds(60));
+                TopicSetup.ensureTopics(
+                        admin,
+                        List.of(
+                                new NewTopic("in", Optional.of(4), Optional.empty()),
+                                new NewTopic("out", Optional.of(4), Optional.empty()),
+                                new NewTopic("dlq", Optional.of(1), Optional.empty())),
+                        Duration.ofSeconds(60));
             }
             List<String> args = Fleet.runArgs(bootstrap, "in", "out", "dlq", "restart-group", root);
             for (int i = 1; i <= 2; i++) {
@@ -61,7 +64,9 @@ class BrokerRestartIT {
             assertThat(result.duplicated()).as("duplicated").isEmpty();
             assertThat(result.deadLetters).isEqualTo(INPUTS / 40);
             for (ForkedWorker w : workers) {
-                assertThat(w.isAlive()).as(w.id() + " survived the restart; log " + w.log()).isTrue();
+                assertThat(w.isAlive())
+                        .as(w.id() + " survived the restart; log " + w.log())
+                        .isTrue();
             }
         } finally {
             for (ForkedWorker w : workers) {

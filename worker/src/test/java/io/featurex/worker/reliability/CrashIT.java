@@ -34,7 +34,8 @@ class CrashIT {
         String output = TestKafka.newTopic("crash-out", 6);
         String deadLetters = TestKafka.newTopic("crash-dlq", 1);
         Path root = Files.createDirectories(dir.resolve("files"));
-        List<String> args = Fleet.runArgs(TestKafka.bootstrapServers(), input, output, deadLetters, TestKafka.newGroupId("crash"), root);
+        List<String> args = Fleet.runArgs(
+                TestKafka.bootstrapServers(), input, output, deadLetters, TestKafka.newGroupId("crash"), root);
         Load load = Load.of(INPUTS, 50, root);
 
         Path logs = Files.createDirectories(Path.of("target/it-logs/crash-" + System.currentTimeMillis()));
@@ -59,7 +60,8 @@ class CrashIT {
             }
             sender.join(120_000);
 
-            ExactlyOnce result = ExactlyOnce.read(TestKafka.bootstrapServers(), output, deadLetters, load.ids, Duration.ofMinutes(4));
+            ExactlyOnce result = ExactlyOnce.read(
+                    TestKafka.bootstrapServers(), output, deadLetters, load.ids, Duration.ofMinutes(4));
             System.out.println("crash test: killed " + killed + "; " + result);
             assertThat(result.missing(load.ids)).as("lost").isEmpty();
             assertThat(result.duplicated()).as("duplicated").isEmpty();

@@ -27,7 +27,8 @@ class SigtermIT {
         String deadLetters = TestKafka.newTopic("term-dlq", 1);
         Path base = Files.createDirectories(Path.of("target/it-logs/sigterm-" + System.currentTimeMillis()));
         Path root = Files.createDirectories(base.resolve("files"));
-        List<String> args = Fleet.runArgs(TestKafka.bootstrapServers(), input, output, deadLetters, TestKafka.newGroupId("term"), root);
+        List<String> args = Fleet.runArgs(
+                TestKafka.bootstrapServers(), input, output, deadLetters, TestKafka.newGroupId("term"), root);
         Load load = Load.of(INPUTS, 30, root);
         load.send(TestKafka.bootstrapServers(), input, 0);
 
@@ -43,13 +44,15 @@ class SigtermIT {
             assertThat(Files.readString(worker.log())).contains("drained and closed in");
             assertThat(seconds).as("drained within the shutdown deadline").isLessThan(15);
 
-            ExactlyOnce partial = ExactlyOnce.read(TestKafka.bootstrapServers(), output, deadLetters, load.ids, Duration.ofSeconds(5));
+            ExactlyOnce partial = ExactlyOnce.read(
+                    TestKafka.bootstrapServers(), output, deadLetters, load.ids, Duration.ofSeconds(5));
             System.out.println("sigterm test: before the restart " + partial);
             assertThat(partial.duplicated()).isEmpty();
             assertThat(partial.seen).as("some work was done before SIGTERM").isNotEmpty();
 
             worker.start().awaitReady(Duration.ofSeconds(90));
-            ExactlyOnce result = ExactlyOnce.read(TestKafka.bootstrapServers(), output, deadLetters, load.ids, Duration.ofMinutes(3));
+            ExactlyOnce result = ExactlyOnce.read(
+                    TestKafka.bootstrapServers(), output, deadLetters, load.ids, Duration.ofMinutes(3));
             System.out.println("sigterm test: after the restart " + result);
             assertThat(result.missing(load.ids)).as("lost").isEmpty();
             assertThat(result.duplicated()).as("duplicated").isEmpty();

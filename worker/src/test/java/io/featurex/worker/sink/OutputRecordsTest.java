@@ -8,11 +8,11 @@ import io.featurex.v1.ImageRef;
 import io.featurex.v1.ModelIdentity;
 import io.featurex.v1.SourceCoordinates;
 import io.featurex.worker.BadInputException;
-import java.time.Instant;
 import io.featurex.worker.decode.Preprocessing;
 import io.featurex.worker.infer.ModelInfo;
 import io.featurex.worker.infer.Precision;
 import io.featurex.worker.infer.WeightsSource;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class OutputRecordsTest {
@@ -42,15 +42,18 @@ class OutputRecordsTest {
     @Test
     void aFeatureJustWithinItsTopicsLimitIsAFeatureAndOneByteMoreIsAnOutputTooLargeDeadLetter() throws Exception {
         RecordLimit features = new RecordLimit("f", 10_000, 1 << 20);
-        OutputRecords records = new OutputRecords(features, new RecordLimit("d", 1 << 20, 1 << 20), 1 << 16, "w", info(Precision.FP32), "");
+        OutputRecords records = new OutputRecords(
+                features, new RecordLimit("d", 1 << 20, 1 << 20), 1 << 16, "w", info(Precision.FP32), "");
         // The longest attribute that still fits, found by growing it.
         int fits = 0;
-        while (records.feature("id", ref(fits + 1), SOURCE, new float[512], NOW, null, new byte[0]).isFeature()) {
+        while (records.feature("id", ref(fits + 1), SOURCE, new float[512], NOW, null, new byte[0])
+                .isFeature()) {
             fits++;
         }
         Output largest = records.feature("id", ref(fits), SOURCE, new float[512], NOW, null, new byte[0]);
         assertThat(largest.isFeature()).isTrue();
-        assertThat(RecordLimit.sizeOf(largest)).isLessThanOrEqualTo(features.maxRecordBytes())
+        assertThat(RecordLimit.sizeOf(largest))
+                .isLessThanOrEqualTo(features.maxRecordBytes())
                 .isGreaterThan(features.maxRecordBytes() - 8);
         byte[] input = ref(fits + 1).toByteArray();
         Output over = records.feature("id", ref(fits + 1), SOURCE, new float[512], NOW, null, input);
@@ -65,18 +68,21 @@ class OutputRecordsTest {
     @Test
     void aDeadLetterCarriesTheInputUpToItsLimitAndWhatItsTopicTakesAndSaysSo() throws Exception {
         RecordLimit deadLetters = new RecordLimit("d", 50_000, 1 << 20);
-        OutputRecords records = new OutputRecords(new RecordLimit("f", 1 << 20, 1 << 20), deadLetters, 20_000, "w", info(Precision.FP32), "");
+        OutputRecords records = new OutputRecords(
+                new RecordLimit("f", 1 << 20, 1 << 20), deadLetters, 20_000, "w", info(Precision.FP32), "");
         BadInputException error = new BadInputException(ErrorCode.UNDECODABLE_IMAGE, "not an image");
 
         byte[] small = new byte[19_000];
-        DeadLetter whole = DeadLetter.parseFrom(records.deadLetter("a", "", error, SOURCE, null, small, NOW).value());
+        DeadLetter whole = DeadLetter.parseFrom(
+                records.deadLetter("a", "", error, SOURCE, null, small, NOW).value());
         assertThat(whole.getOriginalValue().size()).isEqualTo(19_000);
         assertThat(whole.getOriginalTruncated()).isFalse();
         assertThat(whole.getOriginalValueSize()).isEqualTo(19_000);
 
         byte[] large = new byte[30_000];
         large[0] = 42;
-        DeadLetter capped = DeadLetter.parseFrom(records.deadLetter("a", "", error, SOURCE, "k".getBytes(), large, NOW).value());
+        DeadLetter capped = DeadLetter.parseFrom(records.deadLetter("a", "", error, SOURCE, "k".getBytes(), large, NOW)
+                .value());
         assertThat(capped.getOriginalValue().size()).isEqualTo(20_000);
         assertThat(capped.getOriginalValue().byteAt(0)).isEqualTo((byte) 42);
         assertThat(capped.getOriginalTruncated()).isTrue();
@@ -85,8 +91,14 @@ class OutputRecordsTest {
 
         // Texts that alone exceed the topic: cut short, the coordinates kept.
         String hugeId = "i".repeat(60_000);
-        Output shrunk = records.deadLetter(hugeId, "u".repeat(60_000), new BadInputException(ErrorCode.FETCH_FAILED, "m".repeat(60_000)),
-                SOURCE, new byte[60_000], large, NOW);
+        Output shrunk = records.deadLetter(
+                hugeId,
+                "u".repeat(60_000),
+                new BadInputException(ErrorCode.FETCH_FAILED, "m".repeat(60_000)),
+                SOURCE,
+                new byte[60_000],
+                large,
+                NOW);
         assertThat(deadLetters.fits(shrunk)).isTrue();
         DeadLetter letter = DeadLetter.parseFrom(shrunk.value());
         assertThat(letter.getId()).hasSize(OutputRecords.SHORT_TEXT).startsWith("iii");
@@ -100,10 +112,16 @@ class OutputRecordsTest {
 
     @Test
     void theOutputStandingInForARefusedOneNamesItsInputAndIsSmall() throws Exception {
-        OutputRecords records = new OutputRecords(new RecordLimit("f", 1 << 20, 1 << 20), new RecordLimit("d", 1 << 20, 1 << 20), 1 << 16,
-                "w", info(Precision.FP32), "");
+        OutputRecords records = new OutputRecords(
+                new RecordLimit("f", 1 << 20, 1 << 20),
+                new RecordLimit("d", 1 << 20, 1 << 20),
+                1 << 16,
+                "w",
+                info(Precision.FP32),
+                "");
         Output feature = records.feature("img", ref(100_000), SOURCE, new float[512], NOW, null, new byte[0]);
-        Output refused = records.refused(feature, new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+        Output refused =
+                records.refused(feature, new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
         DeadLetter letter = DeadLetter.parseFrom(refused.value());
         assertThat(refused.topic()).isEqualTo("d");
         assertThat(letter.getCode()).isEqualTo(ErrorCode.OUTPUT_TOO_LARGE);
@@ -116,10 +134,21 @@ class OutputRecordsTest {
     private static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
 
     private static ImageRef ref(int attributeLength) {
-        return ImageRef.newBuilder().setUri("file:///x.jpg").putAttributes("a", "x".repeat(attributeLength)).build();
+        return ImageRef.newBuilder()
+                .setUri("file:///x.jpg")
+                .putAttributes("a", "x".repeat(attributeLength))
+                .build();
     }
 
     private static ModelInfo info(Precision precision) {
-        return new ModelInfo("vgg16-notop-avgpool", WeightsSource.KERAS_H5, "sha256:ab", Preprocessing.CAFFE, precision, 224, 512, "cpu()");
+        return new ModelInfo(
+                "vgg16-notop-avgpool",
+                WeightsSource.KERAS_H5,
+                "sha256:ab",
+                Preprocessing.CAFFE,
+                precision,
+                224,
+                512,
+                "cpu()");
     }
 }

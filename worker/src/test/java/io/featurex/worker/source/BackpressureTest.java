@@ -37,8 +37,14 @@ class BackpressureTest {
 
     @Test
     void aPausedPartitionResumesUnderHalfItsShareOrWhenTheWorkerIsWellUnderTheBound() {
-        assertThat(backpressure.decide(Map.of(A, 120, B, 150, C, 100), Set.of(A)).resume()).as("still busy").isEmpty();
-        assertThat(backpressure.decide(Map.of(A, 40, B, 150, C, 100), Set.of(A)).resume()).containsExactly(A);
-        assertThat(backpressure.decide(Map.of(A, 200, B, 10, C, 10), Set.of(A)).resume()).containsExactly(A);
+        assertThat(backpressure
+                        .decide(Map.of(A, 120, B, 150, C, 100), Set.of(A))
+                        .resume())
+                .as("still busy")
+                .isEmpty();
+        assertThat(backpressure.decide(Map.of(A, 40, B, 150, C, 100), Set.of(A)).resume())
+                .containsExactly(A);
+        assertThat(backpressure.decide(Map.of(A, 200, B, 10, C, 10), Set.of(A)).resume())
+                .containsExactly(A);
     }
 }

@@ -32,6 +32,7 @@ class ImageRefsTest {
     }
 
     private static ErrorCode code(byte[] value) {
-        return catchThrowableOfType(BadInputException.class, () -> ImageRefs.parse(value)).code();
+        return catchThrowableOfType(BadInputException.class, () -> ImageRefs.parse(value))
+                .code();
     }
 }

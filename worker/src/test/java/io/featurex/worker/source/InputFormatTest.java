@@ -23,7 +23,8 @@ class InputFormatTest {
 
     @Test
     void protobufKeepsItsIdOrFallsBackToCoordinates() throws Exception {
-        ImageRef withId = ImageRef.newBuilder().setId("x").setUri("file:///a.jpg").build();
+        ImageRef withId =
+                ImageRef.newBuilder().setId("x").setUri("file:///a.jpg").build();
         assertThat(only(InputFormat.PROTOBUF, withId.toByteArray())).isEqualTo(new Entry.Ref("x", withId));
         ImageRef withoutId = ImageRef.newBuilder().setUri("file:///a.jpg").build();
         assertThat(only(InputFormat.PROTOBUF, withoutId.toByteArray()).id()).isEqualTo(FALLBACK);
@@ -54,22 +55,27 @@ class InputFormatTest {
         assertThat(entry.id()).isEqualTo("cat-1");
         assertThat(entry.ref().getUri()).isEqualTo("https://img.example.com/cat.jpg");
         assertThat(entry.ref().getAttributesMap()).containsExactly(java.util.Map.entry("album", "pets"));
-        assertThat(entry.ref().getEventTime().getSeconds()).isEqualTo(java.time.Instant.parse("2026-11-25T09:00:00Z").getEpochSecond());
+        assertThat(entry.ref().getEventTime().getSeconds())
+                .isEqualTo(java.time.Instant.parse("2026-11-25T09:00:00Z").getEpochSecond());
         assertThat(entry.ref().getEventTime().getNanos()).isEqualTo(250_000_000);
     }
 
     @Test
     void jsonIdDefaultsToTheUri() throws Exception {
-        assertThat(only(InputFormat.JSON, utf8("{\"uri\": \"file:///a.jpg\"}")).id()).isEqualTo("file:///a.jpg");
+        assertThat(only(InputFormat.JSON, utf8("{\"uri\": \"file:///a.jpg\"}")).id())
+                .isEqualTo("file:///a.jpg");
     }
 
     @Test
     void jsonProblemsAreNamed() {
         assertThat(code(InputFormat.JSON, utf8("{\"id\": \"x\"}"))).isEqualTo(ErrorCode.NO_SOURCE);
-        assertThat(code(InputFormat.JSON, utf8("[{\"uri\": \"file:///a.jpg\"}]"))).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+        assertThat(code(InputFormat.JSON, utf8("[{\"uri\": \"file:///a.jpg\"}]")))
+                .isEqualTo(ErrorCode.MALFORMED_MESSAGE);
         assertThat(code(InputFormat.JSON, utf8("{\"uri\": 7}"))).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
-        assertThat(code(InputFormat.JSON, utf8("{\"uri\": \"file:///a.jpg\", \"attributes\": {\"n\": 1}}"))).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
-        assertThat(code(InputFormat.JSON, utf8("{\"uri\": \"file:///a.jpg\", \"event_time\": \"yesterday\"}"))).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+        assertThat(code(InputFormat.JSON, utf8("{\"uri\": \"file:///a.jpg\", \"attributes\": {\"n\": 1}}")))
+                .isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+        assertThat(code(InputFormat.JSON, utf8("{\"uri\": \"file:///a.jpg\", \"event_time\": \"yesterday\"}")))
+                .isEqualTo(ErrorCode.MALFORMED_MESSAGE);
         assertThat(code(InputFormat.JSON, utf8("{\"uri\": "))).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
         BadInputException error = error(InputFormat.JSON, utf8("{\"uri\": \"file:///a.jpg\", \"id\": 3}"));
         assertThat(error.getMessage()).contains("\"id\" must be a string");
@@ -86,7 +92,8 @@ class InputFormatTest {
     }
 
     static BadInputException error(InputFormat format, byte[] value) {
-        return catchThrowableOfType(BadInputException.class, () -> format.format().entries(value, FALLBACK));
+        return catchThrowableOfType(
+                BadInputException.class, () -> format.format().entries(value, FALLBACK));
     }
 
     static byte[] utf8(String s) {

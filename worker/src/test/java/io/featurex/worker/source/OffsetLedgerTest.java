@@ -27,7 +27,9 @@ class OffsetLedgerTest {
         InputRecord c = read(P0, 2, 1);
         c.complete(0, feature());
         b.complete(0, feature());
-        assertThat(ledger.takeCommittable().isEmpty()).as("offset 0 is not done: nothing behind it may go").isTrue();
+        assertThat(ledger.takeCommittable().isEmpty())
+                .as("offset 0 is not done: nothing behind it may go")
+                .isTrue();
         a.complete(0, feature());
         OffsetLedger.Committable committable = ledger.takeCommittable();
         assertThat(committable.records()).containsExactly(a, b, c);
@@ -67,8 +69,10 @@ class OffsetLedgerTest {
     @Test
     void rejectedEntriesAreCompleteFromTheStart() {
         ledger.assigned(List.of(P0));
-        InputRecord rejected = ledger.read(record(P0, 0), List.of(new Entry.Rejected("x", null,
-                new BadInputException(ErrorCode.MALFORMED_MESSAGE, "no"))), 0);
+        InputRecord rejected = ledger.read(
+                record(P0, 0),
+                List.of(new Entry.Rejected("x", null, new BadInputException(ErrorCode.MALFORMED_MESSAGE, "no"))),
+                0);
         assertThat(rejected.isComplete()).isTrue();
         assertThat(ledger.takeCommittable().records()).containsExactly(rejected);
     }
@@ -101,7 +105,9 @@ class OffsetLedgerTest {
     private InputRecord read(TopicPartition partition, long offset, int images) {
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < images; i++) {
-            entries.add(new Entry.Ref("id-" + offset + "-" + i, ImageRef.newBuilder().setUri("file:///" + i).build()));
+            entries.add(new Entry.Ref(
+                    "id-" + offset + "-" + i,
+                    ImageRef.newBuilder().setUri("file:///" + i).build()));
         }
         return ledger.read(record(partition, offset), entries, 0);
     }

@@ -24,14 +24,16 @@ class S3EventFormatTest {
         assertThat(entry.id()).isEqualTo("photos/2026/11/red flower(1).jpg@096fKKXTRTtl3on89fVO.nfljtsv6qko");
         ImageRef ref = entry.ref();
         assertThat(ref.getId()).isEqualTo(entry.id());
-        assertThat(ref.getUri()).isEqualTo("s3://photos/2026/11/red%20flower(1).jpg?versionId=096fKKXTRTtl3on89fVO.nfljtsv6qko");
+        assertThat(ref.getUri())
+                .isEqualTo("s3://photos/2026/11/red%20flower(1).jpg?versionId=096fKKXTRTtl3on89fVO.nfljtsv6qko");
         assertThat(ref.getAttributesMap())
                 .containsEntry("s3.etag", "5f363e0e58a95f06cbe9bbc662c5dfb6")
                 .containsEntry("s3.version_id", "096fKKXTRTtl3on89fVO.nfljtsv6qko")
                 .containsEntry("s3.event_name", "ObjectCreated:Put")
                 .containsEntry("s3.size", "48213")
                 .containsEntry("s3.sequencer", "0055AED6DCD90281E5");
-        assertThat(ref.getEventTime().getSeconds()).isEqualTo(Instant.parse("2026-11-25T10:15:30Z").getEpochSecond());
+        assertThat(ref.getEventTime().getSeconds())
+                .isEqualTo(Instant.parse("2026-11-25T10:15:30Z").getEpochSecond());
         assertThat(ref.getEventTime().getNanos()).isEqualTo(123_000_000);
     }
 
@@ -40,21 +42,24 @@ class S3EventFormatTest {
         Entry.Ref entry = (Entry.Ref) single("minio-object-created.json");
         assertThat(entry.id()).isEqualTo("images/cats/tabby one.jpg@b1946ac92492d2347c6235b4d2611184");
         assertThat(entry.ref().getUri()).isEqualTo("s3://images/cats/tabby%20one.jpg");
-        assertThat(entry.ref().getAttributesMap()).containsEntry("s3.event_name", "s3:ObjectCreated:Put")
+        assertThat(entry.ref().getAttributesMap())
+                .containsEntry("s3.event_name", "s3:ObjectCreated:Put")
                 .doesNotContainKey("s3.version_id");
     }
 
     @Test
     void snsEnvelopeIsOpened() throws Exception {
         String event = new String(resource("aws-object-created.json"), java.nio.charset.StandardCharsets.UTF_8);
-        String envelope = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+        String envelope = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode()
                 .put("Type", "Notification")
                 .put("MessageId", "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324")
                 .put("TopicArn", "arn:aws:sns:us-west-2:123456789012:photos-events")
                 .put("Subject", "Amazon S3 Notification")
                 .put("Message", event)
                 .toString();
-        assertThat(InputFormatTest.only(InputFormat.S3_EVENT, utf8(envelope))).isEqualTo(single("aws-object-created.json"));
+        assertThat(InputFormatTest.only(InputFormat.S3_EVENT, utf8(envelope)))
+                .isEqualTo(single("aws-object-created.json"));
     }
 
     @Test
@@ -62,27 +67,36 @@ class S3EventFormatTest {
         Entry.Ref entry = (Entry.Ref) single("eventbridge-object-created.json");
         // EventBridge does not URL-encode keys: '+' stays a plus, the space a space.
         assertThat(entry.id()).isEqualTo("photos/2026/11/red flower+(1) 10:15.jpg@IYV3p45BT0ac8hjHg1houSdS1a.Mro8e");
-        assertThat(entry.ref().getUri()).isEqualTo("s3://photos/2026/11/red%20flower+(1)%2010:15.jpg?versionId=IYV3p45BT0ac8hjHg1houSdS1a.Mro8e");
+        assertThat(entry.ref().getUri())
+                .isEqualTo(
+                        "s3://photos/2026/11/red%20flower+(1)%2010:15.jpg?versionId=IYV3p45BT0ac8hjHg1houSdS1a.Mro8e");
         assertThat(entry.ref().getAttributesMap())
                 .containsEntry("s3.event_name", "Object Created")
                 .containsEntry("s3.etag", "5f363e0e58a95f06cbe9bbc662c5dfb6")
                 .containsEntry("s3.size", "48213");
-        assertThat(entry.ref().getEventTime().getSeconds()).isEqualTo(Instant.parse("2026-11-25T10:15:30Z").getEpochSecond());
+        assertThat(entry.ref().getEventTime().getSeconds())
+                .isEqualTo(Instant.parse("2026-11-25T10:15:30Z").getEpochSecond());
     }
 
     @Test
     void eventBridgeDeletesAndOtherSourcesAreRejected() throws Exception {
-        String deleted = new String(resource("eventbridge-object-created.json"), java.nio.charset.StandardCharsets.UTF_8)
+        String deleted = new String(
+                        resource("eventbridge-object-created.json"), java.nio.charset.StandardCharsets.UTF_8)
                 .replace("Object Created", "Object Deleted");
         Entry.Rejected rejected = (Entry.Rejected) InputFormatTest.only(InputFormat.S3_EVENT, utf8(deleted));
         assertThat(rejected.error().code()).isEqualTo(ErrorCode.NOT_AN_OBJECT_CREATION);
-        assertThat(code(InputFormat.S3_EVENT, utf8("{\"detail-type\": \"EC2 Instance State-change Notification\", \"source\": \"aws.ec2\", \"detail\": {}}")))
+        assertThat(
+                        code(
+                                InputFormat.S3_EVENT,
+                                utf8(
+                                        "{\"detail-type\": \"EC2 Instance State-change Notification\", \"source\": \"aws.ec2\", \"detail\": {}}")))
                 .isEqualTo(ErrorCode.MALFORMED_MESSAGE);
     }
 
     @Test
     void theSameEventReadTwiceHasTheSameId() throws Exception {
-        assertThat(single("minio-object-created.json").id()).isEqualTo(single("minio-object-created.json").id());
+        assertThat(single("minio-object-created.json").id())
+                .isEqualTo(single("minio-object-created.json").id());
     }
 
     @Test
@@ -106,8 +120,10 @@ class S3EventFormatTest {
 
     @Test
     void testEventAndNonEventsAreWholeRecordErrors() throws Exception {
-        assertThat(code(InputFormat.S3_EVENT, resource("aws-test-event.json"))).isEqualTo(ErrorCode.NOT_AN_OBJECT_CREATION);
-        assertThat(error(InputFormat.S3_EVENT, resource("aws-test-event.json")).getMessage()).contains("s3:TestEvent");
+        assertThat(code(InputFormat.S3_EVENT, resource("aws-test-event.json")))
+                .isEqualTo(ErrorCode.NOT_AN_OBJECT_CREATION);
+        assertThat(error(InputFormat.S3_EVENT, resource("aws-test-event.json")).getMessage())
+                .contains("s3:TestEvent");
         assertThat(code(InputFormat.S3_EVENT, utf8("{\"Records\": []}"))).isEqualTo(ErrorCode.NOT_AN_OBJECT_CREATION);
         assertThat(code(InputFormat.S3_EVENT, utf8("not json"))).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
         assertThat(code(InputFormat.S3_EVENT, utf8("{\"Records\": 5}"))).isEqualTo(ErrorCode.MALFORMED_MESSAGE);

@@ -24,11 +24,13 @@ public final class ExactlyOnce {
     public final Map<String, Integer> seen = new HashMap<>();
     /** Who produced each output of an id, for diagnosing a duplicate. */
     public final Map<String, List<String>> origins = new HashMap<>();
+
     public int features;
     public int deadLetters;
 
     /** Reads until every expected id was seen (then a little longer, for late duplicates) or the timeout. */
-    public static ExactlyOnce read(String bootstrap, String output, String deadLetterTopic, Collection<String> expected, Duration timeout)
+    public static ExactlyOnce read(
+            String bootstrap, String output, String deadLetterTopic, Collection<String> expected, Duration timeout)
             throws Exception {
         ExactlyOnce result = new ExactlyOnce();
         Map<String, Object> config = new HashMap<>();
@@ -38,7 +40,8 @@ public final class ExactlyOnce {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(output, deadLetterTopic));
             long quietUntil = Long.MAX_VALUE;
             while (System.nanoTime() < Math.min(deadline, quietUntil)) {
@@ -48,17 +51,23 @@ public final class ExactlyOnce {
                     if (record.topic().equals(output)) {
                         FeatureVector v = FeatureVector.parseFrom(record.value());
                         id = v.getId();
-                        origin = "feature by " + v.getWorkerId() + " from " + v.getSource().getPartition() + "@" + v.getSource().getOffset()
-                                + " at " + v.getExtractedTime().getSeconds() + "." + v.getExtractedTime().getNanos();
+                        origin = "feature by " + v.getWorkerId() + " from "
+                                + v.getSource().getPartition() + "@"
+                                + v.getSource().getOffset() + " at "
+                                + v.getExtractedTime().getSeconds() + "."
+                                + v.getExtractedTime().getNanos();
                         result.features++;
                     } else {
                         DeadLetter d = DeadLetter.parseFrom(record.value());
                         id = d.getId();
-                        origin = "dead letter by " + d.getWorkerId() + " from " + d.getSource().getPartition() + "@" + d.getSource().getOffset();
+                        origin = "dead letter by " + d.getWorkerId() + " from "
+                                + d.getSource().getPartition() + "@"
+                                + d.getSource().getOffset();
                         result.deadLetters++;
                     }
                     result.seen.merge(id, 1, Integer::sum);
-                    result.origins.computeIfAbsent(id, k -> new java.util.ArrayList<>())
+                    result.origins
+                            .computeIfAbsent(id, k -> new java.util.ArrayList<>())
                             .add(origin + " -> " + record.topic() + "-" + record.partition() + "@" + record.offset());
                 }
                 if (quietUntil == Long.MAX_VALUE && result.seen.keySet().containsAll(expected)) {

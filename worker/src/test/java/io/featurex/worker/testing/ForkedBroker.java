@@ -1,7 +1,6 @@
 package io.featurex.worker.testing;
 
 import io.featurex.embedded.StandaloneBroker;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,7 +27,8 @@ public final class ForkedBroker implements AutoCloseable {
 
     public ForkedBroker(Path dir) throws IOException {
         this.dir = dir;
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+        try (ServerSocket a = new ServerSocket(0);
+                ServerSocket b = new ServerSocket(0)) {
             this.port = a.getLocalPort();
             this.controllerPort = b.getLocalPort();
         }
@@ -41,28 +41,40 @@ public final class ForkedBroker implements AutoCloseable {
 
     public ForkedBroker start(Duration timeout) throws Exception {
         process = new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), StandaloneBroker.class.getName(),
-                dir.toString(), Integer.toString(port), Integer.toString(controllerPort))
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        StandaloneBroker.class.getName(),
+                        dir.toString(),
+                        Integer.toString(port),
+                        Integer.toString(controllerPort))
                 .redirectErrorStream(true)
                 .start();
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                    Writer file = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    file.write(line + "\n");
-                    file.flush();
-                    if (line.startsWith("READY ")) {
-                        ready.complete(null);
+        Thread pump = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                            Writer file = Files.newBufferedWriter(
+                                    log,
+                                    StandardCharsets.UTF_8,
+                                    java.nio.file.StandardOpenOption.CREATE,
+                                    java.nio.file.StandardOpenOption.APPEND)) {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            file.write(line + "\n");
+                            file.flush();
+                            if (line.startsWith("READY ")) {
+                                ready.complete(null);
+                            }
+                        }
+                    } catch (IOException e) {
+                        ready.completeExceptionally(e);
                     }
-                }
-            } catch (IOException e) {
-                ready.completeExceptionally(e);
-            }
-            ready.completeExceptionally(new IllegalStateException("broker exited before it was ready; log: " + log));
-        }, "forked-broker-output");
+                    ready.completeExceptionally(
+                            new IllegalStateException("broker exited before it was ready; log: " + log));
+                },
+                "forked-broker-output");
         pump.setDaemon(true);
         pump.start();
         ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -60,14 +60,17 @@ public final class ForkedWorker implements AutoCloseable {
                 heap,
                 "-Dai.djl.offline=true",
                 "-DDJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR", System.getProperty("user.home") + "/.djl.ai"),
-                "-jar", JAR.toString(), "run",
-                "--worker-id", workerId,
-                "--metrics-port", Integer.toString(metricsPort)));
+                "-jar",
+                JAR.toString(),
+                "run",
+                "--worker-id",
+                workerId,
+                "--metrics-port",
+                Integer.toString(metricsPort)));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
-        process = builder
-                .redirectErrorStream(true)
+        process = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         return this;
@@ -83,7 +86,8 @@ public final class ForkedWorker implements AutoCloseable {
             }
             try {
                 HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/readyz")).build(),
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/readyz"))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return this;

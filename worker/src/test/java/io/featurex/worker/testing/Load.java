@@ -66,7 +66,8 @@ public final class Load {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
         long pauseNanos = (long) (seconds * 1e9 / Math.max(1, values.size()));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             long next = System.nanoTime();
             for (int i = 0; i < values.size(); i++) {
                 producer.send(new ProducerRecord<>(topic, ids.get(i).getBytes(), values.get(i)));

@@ -52,11 +52,12 @@ public final class PrometheusServer implements AutoCloseable {
                     static_configs:
                       - targets: ['%s']
                 """.formatted(target));
-        Process process = new ProcessBuilder(BINARY.toString(),
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--log.level=warn")
+        Process process = new ProcessBuilder(
+                        BINARY.toString(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn")
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("prometheus.log").toFile())
                 .start();
@@ -72,8 +73,12 @@ public final class PrometheusServer implements AutoCloseable {
                 throw new IllegalStateException("prometheus exited with " + process.exitValue());
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/-/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException e) {
@@ -87,7 +92,8 @@ public final class PrometheusServer implements AutoCloseable {
     /** The value of an instant query returning one sample (summed if several); empty if none. */
     public OptionalDouble query(String promql) throws Exception {
         String url = base + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode body = json.readTree(response.body());
         if (!"success".equals(body.path("status").asText())) {
             throw new IllegalStateException(promql + ": " + response.body());

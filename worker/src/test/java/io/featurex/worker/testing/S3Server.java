@@ -46,7 +46,9 @@ public final class S3Server implements AutoCloseable {
     private S3Server() throws Exception {
         // By its metadata, not its name: a lookup by name loads every provider s3proxy registers,
         // Azure's included, whose libraries the tests leave out.
-        context = ContextBuilder.newBuilder(new TransientApiMetadata()).credentials(ACCESS_KEY, SECRET_KEY).build(BlobStoreContext.class);
+        context = ContextBuilder.newBuilder(new TransientApiMetadata())
+                .credentials(ACCESS_KEY, SECRET_KEY)
+                .build(BlobStoreContext.class);
         proxy = S3Proxy.builder()
                 .blobStore(new Policy(context.getBlobStore()))
                 .endpoint(URI.create("http://127.0.0.1:0"))
@@ -61,7 +63,8 @@ public final class S3Server implements AutoCloseable {
                 .endpointOverride(endpoint())
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 // Uploads plainly signed: the newer SDK's default trailing checksums are beside the point here.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .build();
@@ -132,8 +135,13 @@ public final class S3Server implements AutoCloseable {
                 throw new AuthorizationException("denied by policy on private/");
             }
             if (name.startsWith("overloaded/") || name.startsWith("throttled/") && read <= THROTTLED_READS) {
-                throw new HttpResponseException("Slow Down", null,
-                        HttpResponse.builder().statusCode(503).message("Slow Down").build());
+                throw new HttpResponseException(
+                        "Slow Down",
+                        null,
+                        HttpResponse.builder()
+                                .statusCode(503)
+                                .message("Slow Down")
+                                .build());
             }
             if (name.startsWith("slow/")) {
                 try {

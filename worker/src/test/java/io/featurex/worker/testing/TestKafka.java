@@ -1,5 +1,7 @@
 package io.featurex.worker.testing;
 
+import io.featurex.embedded.EmbeddedKafkaBroker;
+import io.featurex.topics.TopicSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -9,9 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.UUID;
-
-import io.featurex.embedded.EmbeddedKafkaBroker;
-import io.featurex.topics.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ForwardingAdmin;
@@ -39,6 +38,7 @@ public final class TestKafka {
     public static final String BROKER_PROPERTY = "featurex.test.broker";
     /** System property overriding {@link #DEFAULT_IMAGE}. */
     public static final String IMAGE_PROPERTY = "featurex.test.kafka.image";
+
     public static final String DEFAULT_IMAGE = "apache/kafka:4.1.1";
     public static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
 
@@ -48,8 +48,7 @@ public final class TestKafka {
     private static Broker broker;
     private static SharedAdmin admin;
 
-    private TestKafka() {
-    }
+    private TestKafka() {}
 
     /** Starts the broker if this is the first call of the run. */
     public static synchronized String bootstrapServers() {
@@ -79,7 +78,8 @@ public final class TestKafka {
     /** The same, with topic configurations (e.g. max.message.bytes). */
     public static String newTopic(String prefix, int partitions, Map<String, String> configs) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        TopicSetup.ensureTopics(admin(), List.of(new NewTopic(name, partitions, (short) 1).configs(configs)), TOPIC_TIMEOUT);
+        TopicSetup.ensureTopics(
+                admin(), List.of(new NewTopic(name, partitions, (short) 1).configs(configs)), TOPIC_TIMEOUT);
         return name;
     }
 
@@ -133,13 +133,15 @@ public final class TestKafka {
                 case "embedded" -> embeddedChosen = true;
                 case "container" -> {
                     if (!dockerAvailable()) {
-                        throw new IllegalStateException(BROKER_PROPERTY + "=container, but no Docker engine is available");
+                        throw new IllegalStateException(
+                                BROKER_PROPERTY + "=container, but no Docker engine is available");
                     }
                     embeddedChosen = false;
                 }
                 case "" -> embeddedChosen = !dockerAvailable();
-                default -> throw new IllegalArgumentException(
-                        BROKER_PROPERTY + " must be 'embedded' or 'container', not '" + wanted + "'");
+                default ->
+                    throw new IllegalArgumentException(
+                            BROKER_PROPERTY + " must be 'embedded' or 'container', not '" + wanted + "'");
             }
         }
         return embeddedChosen;
@@ -193,8 +195,7 @@ public final class TestKafka {
         }
     }
 
-    private record Broker(String bootstrapServers, AutoCloseable stopper) {
-    }
+    private record Broker(String bootstrapServers, AutoCloseable stopper) {}
 
     /** Lets tests close "their" admin out of habit without breaking the tests after them. */
     private static final class SharedAdmin extends ForwardingAdmin {

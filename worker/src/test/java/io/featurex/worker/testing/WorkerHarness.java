@@ -47,9 +47,11 @@ public final class WorkerHarness implements AutoCloseable {
 
     /** Outputs read so far, by id; duplicates are counted, not hidden. */
     public final Map<String, FeatureVector> features = new LinkedHashMap<>();
+
     public final Map<String, DeadLetter> deadLetterById = new LinkedHashMap<>();
     /** Headers of each dead letter, by id, values as text. */
     public final Map<String, Map<String, String>> deadLetterHeaders = new LinkedHashMap<>();
+
     public int duplicates;
     /** Output records already counted: each await reads from the start again, and counts only what is new. */
     private final java.util.Set<String> counted = new java.util.HashSet<>();
@@ -75,13 +77,15 @@ public final class WorkerHarness implements AutoCloseable {
         raw.put(Setting.GROUP_ID.key(), group);
         raw.put(Setting.METRICS_PORT.key(), "-1");
         worker = new Worker(WorkerConfig.from(raw), extractor, metrics, health);
-        loop = new Thread(() -> {
-            try {
-                worker.run();
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "test-worker-" + input);
+        loop = new Thread(
+                () -> {
+                    try {
+                        worker.run();
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                },
+                "test-worker-" + input);
     }
 
     public WorkerHarness start() {
@@ -113,7 +117,9 @@ public final class WorkerHarness implements AutoCloseable {
     public WorkerHarness awaitOutputs(int expected) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                TestKafka.consumerConfig(TestKafka.newGroupId("reader")), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                TestKafka.consumerConfig(TestKafka.newGroupId("reader")),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(output, deadLetters));
             while (features.size() + deadLetterById.size() + duplicates < expected && System.nanoTime() < deadline) {
                 if (failure.get() != null) {
@@ -134,7 +140,9 @@ public final class WorkerHarness implements AutoCloseable {
                             duplicates++;
                         }
                         Map<String, String> headers = new LinkedHashMap<>();
-                        record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                        record.headers()
+                                .forEach(h -> headers.put(
+                                        h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
                         deadLetterHeaders.put(d.getId(), headers);
                     }
                 }
@@ -151,16 +159,23 @@ public final class WorkerHarness implements AutoCloseable {
 
     /** Committed offsets of the worker's group, summed over the input partitions. */
     public long committedOffsets() throws Exception {
-        return TestKafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS).values().stream()
+        return TestKafka.admin()
+                .listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS)
+                .values()
+                .stream()
                 .mapToLong(o -> o == null ? 0 : o.offset())
                 .sum();
     }
 
     public double counter(String name) {
         for (MetricSnapshot snapshot : metrics.registry().scrape()) {
-            if (snapshot.getMetadata().getPrometheusName().equals(name) && snapshot instanceof CounterSnapshot counter) {
-                return counter.getDataPoints().stream().mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum();
+            if (snapshot.getMetadata().getPrometheusName().equals(name)
+                    && snapshot instanceof CounterSnapshot counter) {
+                return counter.getDataPoints().stream()
+                        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
+                        .sum();
             }
         }
         throw new AssertionError("no counter " + name);
@@ -172,7 +187,9 @@ public final class WorkerHarness implements AutoCloseable {
             if (snapshot.getMetadata().getPrometheusName().equals(name) && snapshot instanceof GaugeSnapshot gauge) {
                 return gauge.getDataPoints().isEmpty()
                         ? Double.NaN
-                        : gauge.getDataPoints().stream().mapToDouble(GaugeSnapshot.GaugeDataPointSnapshot::getValue).sum();
+                        : gauge.getDataPoints().stream()
+                                .mapToDouble(GaugeSnapshot.GaugeDataPointSnapshot::getValue)
+                                .sum();
             }
         }
         throw new AssertionError("no gauge " + name);
@@ -181,7 +198,8 @@ public final class WorkerHarness implements AutoCloseable {
     /** Histogram observations summed over its series (e.g. all stages). */
     public long histogramCount(String name, String label, String value) {
         for (MetricSnapshot snapshot : metrics.registry().scrape()) {
-            if (snapshot.getMetadata().getPrometheusName().equals(name) && snapshot instanceof HistogramSnapshot histogram) {
+            if (snapshot.getMetadata().getPrometheusName().equals(name)
+                    && snapshot instanceof HistogramSnapshot histogram) {
                 return histogram.getDataPoints().stream()
                         .filter(d -> label == null || value.equals(d.getLabels().get(label)))
                         .mapToLong(HistogramSnapshot.HistogramDataPointSnapshot::getCount)
