@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -372,8 +373,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (sections.contains(FEED)) {
             List<Integer> threads = feedDecodeThreads != null
                     ? feedDecodeThreads
-                    : List.copyOf(new java.util.TreeSet<>(
-                            List.of(1, Runtime.getRuntime().availableProcessors())));
+                    : List.copyOf(new TreeSet<>(List.of(1, Runtime.getRuntime().availableProcessors())));
             feed = Optional.of(new FeedSection(
                             new FeedSection.Settings(
                                     samples, feedRefs, feedLatencies, threads, feedBatch, "torch", feedRounds),

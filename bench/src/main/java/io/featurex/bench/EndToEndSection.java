@@ -230,57 +230,47 @@ final class EndToEndSection {
             case PYTHON ->
                 new WorkerLaunch(
                         PYTHON,
-                        t -> List.of(
+                        t -> pythonPeer(
                                 python,
-                                workspace.script("peers/python_worker.py").toString(),
-                                "--bootstrap-servers",
+                                "peers/python_worker.py",
+                                t,
                                 bootstrap,
-                                "--input-topic",
-                                t.input(),
-                                "--output-topic",
-                                t.output(),
-                                "--group-id",
-                                t.group(),
-                                "--weights",
-                                weights.toString(),
-                                "--batch-size",
-                                Integer.toString(settings.batchMaxSize()),
-                                "--threads",
-                                Integer.toString(settings.threads()),
-                                "--messages",
-                                "0",
-                                "--idle-timeout",
-                                "3600",
-                                "--proto-dir",
-                                workspace.protoOut().toString()),
+                                weights,
+                                List.of("--batch-size", Integer.toString(settings.batchMaxSize()))),
                         -1);
             case NAIVE ->
                 new WorkerLaunch(
-                        NAIVE,
-                        t -> List.of(
-                                python,
-                                workspace.script("peers/naive_worker.py").toString(),
-                                "--bootstrap-servers",
-                                bootstrap,
-                                "--input-topic",
-                                t.input(),
-                                "--output-topic",
-                                t.output(),
-                                "--group-id",
-                                t.group(),
-                                "--weights",
-                                weights.toString(),
-                                "--threads",
-                                Integer.toString(settings.threads()),
-                                "--messages",
-                                "0",
-                                "--idle-timeout",
-                                "3600",
-                                "--proto-dir",
-                                workspace.protoOut().toString()),
-                        -1);
+                        NAIVE, t -> pythonPeer(python, "peers/naive_worker.py", t, bootstrap, weights, List.of()), -1);
             default -> throw new IllegalArgumentException("unknown worker " + worker);
         };
+    }
+
+    /** A Python peer's command line: both peers take the same options, the batched one a batch size besides. */
+    private List<String> pythonPeer(
+            String python, String script, Topics t, String bootstrap, Path weights, List<String> extra) {
+        List<String> command = new ArrayList<>(List.of(
+                python,
+                workspace.script(script).toString(),
+                "--bootstrap-servers",
+                bootstrap,
+                "--input-topic",
+                t.input(),
+                "--output-topic",
+                t.output(),
+                "--group-id",
+                t.group(),
+                "--weights",
+                weights.toString(),
+                "--threads",
+                Integer.toString(settings.threads()),
+                "--messages",
+                "0",
+                "--idle-timeout",
+                "3600",
+                "--proto-dir",
+                workspace.protoOut().toString()));
+        command.addAll(extra);
+        return command;
     }
 
     /** Folders of the image sets (a user's --images folder lies outside the workspace). */

@@ -7,6 +7,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +80,6 @@ final class PythonModelOnly implements AutoCloseable {
         } catch (IOException e) {
             // already gone
         }
-        Children.stop(process, java.time.Duration.ofSeconds(10));
+        Children.stop(process, Duration.ofSeconds(10));
     }
 }

@@ -3,6 +3,7 @@ package io.featurex.bench;
 import io.featurex.topics.TopicSetup;
 import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ImageRef;
+import io.featurex.worker.infer.Vectors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -211,7 +212,7 @@ final class WorkerSession implements AutoCloseable {
                         deadLetters++;
                     } else {
                         FeatureVector v = FeatureVector.parseFrom(record.value());
-                        vectors.computeIfAbsent(v.getSourceUri(), uri -> values(v));
+                        vectors.computeIfAbsent(v.getSourceUri(), uri -> Vectors.of(v));
                     }
                 }
                 if (times.size() > before) {
@@ -297,14 +298,6 @@ final class WorkerSession implements AutoCloseable {
         producer.close(Duration.ofSeconds(5));
         reader.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         admin.close(Duration.ofSeconds(5));
-    }
-
-    private static float[] values(FeatureVector v) {
-        float[] out = new float[v.getValuesCount()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = v.getValues(i);
-        }
-        return out;
     }
 
     private static void sleep(long millis) {

@@ -4,7 +4,9 @@ import io.featurex.embedded.SampleImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -149,7 +151,7 @@ final class Workspace {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } finally {
-            Children.stop(p, java.time.Duration.ofSeconds(1));
+            Children.stop(p, Duration.ofSeconds(1));
         }
     }
 
@@ -158,7 +160,7 @@ final class Workspace {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

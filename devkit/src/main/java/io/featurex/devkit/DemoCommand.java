@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -245,9 +246,9 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             for (String a : withFeatures) {
                 out.printf("%-12s", abbreviate(stem(a), 12));
-                float[] va = values(results.features.get(a));
+                float[] va = Vectors.of(results.features.get(a));
                 for (String b : withFeatures) {
-                    out.printf(Locale.ROOT, " %10.3f", Vectors.cosine(va, values(results.features.get(b))));
+                    out.printf(Locale.ROOT, " %10.3f", Vectors.cosine(va, Vectors.of(results.features.get(b))));
                 }
                 out.println();
             }
@@ -261,14 +262,6 @@ final class DemoCommand implements Callable<Integer> {
                 ids.size() - done,
                 elapsed,
                 done / elapsed);
-    }
-
-    private static float[] values(FeatureVector v) {
-        float[] out = new float[v.getValuesCount()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = v.getValues(i);
-        }
-        return out;
     }
 
     private static String stem(String name) {
@@ -286,7 +279,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void deleteTree(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

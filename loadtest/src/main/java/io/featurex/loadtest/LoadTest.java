@@ -15,11 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Random;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -331,8 +334,8 @@ public final class LoadTest {
         return String.format(
                 Locale.ROOT,
                 "lt-%1$tY%1$tm%1$td-%1$tH%1$tM%1$tS-%2$04x",
-                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC),
-                new java.util.Random().nextInt(0x10000));
+                ZonedDateTime.now(ZoneOffset.UTC),
+                new Random().nextInt(0x10000));
     }
 
     static boolean exists(Path p) {

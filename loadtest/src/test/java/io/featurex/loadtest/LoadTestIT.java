@@ -2,6 +2,7 @@ package io.featurex.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.featurex.embedded.EmbeddedKafkaBroker;
 import io.featurex.loadtest.report.Report;
 import io.featurex.loadtest.report.ReportJson;
@@ -24,15 +25,18 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -142,7 +146,7 @@ class LoadTestIT {
         assertThat(report.duplicatedIds()).doesNotContainKey("it1-0000020");
 
         // Latency: exactly the delays the worker chose, for every id seen once or more (first copy).
-        long[] expected = java.util.stream.IntStream.range(0, n)
+        long[] expected = IntStream.range(0, n)
                 .filter(i -> i != 7)
                 .mapToLong(delayMs::apply)
                 .sorted()
@@ -342,7 +346,7 @@ class LoadTestIT {
                                 .setMessage("no such file")
                                 .setWorkerId("fake-worker")
                                 .setSource(source)
-                                .setOriginalValue(com.google.protobuf.ByteString.copyFrom(in.value()))
+                                .setOriginalValue(ByteString.copyFrom(in.value()))
                                 .build()
                                 .toByteArray());
             } else {
@@ -362,10 +366,8 @@ class LoadTestIT {
                                 .build()
                                 .toByteArray());
             }
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets =
-                    Map.of(
-                            new org.apache.kafka.common.TopicPartition(in.topic(), in.partition()),
-                            new org.apache.kafka.clients.consumer.OffsetAndMetadata(in.offset() + 1));
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    Map.of(new TopicPartition(in.topic(), in.partition()), new OffsetAndMetadata(in.offset() + 1));
             switch (fate.apply(index)) {
                 case NOTHING -> {
                     producer.beginTransaction();
@@ -391,8 +393,7 @@ class LoadTestIT {
                 KafkaProducer<byte[], byte[]> producer,
                 KafkaConsumer<byte[], byte[]> consumer,
                 List<ProducerRecord<byte[], byte[]>> records,
-                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>
-                        offsets) {
+                Map<TopicPartition, OffsetAndMetadata> offsets) {
             producer.beginTransaction();
             for (ProducerRecord<byte[], byte[]> r : new ArrayList<>(records)) {
                 producer.send(r);

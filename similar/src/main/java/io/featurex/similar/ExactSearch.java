@@ -1,5 +1,6 @@
 package io.featurex.similar;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -59,7 +60,7 @@ final class ExactSearch {
 
     /** acc[r] = dot(query, row r) for the block's first n rows. */
     static void dots(float[][] columns, float[] query, float[] acc, int n) {
-        java.util.Arrays.fill(acc, 0, n, 0f);
+        Arrays.fill(acc, 0, n, 0f);
         int dims = query.length;
         int d = 0;
         for (; d + 3 < dims; d += 4) {
@@ -86,7 +87,7 @@ final class ExactSearch {
 
     /** acc[r] = squared Euclidean distance between query and row r, for the block's first n rows. */
     static void squaredDistances(float[][] columns, float[] query, float[] acc, int n) {
-        java.util.Arrays.fill(acc, 0, n, 0f);
+        Arrays.fill(acc, 0, n, 0f);
         int dims = query.length;
         int d = 0;
         for (; d + 3 < dims; d += 4) {

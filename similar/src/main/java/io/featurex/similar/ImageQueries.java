@@ -9,6 +9,7 @@ import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelInfo;
 import io.featurex.worker.infer.ModelLoader;
 import io.featurex.worker.infer.ModelSpec;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -50,8 +51,7 @@ public final class ImageQueries implements AutoCloseable {
         loaded();
         float[] pixels = decoder.decode(image);
         float[] vector = extractor
-                .extract(new PixelBatch(
-                        java.util.List.of(pixels), extractor.info().inputSize()))[0];
+                .extract(new PixelBatch(List.of(pixels), extractor.info().inputSize()))[0];
         return new Query(
                 vector,
                 Models.identityOf(

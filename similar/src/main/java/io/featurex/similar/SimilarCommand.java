@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Spec;
 public final class SimilarCommand implements Callable<Integer> {
 
     /** Worker settings this command reads: where the vectors are, and how to compute a query's. */
-    static final List<Setting> SETTINGS = java.util.Arrays.stream(Setting.values())
+    static final List<Setting> SETTINGS = Arrays.stream(Setting.values())
             .filter(s -> s == Setting.BOOTSTRAP_SERVERS
                     || s == Setting.OUTPUT_TOPIC
                     || s == Setting.FETCH_MAX_BYTES

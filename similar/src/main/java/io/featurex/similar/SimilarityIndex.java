@@ -2,6 +2,7 @@ package io.featurex.similar;
 
 import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ModelIdentity;
+import io.featurex.worker.infer.Vectors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,10 +117,7 @@ public final class SimilarityIndex {
                 malformed++;
                 return Outcome.MALFORMED;
             }
-            float[] values = new float[v.getValuesCount()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = v.getValues(i);
-            }
+            float[] values = Vectors.of(v);
             if (store.put(v.getId(), v.getSourceUri(), values)) {
                 replaced++;
                 return Outcome.REPLACED;

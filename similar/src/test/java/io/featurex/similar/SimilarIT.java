@@ -45,6 +45,7 @@ import javax.imageio.stream.ImageOutputStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -167,8 +168,7 @@ class SimilarIT {
                 List<Neighbour> self = index.nearest(
                         queries.vectorOf(Files.readAllBytes(coffee)).vector(), q.model(), 1, metric);
                 assertThat(self.get(0).id()).isEqualTo("coffee/crop-80");
-                assertThat(self.get(0).score())
-                        .isCloseTo(metric == Metric.COSINE ? 1f : 0f, org.assertj.core.api.Assertions.within(1e-3f));
+                assertThat(self.get(0).score()).isCloseTo(metric == Metric.COSINE ? 1f : 0f, Assertions.within(1e-3f));
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the house as DESIGN.md draws it: inside the worker, records flow one way through the stage
@@ -138,8 +139,7 @@ class PackageLayeringTest {
     }
 
     @Test
-    void fullyQualifiedNamesCountAndCommentsAndStringsDoNot(@org.junit.jupiter.api.io.TempDir Path dir)
-            throws IOException {
+    void fullyQualifiedNamesCountAndCommentsAndStringsDoNot(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(
                 dir.resolve("Sample.java"),
                 String.join(

@@ -1,5 +1,7 @@
 package io.featurex.loadtest.load;
 
+import java.time.Instant;
+
 /**
  * The run's time base: {@link System#nanoTime()} for scheduling (monotonic), mapped onto wall
  * clock time once at the start, so scheduled times can be compared with Kafka record timestamps
@@ -17,7 +19,7 @@ public final class RunClock {
 
     /** Starts now. */
     public static RunClock start() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         long nanos = System.nanoTime();
         return new RunClock(nanos, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
     }

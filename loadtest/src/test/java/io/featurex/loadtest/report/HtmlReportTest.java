@@ -2,6 +2,8 @@ package io.featurex.loadtest.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HtmlReportTest {
@@ -31,17 +33,17 @@ class HtmlReportTest {
                 r.startEpochMs(),
                 r.command(),
                 r.setup(),
-                java.util.List.of(),
+                List.of(),
                 r.definitions(),
                 r.summary(),
                 r.latencyMs(),
-                java.util.List.of(),
-                java.util.Map.of(),
-                java.util.Map.of(),
-                java.util.List.of(),
-                java.util.Map.of(),
-                java.util.List.of(),
-                java.util.List.of());
+                List.of(),
+                Map.of(),
+                Map.of(),
+                List.of(),
+                Map.of(),
+                List.of(),
+                List.of());
         assertThat(HtmlReport.render(empty)).contains("</html>").doesNotContain("NaN");
     }
 }

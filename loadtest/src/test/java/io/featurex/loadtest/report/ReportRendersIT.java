@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class ReportRendersIT {
         assertThat(output).contains("4 charts");
         assertThat(Files.size(shot)).isGreaterThan(30_000);
         // PNG signature
-        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(shot), 8);
+        byte[] head = Arrays.copyOf(Files.readAllBytes(shot), 8);
         assertThat(head).containsExactly(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A);
     }
 }

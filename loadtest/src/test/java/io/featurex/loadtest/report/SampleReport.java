@@ -7,6 +7,7 @@ import io.featurex.loadtest.verify.Timeline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A report of a made-up 60-second run at 50/s (through the real ledger, latency and timeline
@@ -22,7 +23,7 @@ public final class SampleReport {
         LatencyRecorder latency = new LatencyRecorder();
         Timeline timeline = new Timeline(start, 1000);
         Ledger ledger = new Ledger("sample-", latency, timeline);
-        java.util.Random random = new java.util.Random(1);
+        Random random = new Random(1);
         int n = 3000;
         for (int i = 0; i < n; i++) {
             long due = start + i * 20L;

@@ -3,6 +3,7 @@ package io.featurex.worker.decode;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +29,7 @@ record NativeLibraryLoad<T extends Library>(T library, String description) {
         for (String name : names) {
             try {
                 T library = Native.load(name, type);
-                java.io.File file = NativeLibrary.getInstance(name).getFile();
+                File file = NativeLibrary.getInstance(name).getFile();
                 return new NativeLibraryLoad<>(library, file == null ? name : file.getPath());
             } catch (LinkageError e) {
                 // JNA's first line only names the library; the loader's own reason follows it.

@@ -1,5 +1,7 @@
 package io.featurex.worker.decode;
 
+import java.util.Arrays;
+
 /**
  * Resizing of packed 0xRRGGBB images exactly as Pillow 9's {@code Image.resize} does it (what
  * Keras' {@code load_img} and torchvision's {@code Resize} call), bit for bit:
@@ -124,9 +126,9 @@ final class Resampler {
         int[] blue = new int[width];
         int half = 1 << (PRECISION_BITS - 1);
         for (int y = 0; y < cropHeight; y++) {
-            java.util.Arrays.fill(red, half);
-            java.util.Arrays.fill(green, half);
-            java.util.Arrays.fill(blue, half);
+            Arrays.fill(red, half);
+            Arrays.fill(green, half);
+            Arrays.fill(blue, half);
             int[] k = taps.weights[top + y];
             int first = taps.first[top + y] - firstRow;
             for (int j = 0; j < k.length; j++) {

@@ -5,6 +5,7 @@ import io.featurex.worker.batch.BatchSizeSearch.Point;
 import io.featurex.worker.batch.PixelBatch;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -69,8 +70,7 @@ public final class BatchSizeTuner {
         BatchSizeSearch.Next next = search.next(points, budget.toNanos());
         while (next.size().isPresent()) {
             int size = next.size().getAsInt();
-            points.add(
-                    measure(extractor, new PixelBatch(java.util.Collections.nCopies(size, image), inputSize), clock));
+            points.add(measure(extractor, new PixelBatch(Collections.nCopies(size, image), inputSize), clock));
             next = search.next(points, budget.toNanos() - (clock.getAsLong() - start));
         }
         BatchSizeSearch.Choice choice = BatchSizeSearch.choose(points);

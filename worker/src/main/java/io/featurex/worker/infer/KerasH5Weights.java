@@ -3,7 +3,6 @@ package io.featurex.worker.infer;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -52,12 +51,7 @@ final class KerasH5Weights {
         try {
             Block block = Vgg16.build(spec.widthDivisor());
             apply(convs, block, model.getNDManager());
-            // Marks the block initialised (input shapes known) without touching the weights set
-            // above, so the model can also be saved as .params.
-            block.initialize(
-                    model.getNDManager(),
-                    DataType.FLOAT32,
-                    new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
+            Vgg16.markInitialized(block, model.getNDManager());
             model.setBlock(block);
             return model;
         } catch (RuntimeException e) {

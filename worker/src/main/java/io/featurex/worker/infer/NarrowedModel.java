@@ -3,8 +3,6 @@ package io.featurex.worker.infer;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.util.List;
@@ -43,11 +41,7 @@ final class NarrowedModel {
             // Inference only. Also required: the bf16 cast module returns inference-mode tensors,
             // on which initialize() may not switch gradients on.
             block.freezeParameters(true);
-            // Marks the block initialised (shapes known) without touching the arrays set above.
-            block.initialize(
-                    model.getNDManager(),
-                    DataType.FLOAT32,
-                    new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
+            Vgg16.markInitialized(block, model.getNDManager());
             model.setBlock(block);
             return model;
         } catch (RuntimeException e) {

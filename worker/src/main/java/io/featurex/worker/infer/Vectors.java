@@ -1,9 +1,20 @@
 package io.featurex.worker.infer;
 
-/** Arithmetic on feature vectors: how alike two are. */
+import io.featurex.v1.FeatureVector;
+
+/** Feature vectors as arrays, and how alike two are. */
 public final class Vectors {
 
     private Vectors() {}
+
+    /** The values a published feature carries. */
+    public static float[] of(FeatureVector feature) {
+        float[] values = new float[feature.getValuesCount()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = feature.getValues(i);
+        }
+        return values;
+    }
 
     public static double cosine(float[] a, float[] b) {
         if (a.length != b.length) {

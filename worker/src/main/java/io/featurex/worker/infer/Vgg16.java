@@ -1,11 +1,14 @@
 package io.featurex.worker.infer;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
+import java.util.Arrays;
 
 /**
  * The VGG16 convolutional base (configuration "D": 13 conv 3x3 + ReLU, 5 max-pools) followed by
@@ -37,7 +40,7 @@ public final class Vgg16 {
 
     /** Output channels of the 13 convolutions, in order. */
     static int[] convChannels(int widthDivisor) {
-        return java.util.Arrays.stream(LAYERS)
+        return Arrays.stream(LAYERS)
                 .filter(c -> c != 0)
                 .map(c -> c / widthDivisor)
                 .toArray();
@@ -67,5 +70,13 @@ public final class Vgg16 {
         }
         net.add(Pool.globalAvgPool2dBlock());
         return net;
+    }
+
+    /**
+     * Marks a block whose weights were set by hand as initialised (its input shape known) without
+     * touching those weights, so it runs and can be saved as .params.
+     */
+    static void markInitialized(Block block, NDManager manager) {
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, ModelSpec.INPUT_SIZE, ModelSpec.INPUT_SIZE));
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Where the network's weights came from, and how to tell a weights file's kind from its first bytes. */
 public enum WeightsSource {
@@ -35,11 +36,11 @@ public enum WeightsSource {
     }
 
     /** The preprocessing these weights were trained with, where the format tells. */
-    public java.util.Optional<Preprocessing> trainedWith() {
+    public Optional<Preprocessing> trainedWith() {
         return switch (this) {
-            case KERAS_H5 -> java.util.Optional.of(Preprocessing.CAFFE);
-            case TORCHSCRIPT -> java.util.Optional.of(Preprocessing.TORCH);
-            default -> java.util.Optional.empty();
+            case KERAS_H5 -> Optional.of(Preprocessing.CAFFE);
+            case TORCHSCRIPT -> Optional.of(Preprocessing.TORCH);
+            default -> Optional.empty();
         };
     }
 

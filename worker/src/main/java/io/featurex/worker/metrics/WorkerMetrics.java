@@ -1,11 +1,13 @@
 package io.featurex.worker.metrics;
 
+import io.featurex.v1.ErrorCode;
 import io.featurex.worker.infer.ModelInfo;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
@@ -66,14 +68,13 @@ public final class WorkerMetrics {
         // Zero series from the start, so rate() and absent() work before the first event.
         images.initLabelValues("feature");
         images.initLabelValues("dead_letter");
-        for (io.featurex.v1.ErrorCode code : io.featurex.v1.ErrorCode.values()) {
-            if (code != io.featurex.v1.ErrorCode.ERROR_CODE_UNSPECIFIED
-                    && code != io.featurex.v1.ErrorCode.UNRECOGNIZED) {
+        for (ErrorCode code : ErrorCode.values()) {
+            if (code != ErrorCode.ERROR_CODE_UNSPECIFIED && code != ErrorCode.UNRECOGNIZED) {
                 deadLetters.initLabelValues(code.name());
             }
         }
         for (Stage stage : Stage.values()) {
-            stageSeconds.initLabelValues(stage.name().toLowerCase(java.util.Locale.ROOT));
+            stageSeconds.initLabelValues(stage.name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -155,9 +156,7 @@ public final class WorkerMetrics {
     }
 
     public void stage(Stage stage, double seconds) {
-        stageSeconds
-                .labelValues(stage.name().toLowerCase(java.util.Locale.ROOT))
-                .observe(seconds);
+        stageSeconds.labelValues(stage.name().toLowerCase(Locale.ROOT)).observe(seconds);
     }
 
     public void endToEnd(double seconds) {

@@ -2,6 +2,7 @@ package io.featurex.worker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.featurex.worker.config.Setting;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -51,7 +52,7 @@ class CommandLineTest {
     void everySettingIsAFlagOfRun() {
         CommandLine cli = Main.commandLine();
         CommandLine run = cli.getSubcommands().get("run");
-        for (io.featurex.worker.config.Setting s : io.featurex.worker.config.Setting.values()) {
+        for (Setting s : Setting.values()) {
             assertThat(run.getCommandSpec().findOption(s.flag())).as(s.flag()).isNotNull();
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();

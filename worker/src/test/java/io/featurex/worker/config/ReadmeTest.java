@@ -3,11 +3,13 @@ package io.featurex.worker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.featurex.v1.ErrorCode;
+import io.featurex.worker.metrics.MetricSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -38,11 +40,10 @@ class ReadmeTest {
     @Test
     void everyMetricIsInTheOperationsTable() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
-        for (io.featurex.worker.metrics.MetricSpec m : io.featurex.worker.metrics.MetricSpec.values()) {
+        for (MetricSpec m : MetricSpec.values()) {
             assertThat(readme)
                     .as(m.exposedName())
-                    .contains("| `" + m.exposedName() + "` | " + m.type().name().toLowerCase(java.util.Locale.ROOT)
-                            + " |");
+                    .contains("| `" + m.exposedName() + "` | " + m.type().name().toLowerCase(Locale.ROOT) + " |");
         }
     }
 

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.featurex.worker.decode.DecodeSpec;
 import io.featurex.worker.decode.JpegBackend;
+import io.featurex.worker.fetch.S3Settings;
 import io.featurex.worker.infer.Precision;
 import io.featurex.worker.source.InputFormat;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -202,11 +204,11 @@ class WorkerConfigTest {
                 "true",
                 "s3.region",
                 "eu-west-1"));
-        assertThat(config.s3().endpoint()).contains(java.net.URI.create("http://minio:9000"));
+        assertThat(config.s3().endpoint()).contains(URI.create("http://minio:9000"));
         assertThat(config.s3().region()).contains("eu-west-1");
         assertThat(config.s3().pathStyle()).isTrue();
         assertThat(WorkerConfig.from(Map.of("bootstrap.servers", "b:9092")).s3())
-                .isEqualTo(io.featurex.worker.fetch.S3Settings.DEFAULTS);
+                .isEqualTo(S3Settings.DEFAULTS);
 
         ConfigException e = catchThrowableOfType(
                 ConfigException.class,

@@ -3,6 +3,7 @@ package io.featurex.worker.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ExifOrientationTest {
@@ -39,7 +40,7 @@ class ExifOrientationTest {
         assertThat(ExifOrientation.read(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 2}))
                 .isEqualTo(1);
         byte[] truncated = jpegWithOrientation(6, false);
-        assertThat(ExifOrientation.read(java.util.Arrays.copyOf(truncated, 20))).isEqualTo(1);
+        assertThat(ExifOrientation.read(Arrays.copyOf(truncated, 20))).isEqualTo(1);
     }
 
     /** SOI, an APP1 Exif segment with one IFD0 entry (orientation), then SOS. */

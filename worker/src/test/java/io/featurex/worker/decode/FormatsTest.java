@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -59,9 +60,7 @@ class FormatsTest {
                     mean[c],
                     expected,
                     approximate ? " (approximate: libwebp missing)" : "");
-            assertThat(mean[c])
-                    .as(file + " channel " + c)
-                    .isCloseTo(expected, org.assertj.core.data.Offset.offset(tolerance));
+            assertThat(mean[c]).as(file + " channel " + c).isCloseTo(expected, Offset.offset(tolerance));
         }
         int orientation = Integer.parseInt(f[7]);
         assertThat(ExifOrientation.read(bytes)).as(file + " EXIF orientation").isEqualTo(orientation);

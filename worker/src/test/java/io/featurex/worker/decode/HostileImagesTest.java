@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.featurex.v1.ErrorCode;
 import io.featurex.worker.BadInputException;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -118,8 +119,7 @@ class HostileImagesTest {
         NativeDecoders.assumeWebp();
         byte[] webp = Files.readAllBytes(FORMATS.resolve("lossy.webp"));
         // A simple-format (VP8) file: 14-bit width and height at bytes 26-29 of the RIFF.
-        assertThat(new String(webp, 12, 4, java.nio.charset.StandardCharsets.ISO_8859_1))
-                .isEqualTo("VP8 ");
+        assertThat(new String(webp, 12, 4, StandardCharsets.ISO_8859_1)).isEqualTo("VP8 ");
         webp[26] = (byte) 0xFF;
         webp[27] = 0x3F;
         webp[28] = (byte) 0xFF;

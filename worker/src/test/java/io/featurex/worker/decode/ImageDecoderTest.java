@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Optional;
 import javax.imageio.ImageIO;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -78,8 +79,8 @@ class ImageDecoderTest {
     @Test
     void torchModeIsRgbNormalised() {
         float[] t = Preprocessing.TORCH.toTensor(new int[] {(255 << 16)});
-        assertThat(t[0]).isCloseTo((1f - 0.485f) / 0.229f, org.assertj.core.data.Offset.offset(1e-6f));
-        assertThat(t[1]).isCloseTo((0f - 0.456f) / 0.224f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(t[0]).isCloseTo((1f - 0.485f) / 0.229f, Offset.offset(1e-6f));
+        assertThat(t[1]).isCloseTo((0f - 0.456f) / 0.224f, Offset.offset(1e-6f));
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.featurex.worker.deploy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -61,7 +63,7 @@ public final class AlertRules {
     /** Every rule of every group, as parsed YAML. */
     static Iterable<JsonNode> rules(Path rulesYaml) {
         JsonNode root = KubernetesYaml.MAPPER.readTree(rulesYaml);
-        java.util.List<JsonNode> rules = new java.util.ArrayList<>();
+        List<JsonNode> rules = new ArrayList<>();
         for (JsonNode group : root.path("groups")) {
             group.path("rules").forEach(rules::add);
         }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -96,7 +97,7 @@ class DashboardTest {
         assertThat(ids).hasSizeGreaterThan(8);
     }
 
-    private static void forEachPanel(JsonNode panels, java.util.function.Consumer<JsonNode> action) {
+    private static void forEachPanel(JsonNode panels, Consumer<JsonNode> action) {
         for (JsonNode panel : panels) {
             action.accept(panel);
             forEachPanel(panel.path("panels"), action);

@@ -10,6 +10,7 @@ import io.featurex.worker.deploy.KubernetesYaml.Manifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -149,7 +150,7 @@ class DockerfilesTest {
                 .orElseThrow();
     }
 
-    private static java.util.Map<String, String> baseConfig() {
+    private static Map<String, String> baseConfig() {
         return KubernetesYaml.read(DeployFiles.path("k8s/base/configmap.yaml")).stream()
                 .map(Manifest::object)
                 .map(ConfigMap.class::cast)

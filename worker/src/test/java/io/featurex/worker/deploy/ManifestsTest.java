@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -254,8 +255,7 @@ class ManifestsTest {
                     .as(c.getName())
                     .isFalse();
             assertThat(c.getResources().getLimits()).as(c.getName()).containsKey("memory");
-            Set<String> volumes =
-                    pod.getVolumes().stream().map(Volume::getName).collect(java.util.stream.Collectors.toSet());
+            Set<String> volumes = pod.getVolumes().stream().map(Volume::getName).collect(Collectors.toSet());
             assertThat(c.getVolumeMounts())
                     .extracting(VolumeMount::getName)
                     .as(c.getName())

@@ -1,5 +1,6 @@
 package io.featurex.worker.deploy;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -154,7 +155,7 @@ public final class PromQl {
                 next++;
             }
             boolean call = next < s.length() && s.charAt(next) == '(';
-            if (!call && !KEYWORDS.contains(word.toLowerCase(java.util.Locale.ROOT))) {
+            if (!call && !KEYWORDS.contains(word.toLowerCase(Locale.ROOT))) {
                 names.add(word);
             }
         }
@@ -168,7 +169,7 @@ public final class PromQl {
         Matcher m = CALL.matcher(s);
         while (m.find()) {
             String word = m.group(1);
-            if (!KEYWORDS.contains(word.toLowerCase(java.util.Locale.ROOT))) {
+            if (!KEYWORDS.contains(word.toLowerCase(Locale.ROOT))) {
                 calls.add(word);
             }
         }

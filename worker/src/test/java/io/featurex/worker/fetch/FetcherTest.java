@@ -23,9 +23,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -253,14 +257,14 @@ class FetcherTest {
         int concurrent = 40;
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
-        java.util.concurrent.CountDownLatch allArrived = new java.util.concurrent.CountDownLatch(concurrent);
+        CountDownLatch allArrived = new CountDownLatch(concurrent);
         HttpServer slow = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
-        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.setExecutor(Executors.newCachedThreadPool());
         slow.createContext("/slow", exchange -> {
             peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             allArrived.countDown();
             try {
-                allArrived.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                allArrived.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -275,8 +279,8 @@ class FetcherTest {
                 new FetchLimits(1024, 16, Duration.ofSeconds(20), List.of(), Set.of(), true),
                 concurrent,
                 InetAddress::getAllByName,
-                java.util.function.UnaryOperator.identity())) {
-            List<java.util.concurrent.CompletableFuture<byte[]>> fetches = new ArrayList<>();
+                UnaryOperator.identity())) {
+            List<CompletableFuture<byte[]>> fetches = new ArrayList<>();
             for (int i = 0; i < concurrent; i++) {
                 fetches.add(http.fetch(
                         URI.create("http://127.0.0.1:" + slow.getAddress().getPort() + "/slow?" + i)));

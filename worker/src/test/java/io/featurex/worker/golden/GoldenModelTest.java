@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.featurex.worker.batch.PixelBatch;
+import io.featurex.worker.cli.TestAccess;
 import io.featurex.worker.decode.JpegBackend;
 import io.featurex.worker.decode.NativeDecoders;
 import io.featurex.worker.decode.Preprocessing;
@@ -16,6 +17,7 @@ import io.featurex.worker.infer.WeightsSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -115,7 +117,7 @@ class GoldenModelTest {
 
         Path truncated = dir.resolve("truncated.h5");
         byte[] bytes = Files.readAllBytes(h5);
-        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
         ModelLoadException cut = catchThrowableOfType(
                 ModelLoadException.class, () -> ModelLoader.load(ModelSpec.file(truncated, Golden.WIDTH_DIVISOR)));
         assertThat(cut.getMessage()).contains(truncated.toString());
@@ -123,7 +125,7 @@ class GoldenModelTest {
         Path script = Golden.weights("vgg16-w8.torchscript.pt");
         Path cutScript = dir.resolve("truncated.pt");
         byte[] scriptBytes = Files.readAllBytes(script);
-        Files.write(cutScript, java.util.Arrays.copyOf(scriptBytes, scriptBytes.length / 2));
+        Files.write(cutScript, Arrays.copyOf(scriptBytes, scriptBytes.length / 2));
         ModelLoadException cutPt = catchThrowableOfType(
                 ModelLoadException.class, () -> ModelLoader.load(ModelSpec.file(cutScript, Golden.WIDTH_DIVISOR)));
         assertThat(cutPt.getMessage()).contains(cutScript.toString());
@@ -143,7 +145,7 @@ class GoldenModelTest {
     @Test
     void kerasWeightsConvertedToParamsGiveTheSameVectors(@TempDir Path dir) {
         Path params = dir.resolve("vgg16-w8.params");
-        int code = io.featurex.worker.cli.TestAccess.execute(
+        int code = TestAccess.execute(
                 "export-params",
                 "--weights",
                 Golden.weights("vgg16-w8-notop.h5").toString(),

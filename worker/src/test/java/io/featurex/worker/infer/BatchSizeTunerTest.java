@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntToLongFunction;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /** The measuring loop against a fake model that advances a fake clock: no sleeping, no libtorch. */
@@ -20,8 +21,7 @@ class BatchSizeTunerTest {
         FakeModel model = new FakeModel(n -> 10_000_000L + 100_000_000L * n);
         BatchSizeTuner.Result result = BatchSizeTuner.tune(model, 16, Duration.ofMinutes(5), model::now);
         assertThat(result.points()).extracting(Point::size).containsExactly(1, 2, 4);
-        assertThat(result.points().get(0).imagesPerSecond())
-                .isCloseTo(1 / 0.11, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(result.points().get(0).imagesPerSecond()).isCloseTo(1 / 0.11, Offset.offset(1e-9));
         // 2 -> 4: 9.52 -> 9.76 images/s, +2.4%: stop; 2 is within 3% of 4.
         assertThat(result.size()).isEqualTo(2);
         assertThat(result.stopReason()).contains("2 -> 4");

@@ -3,6 +3,7 @@ package io.featurex.worker.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.featurex.v1.DeadLetter;
 import io.featurex.v1.ErrorCode;
@@ -14,6 +15,7 @@ import io.featurex.worker.infer.ModelSpec;
 import io.featurex.worker.metrics.Health;
 import io.featurex.worker.testing.WorkerHarness;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -358,8 +360,7 @@ class BadInputIT {
         return box;
     }
 
-    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, byte[] body)
-            throws java.io.IOException {
+    private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
@@ -369,8 +370,7 @@ class BadInputIT {
         exchange.close();
     }
 
-    private static void redirect(com.sun.net.httpserver.HttpExchange exchange, String location)
-            throws java.io.IOException {
+    private static void redirect(HttpExchange exchange, String location) throws IOException {
         exchange.getResponseHeaders().set("Location", location);
         respond(exchange, 302, new byte[0]);
     }

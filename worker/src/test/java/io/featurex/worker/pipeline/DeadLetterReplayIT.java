@@ -2,7 +2,11 @@ package io.featurex.worker.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import io.featurex.v1.DeadLetter;
 import io.featurex.v1.ErrorCode;
+import io.featurex.v1.ImageRef;
+import io.featurex.worker.cli.TestAccess;
 import io.featurex.worker.decode.Preprocessing;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoader;
@@ -16,13 +20,19 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,7 +100,7 @@ class DeadLetterReplayIT {
                         .isZero();
                 assertThat(second.sent()).isZero();
                 // The command a user runs: same group, nothing new to send, exit 0.
-                assertThat(io.featurex.worker.cli.TestAccess.execute(
+                assertThat(TestAccess.execute(
                                 "replay",
                                 "--bootstrap-servers",
                                 TestKafka.bootstrapServers(),
@@ -110,17 +120,17 @@ class DeadLetterReplayIT {
     @Test
     void aTruncatedDeadLetterIsReplayedWithTheWholeInputFromItsTopic() throws Exception {
         byte[] garbage = new byte[600_000];
-        new java.util.Random(5).nextBytes(garbage);
-        byte[] input = io.featurex.v1.ImageRef.newBuilder()
+        new Random(5).nextBytes(garbage);
+        byte[] input = ImageRef.newBuilder()
                 .setId("big")
-                .setInline(com.google.protobuf.ByteString.copyFrom(garbage))
+                .setInline(ByteString.copyFrom(garbage))
                 .build()
                 .toByteArray();
         try (FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, 8, Preprocessing.CAFFE));
                 WorkerHarness worker = new WorkerHarness(model, 1, Map.of()).start()) {
             worker.send(List.of(input));
             worker.awaitOutputs(1);
-            io.featurex.v1.DeadLetter letter = worker.deadLetterById.get("big");
+            DeadLetter letter = worker.deadLetterById.get("big");
             assertThat(letter.getOriginalTruncated()).isTrue();
             assertThat(letter.getOriginalValue().size()).isEqualTo(262_144);
 
@@ -134,15 +144,15 @@ class DeadLetterReplayIT {
             assertThat(summary.sent()).isEqualTo(1);
             assertThat(summary.lost()).isZero();
 
-            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+            try (var consumer = new KafkaConsumer<byte[], byte[]>(
                     TestKafka.consumerConfig(TestKafka.newGroupId("reader")),
-                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                    new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
                 consumer.subscribe(List.of(target));
-                List<byte[]> received = new java.util.ArrayList<>();
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                List<byte[]> received = new ArrayList<>();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (received.isEmpty() && System.nanoTime() < deadline) {
-                    consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> received.add(r.value()));
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> received.add(r.value()));
                 }
                 assertThat(received).hasSize(1);
                 assertThat(received.get(0)).isEqualTo(input);

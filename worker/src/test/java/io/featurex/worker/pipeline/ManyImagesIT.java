@@ -2,6 +2,7 @@ package io.featurex.worker.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.featurex.v1.DeadLetter;
 import io.featurex.v1.ErrorCode;
 import io.featurex.worker.testing.ExactlyOnce;
 import io.featurex.worker.testing.ForkedWorker;
@@ -15,8 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,15 +152,15 @@ class ManyImagesIT {
     }
 
     private static ErrorCode deadLetterCode(String output, String deadLetters, String id) throws Exception {
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(
                 TestKafka.consumerConfig(TestKafka.newGroupId("dl")),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(deadLetters));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    io.featurex.v1.DeadLetter letter = io.featurex.v1.DeadLetter.parseFrom(record.value());
+                    DeadLetter letter = DeadLetter.parseFrom(record.value());
                     if (letter.getId().equals(id)) {
                         return letter.getCode();
                     }

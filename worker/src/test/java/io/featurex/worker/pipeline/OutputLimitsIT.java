@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.featurex.v1.DeadLetter;
 import io.featurex.v1.ErrorCode;
 import io.featurex.v1.ImageRef;
+import io.featurex.worker.config.ConfigException;
 import io.featurex.worker.decode.Preprocessing;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoader;
@@ -32,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -234,13 +236,13 @@ class OutputLimitsIT {
                 Integer.toString(8 << 20),
                 "input.max-images-per-record",
                 "100000");
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> {
+        Throwable thrown = Assertions.catchThrowable(() -> {
             try (FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, 8, Preprocessing.CAFFE))) {
                 new WorkerHarness(model, 1, settings).close();
             }
         });
-        assertThat(thrown).isInstanceOf(io.featurex.worker.config.ConfigException.class);
-        List<String> problems = ((io.featurex.worker.config.ConfigException) thrown).problems();
+        assertThat(thrown).isInstanceOf(ConfigException.class);
+        List<String> problems = ((ConfigException) thrown).problems();
         assertThat(problems).hasSize(3);
         assertThat(problems.get(0))
                 .startsWith("dead-letter.max-original-bytes")

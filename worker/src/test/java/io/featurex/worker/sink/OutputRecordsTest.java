@@ -13,6 +13,7 @@ import io.featurex.worker.infer.ModelInfo;
 import io.featurex.worker.infer.Precision;
 import io.featurex.worker.infer.WeightsSource;
 import java.time.Instant;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 
 class OutputRecordsTest {
@@ -120,8 +121,7 @@ class OutputRecordsTest {
                 info(Precision.FP32),
                 "");
         Output feature = records.feature("img", ref(100_000), SOURCE, new float[512], NOW, null, new byte[0]);
-        Output refused =
-                records.refused(feature, new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+        Output refused = records.refused(feature, new RecordTooLargeException("too large"));
         DeadLetter letter = DeadLetter.parseFrom(refused.value());
         assertThat(refused.topic()).isEqualTo("d");
         assertThat(letter.getCode()).isEqualTo(ErrorCode.OUTPUT_TOO_LARGE);

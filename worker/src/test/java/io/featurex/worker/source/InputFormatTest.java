@@ -7,7 +7,9 @@ import io.featurex.v1.ErrorCode;
 import io.featurex.v1.ImageRef;
 import io.featurex.worker.BadInputException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InputFormatTest {
@@ -54,9 +56,9 @@ class InputFormatTest {
                 """));
         assertThat(entry.id()).isEqualTo("cat-1");
         assertThat(entry.ref().getUri()).isEqualTo("https://img.example.com/cat.jpg");
-        assertThat(entry.ref().getAttributesMap()).containsExactly(java.util.Map.entry("album", "pets"));
+        assertThat(entry.ref().getAttributesMap()).containsExactly(Map.entry("album", "pets"));
         assertThat(entry.ref().getEventTime().getSeconds())
-                .isEqualTo(java.time.Instant.parse("2026-11-25T09:00:00Z").getEpochSecond());
+                .isEqualTo(Instant.parse("2026-11-25T09:00:00Z").getEpochSecond());
         assertThat(entry.ref().getEventTime().getNanos()).isEqualTo(250_000_000);
     }
 

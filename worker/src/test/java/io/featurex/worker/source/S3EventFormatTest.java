@@ -5,11 +5,13 @@ import static io.featurex.worker.source.InputFormatTest.error;
 import static io.featurex.worker.source.InputFormatTest.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featurex.v1.ErrorCode;
 import io.featurex.v1.ImageRef;
 import io.featurex.worker.fetch.Fetcher;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,8 +51,8 @@ class S3EventFormatTest {
 
     @Test
     void snsEnvelopeIsOpened() throws Exception {
-        String event = new String(resource("aws-object-created.json"), java.nio.charset.StandardCharsets.UTF_8);
-        String envelope = new com.fasterxml.jackson.databind.ObjectMapper()
+        String event = new String(resource("aws-object-created.json"), StandardCharsets.UTF_8);
+        String envelope = new ObjectMapper()
                 .createObjectNode()
                 .put("Type", "Notification")
                 .put("MessageId", "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324")
@@ -80,8 +82,7 @@ class S3EventFormatTest {
 
     @Test
     void eventBridgeDeletesAndOtherSourcesAreRejected() throws Exception {
-        String deleted = new String(
-                        resource("eventbridge-object-created.json"), java.nio.charset.StandardCharsets.UTF_8)
+        String deleted = new String(resource("eventbridge-object-created.json"), StandardCharsets.UTF_8)
                 .replace("Object Created", "Object Deleted");
         Entry.Rejected rejected = (Entry.Rejected) InputFormatTest.only(InputFormat.S3_EVENT, utf8(deleted));
         assertThat(rejected.error().code()).isEqualTo(ErrorCode.NOT_AN_OBJECT_CREATION);

@@ -3,6 +3,7 @@ package io.featurex.worker.testing;
 import io.featurex.v1.DeadLetter;
 import io.featurex.v1.FeatureVector;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ public final class ExactlyOnce {
                     }
                     result.seen.merge(id, 1, Integer::sum);
                     result.origins
-                            .computeIfAbsent(id, k -> new java.util.ArrayList<>())
+                            .computeIfAbsent(id, k -> new ArrayList<>())
                             .add(origin + " -> " + record.topic() + "-" + record.partition() + "@" + record.offset());
                 }
                 if (quietUntil == Long.MAX_VALUE && result.seen.keySet().containsAll(expected)) {

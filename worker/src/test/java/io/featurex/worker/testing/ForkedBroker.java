@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +60,8 @@ public final class ForkedBroker implements AutoCloseable {
                             Writer file = Files.newBufferedWriter(
                                     log,
                                     StandardCharsets.UTF_8,
-                                    java.nio.file.StandardOpenOption.CREATE,
-                                    java.nio.file.StandardOpenOption.APPEND)) {
+                                    StandardOpenOption.CREATE,
+                                    StandardOpenOption.APPEND)) {
                         for (String line; (line = out.readLine()) != null; ) {
                             file.write(line + "\n");
                             file.flush();

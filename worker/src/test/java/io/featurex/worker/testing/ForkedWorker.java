@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,7 +30,7 @@ public final class ForkedWorker implements AutoCloseable {
     private final int metricsPort;
     private Process process;
     private String heap = "-Xmx384m";
-    private final java.util.Map<String, String> env = new java.util.HashMap<>();
+    private final Map<String, String> env = new HashMap<>();
 
     public ForkedWorker(String workerId, List<String> runArgs, Path logDir) throws IOException {
         if (!Files.isRegularFile(JAR)) {
@@ -49,7 +51,7 @@ public final class ForkedWorker implements AutoCloseable {
     }
 
     /** Environment variables for the process (e.g. AWS credentials), beside this JVM's own. */
-    public ForkedWorker env(java.util.Map<String, String> variables) {
+    public ForkedWorker env(Map<String, String> variables) {
         env.putAll(variables);
         return this;
     }

@@ -13,11 +13,14 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,7 +57,7 @@ public final class WorkerHarness implements AutoCloseable {
 
     public int duplicates;
     /** Output records already counted: each await reads from the start again, and counts only what is new. */
-    private final java.util.Set<String> counted = new java.util.HashSet<>();
+    private final Set<String> counted = new HashSet<>();
 
     public WorkerHarness(FeatureExtractor extractor, int partitions, Map<String, String> settings) {
         // Tests of several input topics name them (created already); the first is the one send() feeds.
@@ -141,8 +144,7 @@ public final class WorkerHarness implements AutoCloseable {
                         }
                         Map<String, String> headers = new LinkedHashMap<>();
                         record.headers()
-                                .forEach(h -> headers.put(
-                                        h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                                .forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
                         deadLetterHeaders.put(d.getId(), headers);
                     }
                 }
