@@ -7,6 +7,7 @@ import io.featurex.loadtest.report.Report;
 import io.featurex.loadtest.report.ReportJson;
 import io.featurex.loadtest.report.ScalingSummary;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +79,8 @@ public final class Main implements Runnable {
                         + "2 usage error, 3 could not run."
             })
     static final class Run implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]")
         String bootstrapServers;
@@ -288,7 +291,9 @@ public final class Main implements Runnable {
             ReportJson.write(report, dir.resolve("report.json"));
             HtmlReport.write(report, dir.resolve("report.html"));
             Report.Summary s = report.summary();
-            System.out.printf(
+            // Through picocli's writer, so a caller (a test expecting FAIL, say) can take the verdict.
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(
                     Locale.ROOT,
                     "%s: sent %d, completed %d (%d features, %d dead letters), lost %d, duplicated %d; steady %.1f/s; "
                             + "latency p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, max %d ms%nreport: %s%n",
@@ -306,6 +311,7 @@ public final class Main implements Runnable {
                     report.latencyMs().output().p999(),
                     report.latencyMs().output().max(),
                     dir.resolve("report.html").toAbsolutePath());
+            out.flush();
             return "PASS".equals(s.verdict()) ? 0 : 1;
         }
     }

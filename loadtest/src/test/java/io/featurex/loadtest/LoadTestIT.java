@@ -12,6 +12,8 @@ import io.featurex.v1.ErrorCode;
 import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ImageRef;
 import io.featurex.v1.SourceCoordinates;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The load test against a real (in-process) Kafka broker, with this test acting as the worker:
@@ -88,43 +91,48 @@ class LoadTestIT {
         worker.start();
         Path out = tmp.resolve("report");
         int exit;
+        StringWriter verdict = new StringWriter();
         try {
-            exit = Main.commandLine()
-                    .execute(
-                            "run",
-                            "--bootstrap-servers",
-                            broker.bootstrapServers(),
-                            "--input-topic",
-                            t.input,
-                            "--output-topic",
-                            t.output,
-                            "--dead-letter-topic",
-                            t.deadLetters,
-                            "--rate",
-                            "200",
-                            "--count",
-                            Integer.toString(n),
-                            "--generate",
-                            "3",
-                            "--generated-dir",
-                            tmp.resolve("images").toString(),
-                            "--image-size",
-                            "32",
-                            "--bad-every",
-                            "10",
-                            "--drain-timeout",
-                            "6s",
-                            "--grace",
-                            "1s",
-                            "--run-id",
-                            "it1",
-                            "--out",
-                            out.toString());
+            CommandLine command = Main.commandLine();
+            command.setOut(new PrintWriter(verdict));
+            exit = command.execute(
+                    "run",
+                    "--bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "--input-topic",
+                    t.input,
+                    "--output-topic",
+                    t.output,
+                    "--dead-letter-topic",
+                    t.deadLetters,
+                    "--rate",
+                    "200",
+                    "--count",
+                    Integer.toString(n),
+                    "--generate",
+                    "3",
+                    "--generated-dir",
+                    tmp.resolve("images").toString(),
+                    "--image-size",
+                    "32",
+                    "--bad-every",
+                    "10",
+                    "--drain-timeout",
+                    "6s",
+                    "--grace",
+                    "1s",
+                    "--run-id",
+                    "it1",
+                    "--out",
+                    out.toString());
         } finally {
             worker.stop();
         }
         assertThat(worker.failure.get()).isNull();
         assertThat(exit).as("FAIL: one id lost, one duplicated").isEqualTo(1);
+        // The verdict is taken, not printed: this test passes when the load test says FAIL.
+        assertThat(verdict.toString())
+                .startsWith("FAIL: sent 40, completed 39 (35 features, 4 dead letters), lost 1, duplicated 1;");
 
         Report report = ReportJson.read(out.resolve("report.json"));
         Report.Summary s = report.summary();
