@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
@@ -55,9 +56,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Starts a broker on a fresh temporary directory, which {@link #close()} deletes. */
     public static EmbeddedKafkaBroker start() throws IOException {
+        return startTemporary(PLAIN);
+    }
+
+    static EmbeddedKafkaBroker startTemporary(Layout layout) throws IOException {
         Path dir = Files.createTempDirectory("featurex-kafka-");
         try {
-            return launch(dir, true);
+            return launch(dir, true, layout);
         } catch (IOException | RuntimeException | Error e) {
             deleteQuietly(dir);
             throw e;
@@ -124,30 +129,71 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static EmbeddedKafkaBroker launch(Path dataDir, boolean ownsDataDir) throws IOException {
+        return launch(dataDir, ownsDataDir, PLAIN);
+    }
+
+    /**
+     * Which ports a broker binds, its properties over them, and which listener answers the
+     * start-up check (a PLAINTEXT one, so no credentials are needed to see it is up) and which
+     * one clients are given.
+     */
+    interface Layout {
+        int ports();
+
+        Properties properties(int[] ports, Path logDir);
+
+        int checkPort(int[] ports);
+
+        int clientPort(int[] ports);
+    }
+
+    private static final Layout PLAIN = new Layout() {
+        @Override
+        public int ports() {
+            return 2;
+        }
+
+        @Override
+        public Properties properties(int[] ports, Path logDir) {
+            return KraftConfig.serverProperties(ports[0], ports[1], logDir);
+        }
+
+        @Override
+        public int checkPort(int[] ports) {
+            return ports[0];
+        }
+
+        @Override
+        public int clientPort(int[] ports) {
+            return ports[0];
+        }
+    };
+
+    static EmbeddedKafkaBroker launch(Path dataDir, boolean ownsDataDir, Layout layout) throws IOException {
         long started = System.nanoTime();
         Path logDir = dataDir.resolve(LOG_DIR_NAME);
         PortClashException lastClash = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int[] ports = LoopbackPorts.free(2);
-            Properties props = KraftConfig.serverProperties(ports[0], ports[1], logDir);
+            int[] ports = LoopbackPorts.free(layout.ports());
+            Properties props = layout.properties(ports, logDir);
             KraftConfig.format(props, dataDir.resolve("server.properties"));
             KafkaRaftServer server;
             try {
                 server = startServer(props, ports);
             } catch (PortClashException e) {
                 // The formatted log names the controller port that just clashed: start over.
-                log.debug("Port clash on attempt {} (ports {} and {}), retrying", attempt, ports[0], ports[1]);
+                log.debug("Port clash on attempt {} (ports {}), retrying", attempt, Arrays.toString(ports));
                 lastClash = e;
                 deleteQuietly(logDir);
                 continue;
             }
-            String bootstrap = HOST + ":" + ports[0];
             try {
-                awaitAnswering(bootstrap);
+                awaitAnswering(HOST + ":" + layout.checkPort(ports));
             } catch (IOException | RuntimeException e) {
                 stopQuietly(server);
                 throw e;
             }
+            String bootstrap = HOST + ":" + layout.clientPort(ports);
             log.info("Embedded Kafka broker on {} started in {} ms", bootstrap, elapsedMillis(started));
             return new EmbeddedKafkaBroker(server, bootstrap, dataDir, ownsDataDir);
         }

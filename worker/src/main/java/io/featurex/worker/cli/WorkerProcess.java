@@ -5,6 +5,7 @@ import io.featurex.worker.infer.BatchSizeTuner;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoadException;
 import io.featurex.worker.infer.ModelLoader;
+import io.featurex.worker.kafka.AccessDeniedException;
 import io.featurex.worker.kafka.BrokerUnreachableException;
 import io.featurex.worker.kafka.WorkerTopics;
 import io.featurex.worker.metrics.Health;
@@ -72,6 +73,13 @@ final class WorkerProcess {
         } catch (ModelLoadException e) {
             health.set(Health.State.FAILED, e.getMessage());
             log.error("cannot start: {}", e.getMessage(), e);
+            return 1;
+        } catch (AccessDeniedException e) {
+            health.set(Health.State.FAILED, e.getMessage());
+            log.error("{}", e.getMessage());
+            for (String command : e.commands()) {
+                log.error("  grant it with: {}", command);
+            }
             return 1;
         } catch (BrokerUnreachableException e) {
             // One line that says what to fix: the client's own stack trace adds nothing to it.

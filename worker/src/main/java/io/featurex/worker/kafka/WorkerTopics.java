@@ -30,6 +30,10 @@ public final class WorkerTopics {
         names.add(config.deadLetterTopic());
         try (Admin admin = Admin.create(KafkaClients.admin(config))) {
             awaitCluster(admin, config.bootstrapServers());
+            if (!config.createTopics()) {
+                // With topics.create the topics may not exist yet; the grants are checked once they do.
+                AccessCheck.check(admin, config);
+            }
             if (config.createTopics()) {
                 Optional<Short> replication = config.topicReplicationFactor() < 0
                         ? Optional.empty()
@@ -38,6 +42,7 @@ public final class WorkerTopics {
                         .map(name -> new NewTopic(name, Optional.of(config.topicPartitions()), replication))
                         .toList();
                 TopicSetup.ensureTopics(admin, topics, TOPIC_TIMEOUT);
+                AccessCheck.check(admin, config);
             } else {
                 TopicSetup.awaitReady(admin, names, TOPIC_TIMEOUT);
             }

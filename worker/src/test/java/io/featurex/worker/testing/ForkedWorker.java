@@ -102,6 +102,11 @@ public final class ForkedWorker implements AutoCloseable {
         throw new AssertionError(workerId + " not ready within " + timeout + "; log: " + log);
     }
 
+    /** Waits for the process to end by itself; returns its exit code, or -1 if it still runs after the timeout. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     /** SIGKILL: no drain, no commit, no goodbye to the group. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
