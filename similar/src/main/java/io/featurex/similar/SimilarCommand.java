@@ -1,6 +1,7 @@
 package io.featurex.similar;
 
 import io.featurex.worker.BadInputException;
+import io.featurex.worker.cli.SettingHelp;
 import io.featurex.worker.config.ConfigException;
 import io.featurex.worker.config.ConfigSources;
 import io.featurex.worker.config.Setting;
@@ -293,19 +294,16 @@ public final class SimilarCommand implements Callable<Integer> {
         @Override
         public CommandSpec transform(CommandSpec command) {
             for (Setting s : SETTINGS) {
-                String fallback = s.defaultValue() == null
-                        ? " (required)"
-                        : s.defaultValue().isEmpty() ? "" : " Default: " + s.defaultValue() + ".";
                 String[] names = s == Setting.OUTPUT_TOPIC
                         ? new String[] {s.flag(), "--feature-topic"}
                         : new String[] {s.flag()};
                 String description = s == Setting.OUTPUT_TOPIC
-                        ? "The feature topic: the workers' output topic." + fallback
-                        : s.description() + fallback;
+                        ? SettingHelp.describe(s, "The feature topic: the workers' output topic.")
+                        : SettingHelp.describe(s);
                 command.addOption(OptionSpec.builder(names)
                         .paramLabel("VALUE")
                         .type(String.class)
-                        .description(description + " Env: " + s.envName() + ".")
+                        .description(description)
                         .build());
             }
             return command;

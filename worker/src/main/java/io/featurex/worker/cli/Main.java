@@ -25,6 +25,7 @@ public final class Main implements Runnable {
         for (CommandSet set : ServiceLoader.load(CommandSet.class)) {
             set.commands().forEach(cli::addSubcommand);
         }
+        WordWrappedHelp.install(cli);
         return cli;
     }
 
