@@ -1,6 +1,7 @@
 package io.featurex.worker.cli;
 
 import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Streaming image feature extraction: ImageRef records from Kafka, VGG16 (DJL/PyTorch), "
                 + "FeatureVector records back to Kafka.",
         subcommands = {ReplayCommand.class, ExportParamsCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -29,9 +30,11 @@ public final class Main implements Runnable {
         return cli;
     }
 
+    /** No command given: a usage error, like any other, so scripts and shells see it fail. */
     @Override
-    public void run() {
-        commandLine().usage(System.out);
+    public Integer call() {
+        commandLine().usage(System.err);
+        return CommandLine.ExitCode.USAGE;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
