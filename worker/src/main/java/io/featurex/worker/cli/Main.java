@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
+        LogLevel.chooseFor(commandLine(), args);
         System.exit(commandLine().execute(args));
     }
 
