@@ -82,6 +82,13 @@ class HelpTextTest {
                 .contains("run", "replay", "export-params", "demo", "broker", "send", "similar", "bench");
     }
 
+    @Test
+    void commandsOfOtherModulesKeepTheFlagsTheirTransformersAdd() {
+        CommandLine similar = Main.commandLine().getSubcommands().get("similar");
+        assertThat(similar.getCommandSpec().findOption("--bootstrap-servers")).isNotNull();
+        assertThat(similar.getCommandSpec().findOption("--verbose")).isNotNull();
+    }
+
     private static List<CommandLine> allCommands() {
         List<CommandLine> all = new ArrayList<>();
         collect(Main.commandLine(), all);

@@ -25,7 +25,9 @@ public final class Main implements Callable<Integer> {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand("run", RunCommand.commandLine());
         for (CommandSet set : ServiceLoader.load(CommandSet.class)) {
-            set.commands().forEach(cli::addSubcommand);
+            // Each as a CommandLine of its own: picocli applies a command's model transformer (similar's
+            // flags from the settings catalogue) when its CommandLine is made, not when an object is added.
+            set.commands().forEach(command -> cli.addSubcommand(new CommandLine(command)));
         }
         WordWrappedHelp.install(cli);
         return cli;
