@@ -5,6 +5,8 @@ import io.featurex.embedded.SampleImages;
 import io.featurex.v1.DeadLetter;
 import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ImageRef;
+import io.featurex.worker.cli.QuietByDefault;
+import io.featurex.worker.cli.VerboseOption;
 import io.featurex.worker.config.Setting;
 import io.featurex.worker.config.WorkerConfig;
 import io.featurex.worker.infer.FeatureExtractor;
@@ -38,6 +40,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,7 +52,15 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Start an in-process Kafka broker, send image refs for the built-in samples (or --images DIR), "
                 + "run a worker, and print the features, their cosine similarities and the throughput.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer>, QuietByDefault {
+
+    @Mixin
+    VerboseOption verbosity = new VerboseOption();
+
+    @Override
+    public boolean quiet() {
+        return !verbosity.verbose();
+    }
 
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(5);
 

@@ -3,6 +3,8 @@ package io.featurex.devkit;
 import com.google.protobuf.ByteString;
 import io.featurex.embedded.SampleImages;
 import io.featurex.v1.ImageRef;
+import io.featurex.worker.cli.QuietByDefault;
+import io.featurex.worker.cli.VerboseOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,7 +28,15 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Send one ImageRef per image (files, or the images directly inside folders) to the input topic: "
                 + "a file: URI by default (the worker needs the folder in --fetch-file-roots), or the bytes inline.")
-final class SendCommand implements Callable<Integer> {
+final class SendCommand implements Callable<Integer>, QuietByDefault {
+
+    @Mixin
+    VerboseOption verbosity = new VerboseOption();
+
+    @Override
+    public boolean quiet() {
+        return !verbosity.verbose();
+    }
 
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
     String bootstrapServers;

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,7 @@ public final class SampleImages {
                     throw new IOException("sample " + name + " listed in index.txt is missing from the classpath");
                 }
                 Path file = dir.resolve(name);
-                Files.copy(in, file);
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
                 files.add(file);
             }
         }

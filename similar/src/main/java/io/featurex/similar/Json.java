@@ -91,6 +91,9 @@ final class Json {
         out.put("malformed", stats.malformed())
                 .put("unparseable", follower.unparseable())
                 .put("vector_bytes", stats.vectorBytes())
+                .put("vector_bytes_per_vector", stats.memory().perVector())
+                .put("vector_block_bytes", stats.memory().blockBytes())
+                .put("vector_block_rows", stats.memory().blockRows())
                 .put(
                         "failure",
                         follower.failure() == null ? null : follower.failure().toString());

@@ -1,6 +1,9 @@
 package io.featurex.similar;
 
 import io.featurex.worker.BadInputException;
+import io.featurex.worker.cli.QuietByDefault;
+import io.featurex.worker.cli.SettingHelp;
+import io.featurex.worker.cli.VerboseOption;
 import io.featurex.worker.config.ConfigException;
 import io.featurex.worker.config.ConfigSources;
 import io.featurex.worker.config.Setting;
@@ -23,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -47,7 +51,7 @@ import picocli.CommandLine.Spec;
                     + "model/decode flags) and is refused when its identity differs from the index's.",
             "--benchmark N measures exact search on N random vectors instead (no Kafka)."
         })
-public final class SimilarCommand implements Callable<Integer> {
+public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
 
     /** Worker settings this command reads: where the vectors are, and how to compute a query's. */
     static final List<Setting> SETTINGS = Arrays.stream(Setting.values())
@@ -60,6 +64,9 @@ public final class SimilarCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    VerboseOption verbosity = new VerboseOption();
 
     @Option(
             names = "--query-id",
@@ -139,6 +146,13 @@ public final class SimilarCommand implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
+
+    /** One-shot queries and the benchmark print results to read; serving logs for its operator. */
+    @Override
+    public boolean quiet() {
+        boolean oneShot = !queryIds.isEmpty() || !queryImages.isEmpty() || benchmark != null;
+        return oneShot && !verbosity.verbose();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -293,19 +307,16 @@ public final class SimilarCommand implements Callable<Integer> {
         @Override
         public CommandSpec transform(CommandSpec command) {
             for (Setting s : SETTINGS) {
-                String fallback = s.defaultValue() == null
-                        ? " (required)"
-                        : s.defaultValue().isEmpty() ? "" : " Default: " + s.defaultValue() + ".";
                 String[] names = s == Setting.OUTPUT_TOPIC
                         ? new String[] {s.flag(), "--feature-topic"}
                         : new String[] {s.flag()};
                 String description = s == Setting.OUTPUT_TOPIC
-                        ? "The feature topic: the workers' output topic." + fallback
-                        : s.description() + fallback;
+                        ? SettingHelp.describe(s, "The feature topic: the workers' output topic.")
+                        : SettingHelp.describe(s);
                 command.addOption(OptionSpec.builder(names)
                         .paramLabel("VALUE")
                         .type(String.class)
-                        .description(description + " Env: " + s.envName() + ".")
+                        .description(description)
                         .build());
             }
             return command;

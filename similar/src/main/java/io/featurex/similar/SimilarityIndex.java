@@ -45,7 +45,12 @@ public final class SimilarityIndex {
             long malformed,
             long replaced,
             long removed,
-            long vectorBytes) {
+            VectorMemory memory) {
+
+        /** Bytes held for vectors now (see {@link VectorMemory#total()}). */
+        public long vectorBytes() {
+            return memory.total();
+        }
 
         public long refused() {
             return refusedByModel.values().stream().mapToLong(Long::longValue).sum();
@@ -215,7 +220,7 @@ public final class SimilarityIndex {
                     malformed,
                     replaced,
                     removed,
-                    store == null ? 0 : store.vectorBytes());
+                    store == null ? VectorMemory.NONE : store.memory());
         } finally {
             lock.readLock().unlock();
         }

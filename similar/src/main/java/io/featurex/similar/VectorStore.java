@@ -134,9 +134,21 @@ final class VectorStore {
 
     /** Bytes held for vectors: columns with their array headers, norms, and the row arrays (not the id strings). */
     long vectorBytes() {
-        long columnBytes = 16L + 4L * blockRows;
-        long perBlock = 16L + 4L * dimension + dimension * columnBytes;
-        return blocks.size() * perBlock + 16L + 4L * norms.length + 2L * (16L + 4L * ids.length);
+        return blocks.size() * blockBytes() + 16L + 4L * norms.length + 2L * (16L + 4L * ids.length);
+    }
+
+    /** One block: its array of columns and the columns, each with its array header. */
+    long blockBytes() {
+        return 16L + 4L * dimension + dimension * (16L + 4L * blockRows);
+    }
+
+    /** Once its block exists, a vector adds its floats, its norm and two references (id, source URI). */
+    long bytesPerVector() {
+        return 4L * dimension + 4L + 2L * 4L;
+    }
+
+    VectorMemory memory() {
+        return new VectorMemory(vectorBytes(), bytesPerVector(), blockBytes(), blockRows);
     }
 
     private void write(int row, float[] vector) {

@@ -242,6 +242,8 @@ class SimilarIT {
             HttpResponse<String> stats = http.send(
                     HttpRequest.newBuilder(URI.create(base + "/stats")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(stats.body()).contains("\"caught_up\":true", "\"vectors\":" + files.size(), "\"dimension\":512");
+            // 512 floats, a norm and two references a vector; the first block is allocated whole.
+            assertThat(stats.body()).contains("\"vector_bytes_per_vector\":2060", "\"vector_block_rows\":4096");
         }
     }
 

@@ -96,6 +96,19 @@ class SimilarityIndexTest {
     }
 
     @Test
+    void memoryTellsThePerVectorCostFromTheBlockAllocatedAhead() {
+        SimilarityIndex index = fivePlanar();
+        VectorMemory memory = index.stats().memory();
+        // 2-d, blocks of 2 rows: two floats, a norm and two references a vector.
+        assertThat(memory.perVector()).isEqualTo(2 * 4 + 4 + 2 * 4);
+        assertThat(memory.blockRows()).isEqualTo(2);
+        assertThat(memory.blockBytes()).isEqualTo(16 + 2 * 4 + 2 * (16 + 2 * 4));
+        // Five vectors fill three blocks: the blocks are most of what is held.
+        assertThat(memory.total()).isGreaterThanOrEqualTo(3 * memory.blockBytes());
+        assertThat(index.stats().vectorBytes()).isEqualTo(memory.total());
+    }
+
+    @Test
     void theLatestVectorOfAnIdReplacesTheEarlierOne() {
         SimilarityIndex index = fivePlanar();
         assertThat(index.accept(vector("a", MODEL, 0, -5))).isEqualTo(SimilarityIndex.Outcome.REPLACED);

@@ -1,6 +1,7 @@
 package io.featurex.worker.cli;
 
 import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,9 +13,10 @@ import picocli.CommandLine.Command;
         description = "Streaming image feature extraction: ImageRef records from Kafka, VGG16 (DJL/PyTorch), "
                 + "FeatureVector records back to Kafka.",
         subcommands = {ReplayCommand.class, ExportParamsCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
+        LogLevel.chooseFor(commandLine(), args);
         System.exit(commandLine().execute(args));
     }
 
@@ -23,14 +25,19 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand("run", RunCommand.commandLine());
         for (CommandSet set : ServiceLoader.load(CommandSet.class)) {
-            set.commands().forEach(cli::addSubcommand);
+            // Each as a CommandLine of its own: picocli applies a command's model transformer (similar's
+            // flags from the settings catalogue) when its CommandLine is made, not when an object is added.
+            set.commands().forEach(command -> cli.addSubcommand(new CommandLine(command)));
         }
+        WordWrappedHelp.install(cli);
         return cli;
     }
 
+    /** No command given: a usage error, like any other, so scripts and shells see it fail. */
     @Override
-    public void run() {
-        commandLine().usage(System.out);
+    public Integer call() {
+        commandLine().usage(System.err);
+        return CommandLine.ExitCode.USAGE;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -44,14 +44,11 @@ final class RunCommand implements Callable<Integer> {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new RunCommand());
         for (Setting s : Setting.values()) {
-            String fallback = s.defaultValue() == null
-                    ? " (required)"
-                    : s.defaultValue().isEmpty() ? "" : " Default: " + s.defaultValue() + ".";
             cli.getCommandSpec()
                     .addOption(OptionSpec.builder(s.flag())
                             .paramLabel("VALUE")
                             .type(String.class)
-                            .description(s.description() + fallback + " Env: " + s.envName() + ".")
+                            .description(SettingHelp.describe(s))
                             .build());
         }
         return cli;

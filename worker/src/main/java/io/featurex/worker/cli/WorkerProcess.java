@@ -72,7 +72,9 @@ final class WorkerProcess {
             return 0;
         } catch (ModelLoadException e) {
             health.set(Health.State.FAILED, e.getMessage());
-            log.error("cannot start: {}", e.getMessage(), e);
+            // The message names the file and what is wrong with it; the trace is for whoever debugs the loader.
+            log.error("cannot start: {}", e.getMessage());
+            log.debug("model load failure", e);
             return 1;
         } catch (AccessDeniedException e) {
             health.set(Health.State.FAILED, e.getMessage());

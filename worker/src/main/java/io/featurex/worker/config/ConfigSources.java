@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 
@@ -52,10 +53,17 @@ public final class ConfigSources {
 
     public ConfigSources file(Path file) {
         Properties properties = new Properties();
+        Optional<String> unusable = FileCheck.readableFile(file);
+        if (unusable.isPresent()) {
+            problems.add("cannot read config file " + file + ": " + unusable.get());
+            return this;
+        }
         try (Reader reader = Files.newBufferedReader(file)) {
             properties.load(reader);
-        } catch (IOException e) {
-            problems.add("cannot read config file " + file + ": " + e.getMessage());
+        } catch (IOException | IllegalArgumentException e) {
+            // IllegalArgumentException: Properties refuses a malformed unicode escape.
+            String reason = e instanceof IOException io ? FileCheck.reason(io) : e.getMessage();
+            problems.add("cannot read config file " + file + ": " + reason);
             return this;
         }
         for (String key : properties.stringPropertyNames()) {

@@ -33,6 +33,10 @@ public record FetchSettings(int concurrency, long bytesInFlight, FetchLimits lim
             Path path = Path.of(root);
             if (!path.isAbsolute()) {
                 r.problem(Setting.FETCH_FILE_ROOTS, "'" + root + "' is not an absolute path");
+            } else {
+                // A root that is not there would refuse every file: URI as outside the roots.
+                FileCheck.readableFolder(path)
+                        .ifPresent(why -> r.problem(Setting.FETCH_FILE_ROOTS, "'" + root + "': " + why));
             }
             roots.add(path);
         }

@@ -14,6 +14,10 @@ final class ModelSettings {
 
     static ModelSpec from(SettingReader r) {
         String weights = r.raw(Setting.MODEL_WEIGHTS);
+        if (!weights.isBlank()) {
+            FileCheck.readableFile(Path.of(weights))
+                    .ifPresent(why -> r.problem(Setting.MODEL_WEIGHTS, "'" + weights + "': " + why));
+        }
         int seed = r.integer(Setting.MODEL_SEED, Integer.MIN_VALUE, Integer.MAX_VALUE);
         int divisor = r.integer(Setting.MODEL_WIDTH_DIVISOR, 1, 64);
         if (divisor > 0 && 64 % divisor != 0) {

@@ -49,6 +49,63 @@ class CommandLineTest {
     }
 
     @Test
+    void missingFilesAreListedBeforeAnythingStartsAndExitTwo() {
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.commandLine()
+                    .execute(
+                            "run",
+                            "--config",
+                            "/nonexistent/featurex.properties",
+                            "--bootstrap-servers",
+                            "127.0.0.1:1",
+                            "--model-weights",
+                            "/nonexistent/vgg16.params",
+                            "--fetch-file-roots",
+                            "/nonexistent/images");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("invalid configuration:")
+                .contains("cannot read config file /nonexistent/featurex.properties: no such file")
+                .contains("model.weights", "'/nonexistent/vgg16.params': no such file")
+                .contains("fetch.file-roots", "'/nonexistent/images': no such folder")
+                .doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void noCommandPrintsTheUsageAndExitsTwo() {
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.commandLine().execute();
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: featurex", "run", "replay");
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageErrorExitingTwo() {
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.commandLine().execute("run", "--no-such-option");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown option: '--no-such-option'");
+    }
+
+    @Test
     void everySettingIsAFlagOfRun() {
         CommandLine cli = Main.commandLine();
         CommandLine run = cli.getSubcommands().get("run");
