@@ -26,6 +26,8 @@ import io.featurex.worker.config.Setting;
 import io.featurex.worker.config.WorkerConfig;
 import io.featurex.worker.deploy.KubernetesYaml.Manifest;
 import io.featurex.worker.kafka.KafkaClients;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -615,12 +617,30 @@ class ManifestsTest {
         return merged;
     }
 
-    private static WorkerConfig workerConfig(Map<String, String> env) {
+    private static WorkerConfig workerConfig(Map<String, String> podEnv) {
+        // The weights exist only in the pod (the model init container puts them there), and the
+        // worker checks at start-up that they do: here a file stands in at the pod's path.
+        Map<String, String> env = new LinkedHashMap<>(podEnv);
+        env.computeIfPresent(
+                "FEATUREX_MODEL_WEIGHTS", (key, path) -> weightsStandIn(path).toString());
         ConfigSources sources = new ConfigSources().environment(env);
         assertThat(sources.problems())
                 .as("the worker's verdict on " + env.keySet())
                 .isEmpty();
         return WorkerConfig.from(sources.values());
+    }
+
+    private static Path weightsStandIn(String podPath) {
+        try {
+            Path dir = Files.createTempDirectory("featurex-manifest-weights");
+            Path file = dir.resolve(Path.of(podPath).getFileName());
+            Files.write(file, new byte[] {0});
+            file.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static <T extends HasMetadata> T only(Class<T> type) {
