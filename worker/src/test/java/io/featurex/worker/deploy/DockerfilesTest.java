@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.featurex.worker.config.Setting;
 import io.featurex.worker.deploy.KubernetesYaml.Manifest;
+import io.featurex.worker.testing.TestKafka;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +21,11 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * deploy/Dockerfile*: no Docker engine builds them here, so what the manifests and the poms
- * rely on is read from the files: user, port, DJL cache, offline mode, tcmalloc, the native
- * decoders' libraries, the CUDA flavour and libtorch version, and the image names the manifests
- * use.
+ * deploy/Dockerfile*, read: what the manifests and the poms rely on (user, port, DJL cache,
+ * offline mode, tcmalloc, the native decoders' libraries, the CUDA flavour and libtorch version,
+ * the image names the manifests use) and what deploy/images.sh relies on (bases as build
+ * arguments, the Kafka image's tag). Checked where no engine builds them, as the CUDA image is
+ * nowhere in CI; WorkerImageIT runs the CPU image where one does.
  */
 class DockerfilesTest {
 
@@ -61,8 +63,14 @@ class DockerfilesTest {
                     .contains("-Dai.djl.offline=true")
                     .contains("libtcmalloc-minimal4")
                     .contains("LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4");
-            // The native decoders' libraries (Ubuntu's names), or JPEG and WebP fall back to ImageIO.
-            assertThat(text).as(name).containsPattern("apt-get install [^\n]*libturbojpeg libwebp7 libwebpdemux2");
+            // The native decoders' libraries, or JPEG and WebP fall back to ImageIO: the TurboJPEG
+            // package by its Ubuntu name, or by Debian's where the base may be either.
+            assertThat(text)
+                    .as(name)
+                    .containsPattern("apt-get install [^\n]*(libturbojpeg|\"\\$turbojpeg\") libwebp7 libwebpdemux2");
+            if (text.contains("\"$turbojpeg\"")) {
+                assertThat(text).as(name).contains("turbojpeg=libturbojpeg ", "apt-cache show libturbojpeg0");
+            }
             assertThat(instruction(stage, "CMD")).as(name).isEqualTo("[\"run\"]");
             // A heap cap: without one G1 grows towards 1/4 of the pod's memory (RSS 1.43 GiB under a backlog).
             assertThat(text).as(name).containsPattern("JAVA_TOOL_OPTIONS=\"[^\"]*-Xmx[0-9]+[mg]\\b");
@@ -76,7 +84,7 @@ class DockerfilesTest {
         assertThat(lines).contains("ARG LIBTORCH_VERSION=" + libtorchVersion, "ARG LIBTORCH_FLAVOR=cu124");
         assertThat(instruction(finalStage("Dockerfile.cuda"), "FROM"))
                 .matches("nvidia/cuda:12\\.4(\\.[0-9]+)?-runtime-ubuntu[0-9.]+");
-        assertThat(lines).anyMatch(l -> l.matches("FROM eclipse-temurin:17-jre\\S* AS jre"));
+        assertThat(lines).anyMatch(l -> l.matches("ARG JRE_IMAGE=eclipse-temurin:17-jre\\S*"));
         String text = String.join("\n", finalStage("Dockerfile.cuda"));
         assertThat(text)
                 .contains(
@@ -106,6 +114,33 @@ class DockerfilesTest {
         assertThat(DeployFiles.read(DeployFiles.path("Dockerfile.cuda")))
                 .as("its build instructions")
                 .contains("-Dlibtorch.flavor=cu124");
+    }
+
+    @Test
+    void theBasesAreBuildArgumentsDefaultingToThePublicImages() {
+        assertThat(lines("Dockerfile")).startsWith("ARG BASE_IMAGE=eclipse-temurin:17-jre", "FROM ${BASE_IMAGE}");
+        assertThat(lines("kafka/Dockerfile")).startsWith("ARG BASE_IMAGE=eclipse-temurin:17-jre", "FROM ${BASE_IMAGE}");
+        assertThat(lines("Dockerfile.model")).startsWith("ARG BASE_IMAGE=busybox:1.36", "FROM ${BASE_IMAGE}");
+        assertThat(lines("Dockerfile.cuda"))
+                .contains("ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy", "FROM ${JRE_IMAGE} AS jre");
+        // What images.sh --local-base overrides them with.
+        String script = DeployFiles.read(DeployFiles.path("images.sh"));
+        assertThat(script).contains("--build-arg BASE_IMAGE=\"$jre_base\"", "--build-arg BASE_IMAGE=\"$debian_base\"");
+    }
+
+    @Test
+    void theKafkaImageIsTheKafkaOfThePomsUnderTheNameTheTestsAskFor() throws Exception {
+        String kafkaVersion = pomProperty(DeployFiles.parentPom(), "kafka.version");
+        assertThat(TestKafka.DEFAULT_IMAGE).isEqualTo("apache/kafka:" + kafkaVersion);
+        String script = DeployFiles.read(DeployFiles.path("images.sh"));
+        assertThat(script).contains("<kafka.version>", "-t \"apache/kafka:$kafka_version\"", "-f deploy/kafka/pom.xml");
+        // The pom images.sh gathers the class path with takes the version from the parent.
+        Document pom = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(DeployFiles.path("kafka/pom.xml").toFile());
+        assertThat(text(pom.getDocumentElement(), "relativePath")).isEqualTo("../../pom.xml");
+        assertThat(String.join("\n", lines("kafka/Dockerfile")))
+                .contains("COPY run /etc/kafka/docker/run", "CMD [\"/etc/kafka/docker/run\"]");
     }
 
     @Test
@@ -159,7 +194,10 @@ class DockerfilesTest {
                 .getData();
     }
 
-    /** The Dockerfile's instructions, continuation lines joined, comments dropped. */
+    /**
+     * The Dockerfile's instructions, continuation lines joined, comments dropped, as written: a
+     * FROM naming a build argument keeps the ${NAME}.
+     */
     private static List<String> lines(String dockerfile) {
         List<String> lines = new ArrayList<>();
         StringBuilder current = new StringBuilder();
@@ -181,9 +219,21 @@ class DockerfilesTest {
         return lines;
     }
 
-    /** The instructions from the last FROM on: what the image runs. */
+    /** The instructions from the last FROM on: what the image runs, its FROM with the default base. */
     private static List<String> finalStage(String dockerfile) {
-        List<String> lines = lines(dockerfile);
+        List<String> lines = new ArrayList<>(lines(dockerfile));
+        // Build arguments before the first FROM are what a FROM may name; their defaults are the
+        // images a plain `docker build` uses.
+        for (int i = 0; i < lines.size() && !lines.get(i).startsWith("FROM "); i++) {
+            Matcher arg = Pattern.compile("ARG (\\w+)=(\\S+)").matcher(lines.get(i));
+            if (arg.matches()) {
+                for (int j = i + 1; j < lines.size(); j++) {
+                    if (lines.get(j).startsWith("FROM ")) {
+                        lines.set(j, lines.get(j).replace("${" + arg.group(1) + "}", arg.group(2)));
+                    }
+                }
+            }
+        }
         int from = 0;
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith("FROM ")) {

@@ -19,30 +19,55 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.testcontainers.junit.jupiter.Container;
-import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The container the tests use when Docker is there, checked on its own: if this fails, the
- * problem is the image or the Docker set-up, not the worker. Skipped without a Docker engine.
+ * The Kafka container that {@code -Dfeaturex.test.broker=container} gives every test, and that
+ * the image tests run the worker against, checked on its own: if this fails, the problem is the
+ * image or the Docker set-up, not the worker. Runs where the image is in the local store
+ * ({@code deploy/images.sh} builds it), or wherever {@code -Dfeaturex.test.containers=required}
+ * demands it; skipped, saying why, elsewhere.
  */
-@Testcontainers(disabledWithoutDocker = true)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ContainerKafkaIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    @Container
-    static final KafkaContainer KAFKA = new KafkaContainer(
-            DockerImageName.parse(System.getProperty(TestKafka.IMAGE_PROPERTY, TestKafka.DEFAULT_IMAGE)));
+    private static KafkaContainer kafka;
+
+    @BeforeAll
+    static void start() {
+        if (!ContainerImages.runnable(TestKafka.image())) {
+            return;
+        }
+        kafka = new KafkaContainer(DockerImageName.parse(TestKafka.image()));
+        long started = System.nanoTime();
+        kafka.start();
+        System.out.printf(
+                "Kafka container %s ready in %.1f s%n", TestKafka.image(), (System.nanoTime() - started) / 1e9);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) {
+            kafka.stop();
+        }
+    }
+
+    @BeforeEach
+    void runnable() {
+        ContainerImages.assumeRunnable(TestKafka.image());
+    }
 
     @Test
     void recordsComeBackFromTheContainer() throws Exception {
-        String bootstrap = KAFKA.getBootstrapServers();
+        String bootstrap = kafka.getBootstrapServers();
         String topic = "tc-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicSetup.ensureTopics(admin, List.of(new NewTopic(topic, 2, (short) 1)), TIMEOUT);

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -19,27 +18,33 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
  * The one Kafka broker of a test run, started on first use and stopped when the JVM exits.
  *
- * <p>With a Docker engine it is a Testcontainers {@code apache/kafka} container, the closest to
- * production; without one (or with {@code -Dfeaturex.test.broker=embedded}) it is the
- * in-process {@link EmbeddedKafkaBroker}. {@code -Dfeaturex.test.broker=container} insists on
- * the container. Tests share the broker, so each should work on its own {@link #newTopic} topics
- * and its own consumer group ids.
+ * <p>It is the in-process {@link EmbeddedKafkaBroker} unless {@code -Dfeaturex.test.broker=container}
+ * asks for a Testcontainers {@code apache/kafka} container instead (pulled if not in the local
+ * image store; {@code deploy/images.sh} builds one). A Docker engine alone is no reason to pick
+ * the container: without a registry its image cannot be pulled, and the image is what {@link
+ * ContainerKafkaIT} checks on its own. Tests share the broker, so each should work on its own
+ * {@link #newTopic} topics and its own consumer group ids.
  */
 public final class TestKafka {
 
-    /** System property choosing the broker: {@code embedded}, {@code container}, or unset for automatic. */
+    /** System property choosing the broker: {@code embedded} (also when unset) or {@code container}. */
     public static final String BROKER_PROPERTY = "featurex.test.broker";
     /** System property overriding {@link #DEFAULT_IMAGE}. */
     public static final String IMAGE_PROPERTY = "featurex.test.kafka.image";
 
-    public static final String DEFAULT_IMAGE = "apache/kafka:4.1.1";
+    /**
+     * The official image of the parent pom's kafka.version, the Kafka of the in-process broker
+     * and the clients (DockerfilesTest keeps them equal), and the tag deploy/images.sh gives the
+     * image it builds from the same artifacts.
+     */
+    public static final String DEFAULT_IMAGE = "apache/kafka:4.4.0";
+
     public static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(TestKafka.class);
@@ -130,33 +135,20 @@ public final class TestKafka {
         if (embeddedChosen == null) {
             String wanted = System.getProperty(BROKER_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
             switch (wanted) {
-                case "embedded" -> embeddedChosen = true;
+                case "", "embedded" -> embeddedChosen = true;
                 case "container" -> {
-                    if (!dockerAvailable()) {
+                    if (!ContainerImages.engineAvailable()) {
                         throw new IllegalStateException(
                                 BROKER_PROPERTY + "=container, but no Docker engine is available");
                     }
                     embeddedChosen = false;
                 }
-                case "" -> embeddedChosen = !dockerAvailable();
                 default ->
                     throw new IllegalArgumentException(
                             BROKER_PROPERTY + " must be 'embedded' or 'container', not '" + wanted + "'");
             }
         }
         return embeddedChosen;
-    }
-
-    private static boolean dockerAvailable() {
-        try {
-            return DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException | LinkageError | ServiceConfigurationError e) {
-            // Testcontainers fails this way when one of its own dependencies is missing from the
-            // test classpath (commons-lang3, for one): that is no reason to fail tests that an
-            // embedded broker can run.
-            log.warn("Cannot probe for Docker, using the embedded Kafka broker: {}", e.toString());
-            return false;
-        }
     }
 
     private static Broker startBroker() {
@@ -174,12 +166,17 @@ public final class TestKafka {
     }
 
     private static Broker startContainer() {
-        String image = System.getProperty(IMAGE_PROPERTY, DEFAULT_IMAGE);
+        String image = image();
         @SuppressWarnings("resource") // stopped by the shutdown hook
         KafkaContainer container = new KafkaContainer(DockerImageName.parse(image));
         container.start();
         log.info("Tests use the Kafka container {} on {}", image, container.getBootstrapServers());
         return new Broker(container.getBootstrapServers(), container::stop);
+    }
+
+    /** The Kafka image container tests run: {@link #DEFAULT_IMAGE} unless {@link #IMAGE_PROPERTY} names another. */
+    public static String image() {
+        return System.getProperty(IMAGE_PROPERTY, DEFAULT_IMAGE);
     }
 
     private static synchronized void stop() {
