@@ -4,6 +4,8 @@ import io.featurex.worker.config.ConfigException;
 import io.featurex.worker.config.ConfigSources;
 import io.featurex.worker.config.Setting;
 import io.featurex.worker.config.WorkerConfig;
+import io.featurex.worker.kafka.AccessCheck;
+import io.featurex.worker.kafka.RequiredAcls;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,18 @@ final class RunCommand implements Callable<Integer> {
                     "Kafka client property passed through (TLS, SASL, ...); repeatable. Same as kafka.KEY in the file.")
     Map<String, String> kafka = new LinkedHashMap<>();
 
+    @Option(
+            names = "--print-acls",
+            description = "Print the kafka-acls.sh commands that grant exactly what this configuration needs (the"
+                    + " principal from the SASL username, or --acl-principal), then exit without connecting.")
+    boolean printAcls;
+
+    @Option(
+            names = "--acl-principal",
+            paramLabel = "PRINCIPAL",
+            description = "The principal for --print-acls, e.g. User:featurex.")
+    String aclPrincipal;
+
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new RunCommand());
         for (Setting s : Setting.values()) {
@@ -62,6 +76,15 @@ final class RunCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
+        }
+        if (printAcls) {
+            String principal = aclPrincipal != null ? aclPrincipal : AccessCheck.principal(config);
+            for (RequiredAcls.Grant grant : RequiredAcls.forRun(config, principal)) {
+                spec.commandLine().getOut().println("# " + grant.why());
+                spec.commandLine().getOut().println(grant.command(config.bootstrapServers()));
+            }
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         return WorkerProcess.runUntilStopped(config);
     }

@@ -74,7 +74,7 @@ public final class AccessCheck {
      * {@code User:<name>} from a SASL JAAS configuration that gives a username; otherwise a
      * placeholder (mTLS principals and secrets from config providers are not visible here).
      */
-    static String principal(WorkerConfig config) {
+    public static String principal(WorkerConfig config) {
         String jaas = config.kafka().get(SaslConfigs.SASL_JAAS_CONFIG);
         if (jaas != null) {
             Matcher m = USERNAME.matcher(jaas);

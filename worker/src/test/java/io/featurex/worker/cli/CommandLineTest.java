@@ -6,6 +6,7 @@ import io.featurex.worker.config.Setting;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -31,6 +32,31 @@ class CommandLineTest {
                 .contains("batch.max-size")
                 .contains("delivery", "twice")
                 .contains("metrics.port");
+    }
+
+    @Test
+    void printAclsPrintsTheGrantsOfThisConfigurationWithoutConnecting() {
+        StringWriter out = new StringWriter();
+        CommandLine command = Main.commandLine();
+        command.setOut(new PrintWriter(out));
+        // An address nothing may be connected to: --print-acls must not try.
+        int code = command.execute(
+                "run",
+                "--print-acls",
+                "--bootstrap-servers",
+                "kafka-1.invalid:9092",
+                "--input-topic",
+                "images",
+                "--group-id",
+                "fx",
+                "--kafka",
+                "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"fx\" password=\"p\";");
+        assertThat(code).isZero();
+        assertThat(out.toString())
+                .contains("# consume the input")
+                .contains("--allow-principal User:fx --operation Read --topic images")
+                .contains("--operation Read --group fx")
+                .doesNotContain("password");
     }
 
     @Test

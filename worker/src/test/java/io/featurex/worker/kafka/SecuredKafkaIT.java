@@ -1,6 +1,7 @@
 package io.featurex.worker.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.featurex.embedded.SampleImages;
@@ -24,6 +25,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -77,11 +80,15 @@ class SecuredKafkaIT {
     }
 
     /** One worker's topics and group on the secured broker, and the run options naming them. */
-    private record Run(String input, String output, String deadLetters, String group, String workerId) {
+    private record Run(String input, String output, String deadLetters, String group, String workerId, String user) {
 
         static Run fresh() throws Exception {
             String tag = UUID.randomUUID().toString().substring(0, 8);
-            Run run = new Run("in-" + tag, "out-" + tag, "dlq-" + tag, "group-" + tag, "worker-" + tag);
+            // A user of its own: grants accumulate on the shared broker, and the transactional-id
+            // prefix is the same for every run, so one run's grants must not serve the next.
+            Run run =
+                    new Run("in-" + tag, "out-" + tag, "dlq-" + tag, "group-" + tag, "worker-" + tag, USER + "-" + tag);
+            broker.addUser(run.user, PASSWORD);
             try (Admin admin = broker.setupAdmin()) {
                 TopicSetup.ensureTopics(
                         admin,
@@ -131,10 +138,14 @@ class SecuredKafkaIT {
             return WorkerConfig.from(raw);
         }
 
+        String principal() {
+            return "User:" + user;
+        }
+
         /** The secrets as a Kubernetes Secret would give them: in the environment, never on the command line. */
-        static Map<String, String> secrets() {
+        Map<String, String> secrets() {
             return Map.of(
-                    "FEATUREX_KAFKA_SASL_JAAS_CONFIG", SecuredKafkaBroker.jaas(USER, PASSWORD),
+                    "FEATUREX_KAFKA_SASL_JAAS_CONFIG", SecuredKafkaBroker.jaas(user, PASSWORD),
                     "FEATUREX_KAFKA_SSL_TRUSTSTORE_PASSWORD", broker.tls().password());
         }
     }
@@ -142,7 +153,7 @@ class SecuredKafkaIT {
     @Test
     void withExactlyTheRequiredAclsTheWorkerRunsExactlyOnceAndNeverPrintsItsSecrets() throws Exception {
         Run run = Run.fresh();
-        broker.grant(bindings(RequiredAcls.forRun(run.config(), PRINCIPAL)));
+        broker.grant(bindings(RequiredAcls.forRun(run.config(), run.principal())));
         List<String> ids = sendImages(run, 6);
         sendRaw(
                 run,
@@ -150,7 +161,7 @@ class SecuredKafkaIT {
                 ImageRef.newBuilder().setId("no-source").build().toByteArray());
 
         try (ForkedWorker worker = new ForkedWorker(run.workerId, run.args(), dir)
-                .env(Run.secrets())
+                .env(run.secrets())
                 .start()) {
             worker.awaitReady(TIMEOUT);
             Outputs outputs = Outputs.read(run, ids.size(), 1);
@@ -166,9 +177,39 @@ class SecuredKafkaIT {
         }
     }
 
+    @Test
+    void aWrongPasswordACertificateForAnotherHostAndNoSaslAreEachToldApart() {
+        Map<String, Object> wrongPassword = new HashMap<>(broker.clientProperties(USER, "not-" + PASSWORD));
+        assertThatThrownBy(() -> describe(wrongPassword))
+                .isInstanceOf(BrokerUnreachableException.class)
+                .hasMessageContaining("refused the worker's credentials")
+                .hasMessageNotContaining(PASSWORD);
+
+        Map<String, Object> otherHost = new HashMap<>(broker.clientProperties(USER, PASSWORD));
+        otherHost.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.otherHostBootstrapServers());
+        assertThatThrownBy(() -> describe(otherHost))
+                .isInstanceOf(BrokerUnreachableException.class)
+                .hasMessageContaining("TLS handshake with " + broker.otherHostBootstrapServers() + " failed");
+
+        Map<String, Object> tlsOnly = new HashMap<>(broker.clientProperties(USER, PASSWORD));
+        tlsOnly.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        tlsOnly.remove(SaslConfigs.SASL_MECHANISM);
+        tlsOnly.remove(SaslConfigs.SASL_JAAS_CONFIG);
+        assertThatThrownBy(() -> describe(tlsOnly))
+                .isInstanceOf(BrokerUnreachableException.class)
+                .hasMessageContaining("did not answer as Kafka")
+                .hasMessageContaining("security.protocol");
+    }
+
+    private static void describe(Map<String, Object> props) {
+        try (Admin admin = Admin.create(props)) {
+            WorkerTopics.awaitCluster(admin, String.valueOf(props.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)));
+        }
+    }
+
     /** Each grant of a run's list, by position (every run's list has the same shape), with what it is for. */
     static Stream<Arguments> eachGrant() {
-        Run template = new Run("in", "out", "dlq", "group", "worker");
+        Run template = new Run("in", "out", "dlq", "group", "worker", USER);
         List<RequiredAcls.Grant> grants = RequiredAcls.forRun(template.config(), PRINCIPAL);
         return IntStream.range(0, grants.size()).mapToObj(i -> Arguments.of(i, label(grants.get(i))));
     }
@@ -183,13 +224,13 @@ class SecuredKafkaIT {
     @MethodSource("eachGrant")
     void withOneGrantLessTheWorkerStopsWithOneLineNamingIt(int missing, String label) throws Exception {
         Run run = Run.fresh();
-        List<RequiredAcls.Grant> granted = new ArrayList<>(RequiredAcls.forRun(run.config(), PRINCIPAL));
+        List<RequiredAcls.Grant> granted = new ArrayList<>(RequiredAcls.forRun(run.config(), run.principal()));
         RequiredAcls.Grant withheld = granted.remove(missing);
         broker.grant(bindings(granted));
         sendImages(run, 2);
 
         try (ForkedWorker worker = new ForkedWorker(run.workerId, run.args(), dir)
-                .env(Run.secrets())
+                .env(run.secrets())
                 .start()) {
             int exit = worker.awaitExit(TIMEOUT);
             String log = Files.readString(worker.log());
@@ -200,7 +241,7 @@ class SecuredKafkaIT {
             assertThat(exit).as("exit code; log:%n%s", tail(log)).isEqualTo(1);
             assertThat(log)
                     .as("one line naming the principal, the operation and the resource; log %s", worker.log())
-                    .containsPattern("(?m)^.*ERROR.*" + Pattern.quote(PRINCIPAL) + ".*"
+                    .containsPattern("(?m)^.*ERROR.*" + Pattern.quote(run.principal()) + ".*"
                             + withheld.binding().entry().operation() + ".*"
                             + Pattern.quote(withheld.binding().pattern().name()) + ".*$");
             assertThat(log).doesNotContain(PASSWORD);
