@@ -93,7 +93,9 @@ public final class AccessCheck {
             return operations == null || operations.contains(operation) || operations.contains(AclOperation.ALL);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicAuthorizationException) {
-                return false; // not even DESCRIBE, which every grant on a topic implies
+                // Not even DESCRIBE, which READ and WRITE imply and DESCRIBE_CONFIGS does not: that
+                // one cannot be seen until the topic can be described, so only the others are told.
+                return operation == AclOperation.DESCRIBE_CONFIGS;
             }
             throw new IllegalStateException("cannot describe the topics: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {

@@ -70,7 +70,12 @@ public final class RequiredAcls {
         }
         if (config.createTopics()) {
             for (String topic : all) {
-                grants.add(grant(principal, AclOperation.CREATE, ResourceType.TOPIC, topic, "topics.create=true"));
+                grants.add(grant(
+                        principal,
+                        AclOperation.CREATE,
+                        ResourceType.TOPIC,
+                        topic,
+                        "create the topics (topics.create=true)"));
             }
         }
         if (config.delivery() == Delivery.EXACTLY_ONCE) {
@@ -79,7 +84,7 @@ public final class RequiredAcls {
                             new ResourcePattern(
                                     ResourceType.TRANSACTIONAL_ID, TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED),
                             allow(principal, AclOperation.WRITE)),
-                    "exactly-once transactions (transactional.id featurex-<worker.id>)"));
+                    "commit exactly-once transactions (transactional.id featurex-<worker.id>)"));
         }
         return grants;
     }
