@@ -1,6 +1,5 @@
 package io.featurex.similar;
 
-import io.featurex.worker.BadInputException;
 import io.featurex.worker.cli.QuietByDefault;
 import io.featurex.worker.cli.SettingHelp;
 import io.featurex.worker.cli.VerboseOption;
@@ -18,9 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -195,75 +192,9 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
                 if (queryIds.isEmpty() && queryImages.isEmpty()) {
                     return serve(index, follower, images, config);
                 }
-                return oneShot(index, follower, images, m);
+                return new OneShotQueries(queryIds, queryImages, k, m, catchUpTimeoutSeconds, out, err)
+                        .run(index, follower, images);
             }
-        }
-    }
-
-    private int oneShot(SimilarityIndex index, IndexFollower follower, ImageQueries images, Metric m) throws Exception {
-        long start = System.nanoTime();
-        try {
-            if (!follower.awaitCaughtUp(Duration.ofSeconds(catchUpTimeoutSeconds))) {
-                err.printf(
-                        "the index did not catch up with %s within %d s (%d vectors so far)%n",
-                        follower.topic(), catchUpTimeoutSeconds, index.size());
-                return 1;
-            }
-        } catch (IllegalStateException e) {
-            err.println(e.getMessage());
-            return 1;
-        }
-        SimilarityIndex.Stats stats = index.stats();
-        out.printf(
-                Locale.ROOT,
-                "index: %d vectors from %s (%d records read in %.1f s)%n",
-                stats.vectors(),
-                follower.topic(),
-                follower.records(),
-                (System.nanoTime() - start) / 1e9);
-        out.println("model: " + stats.model().map(Models::describe).orElse("(none yet: the topic has no vectors)"));
-        if (stats.refused() > 0 || stats.malformed() > 0 || follower.unparseable() > 0) {
-            out.printf(
-                    "skipped: %d of other models, %d malformed, %d not FeatureVectors%n",
-                    stats.refused(), stats.malformed(), follower.unparseable());
-        }
-        int failures = 0;
-        for (String id : queryIds) {
-            out.printf("%nquery id %s: %s%n", id, header(m));
-            try {
-                print(index.nearestToId(id, k, m), m);
-            } catch (NoSuchElementException e) {
-                err.println(e.getMessage());
-                failures++;
-            }
-        }
-        for (Path file : queryImages) {
-            out.printf("%nquery image %s: %s%n", file, header(m));
-            try {
-                ImageQueries.Query q = images.vectorOf(Files.readAllBytes(file));
-                print(index.nearest(q.vector(), q.model(), k, m), m);
-            } catch (BadInputException e) {
-                err.println(file + ": " + e.code() + ": " + e.getMessage());
-                failures++;
-            } catch (ModelMismatchException e) {
-                err.println(file + ": " + e.getMessage());
-                failures++;
-            }
-        }
-        return failures == 0 ? 0 : 1;
-    }
-
-    private String header(Metric m) {
-        return k + " nearest by " + m.key() + (m == Metric.COSINE ? " similarity" : " distance");
-    }
-
-    private void print(List<Neighbour> results, Metric m) {
-        int idWidth = Math.max(
-                2, results.stream().mapToInt(n -> n.id().length()).max().orElse(2));
-        out.printf("%4s  %10s  %-" + idWidth + "s  %s%n", "rank", m.scoreName(), "id", "source_uri");
-        for (int i = 0; i < results.size(); i++) {
-            Neighbour n = results.get(i);
-            out.printf(Locale.ROOT, "%4d  %10.6f  %-" + idWidth + "s  %s%n", i + 1, n.score(), n.id(), n.sourceUri());
         }
     }
 

@@ -186,7 +186,7 @@ public final class ScalingSummary {
         StringBuilder h = new StringBuilder();
         h.append(
                         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>featurex scaling run</title><style>")
-                .append(HtmlReport.STYLE)
+                .append(ReportStyle.CSS)
                 .append("</style></head><body><main>\n<h1>featurex horizontal scaling<span class=\"verdict ")
                 .append(s.zeroLostOrDuplicated() ? "pass\">0 lost, 0 duplicated" : "fail\">LOST OR DUPLICATED")
                 .append("</span></h1>\n");

@@ -1,0 +1,70 @@
+package io.featurex.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of the model-only section. {@code --retries} and {@code --max-others} apply to the
+ * end-to-end runs as well; they stay here because the help has always listed them among these.
+ */
+final class ModelOnlyOptions {
+
+    static final List<String> PRECISIONS = List.of("fp32", "bf16");
+
+    @Option(
+            names = "--batch-sizes",
+            split = ",",
+            paramLabel = "N",
+            description = "Model-only batch sizes. Default: ${DEFAULT-VALUE}.")
+    List<Integer> batchSizes = new ArrayList<>(List.of(1, 4, 8, 16));
+
+    @Option(
+            names = "--precisions",
+            split = ",",
+            paramLabel = "P",
+            description = "fp32 and/or bf16. Default: ${DEFAULT-VALUE}.")
+    List<String> precisions = new ArrayList<>(PRECISIONS);
+
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            description = "Interleaved model-only rounds; each cell reports its best. Default: ${DEFAULT-VALUE}.")
+    int rounds = 2;
+
+    @Option(
+            names = "--retries",
+            paramLabel = "N",
+            description =
+                    "Extra passes over model-only cells and end-to-end runs whose best try saw other processes use more than --max-others cores. Default: ${DEFAULT-VALUE}.")
+    int retries = 1;
+
+    @Option(
+            names = "--max-others",
+            paramLabel = "CORES",
+            description =
+                    "CPU other processes may take during a measurement before it is retried. Default: ${DEFAULT-VALUE}.")
+    double maxOthers = 0.25;
+
+    @Option(
+            names = "--model-seconds",
+            paramLabel = "S",
+            description = "Least time per model-only cell, after one warm-up batch. Default: ${DEFAULT-VALUE}.")
+    double modelSeconds = 3.0;
+
+    @Option(
+            names = "--matmul-size",
+            paramLabel = "N",
+            description = "Side of the square matrices of the matmul probe. Default: ${DEFAULT-VALUE}.")
+    int matmulSize = 2048;
+
+    Optional<String> unknownPrecision() {
+        return precisions.stream().filter(p -> !PRECISIONS.contains(p)).findFirst();
+    }
+
+    ModelOnlySection.Settings settings(boolean python, String pythonExe, int threads) {
+        return new ModelOnlySection.Settings(
+                batchSizes, python, rounds, modelSeconds, matmulSize, pythonExe, threads, retries, maxOthers);
+    }
+}
