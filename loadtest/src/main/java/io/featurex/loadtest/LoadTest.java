@@ -8,8 +8,6 @@ import io.featurex.loadtest.verify.Ledger;
 import io.featurex.loadtest.verify.Timeline;
 import io.featurex.loadtest.verify.Verifier;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Locale;
@@ -131,9 +129,5 @@ public final class LoadTest {
                 "lt-%1$tY%1$tm%1$td-%1$tH%1$tM%1$tS-%2$04x",
                 ZonedDateTime.now(ZoneOffset.UTC),
                 new Random().nextInt(0x10000));
-    }
-
-    static boolean exists(Path p) {
-        return p != null && Files.exists(p);
     }
 }
