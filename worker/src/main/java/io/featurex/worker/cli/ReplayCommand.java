@@ -1,8 +1,14 @@
 package io.featurex.worker.cli;
 
 import io.featurex.v1.ErrorCode;
+import io.featurex.worker.config.ConfigException;
+import io.featurex.worker.config.ConfigSources;
+import io.featurex.worker.config.Setting;
 import io.featurex.worker.replay.DeadLetterReplay;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +29,21 @@ import picocli.CommandLine.Option;
                 + "what was replayed, so a second run sends only newer dead letters.")
 final class ReplayCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "The worker's properties file: bootstrap.servers, dead-letter.topic and kafka.* (TLS, SASL)"
+                    + " come from it and from the FEATUREX_* environment, as for run; flags win.")
+    Path configFile;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Required unless configured.")
     String bootstrapServers;
 
-    @Option(names = "--dead-letter-topic", paramLabel = "TOPIC", description = "Default: ${DEFAULT-VALUE}.")
-    String deadLetterTopic = "featurex.dead-letters";
+    @Option(
+            names = "--dead-letter-topic",
+            paramLabel = "TOPIC",
+            description = "Default: dead-letter.topic as configured, else featurex.dead-letters.")
+    String deadLetterTopic;
 
     @Option(
             names = "--code",
@@ -67,11 +83,39 @@ final class ReplayCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, String> flags = new LinkedHashMap<>();
+        if (bootstrapServers != null) {
+            flags.put(Setting.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        }
+        if (deadLetterTopic != null) {
+            flags.put(Setting.DEAD_LETTER_TOPIC.key(), deadLetterTopic);
+        }
+        kafka.forEach((k, v) -> flags.put(Setting.KAFKA_PREFIX + k, v));
+        // The worker's layers, so one file (and one Secret in the environment) serves run and replay.
+        ConfigSources sources = ConfigSources.layered(configFile, System.getenv(), flags);
+        List<String> problems = new ArrayList<>(sources.problems());
+        Map<String, String> values = sources.values();
+        String bootstrap = values.get(Setting.BOOTSTRAP_SERVERS.key());
+        if (bootstrap == null) {
+            problems.add(Setting.BOOTSTRAP_SERVERS.key() + " (--bootstrap-servers, "
+                    + Setting.BOOTSTRAP_SERVERS.envName() + "): is required");
+        }
+        if (!problems.isEmpty()) {
+            System.err.println(new ConfigException(problems).getMessage());
+            return 2;
+        }
+        String deadLetters =
+                values.getOrDefault(Setting.DEAD_LETTER_TOPIC.key(), Setting.DEAD_LETTER_TOPIC.defaultValue());
+        Map<String, Object> props = new HashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(Setting.KAFKA_PREFIX)) {
+                props.put(k.substring(Setting.KAFKA_PREFIX.length()), v);
+            }
+        });
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         DeadLetterReplay.Summary s = DeadLetterReplay.run(
                 props,
-                new DeadLetterReplay.Options(deadLetterTopic, wanted, Optional.ofNullable(toTopic), group, dryRun),
+                new DeadLetterReplay.Options(deadLetters, wanted, Optional.ofNullable(toTopic), group, dryRun),
                 System.out);
         System.out.printf(
                 "%s %d input records (%d dead letters matched of %d read; %d more from an input already sent; %d unreadable;"

@@ -89,6 +89,28 @@ public final class RequiredAcls {
         return grants;
     }
 
+    /**
+     * What {@code replay} needs: its dead letters, its group, and the input topics it sends them back
+     * to (read too, for the originals a dead letter kept only a prefix of).
+     */
+    public static List<Grant> forReplay(WorkerConfig config, String group, String principal) {
+        List<Grant> grants = new ArrayList<>();
+        grants.add(grant(
+                principal, AclOperation.READ, ResourceType.TOPIC, config.deadLetterTopic(), "read the dead letters"));
+        grants.add(grant(principal, AclOperation.READ, ResourceType.GROUP, group, "remember what was replayed"));
+        for (String input : config.inputs().names()) {
+            grants.add(grant(principal, AclOperation.WRITE, ResourceType.TOPIC, input, "send the inputs back"));
+            grants.add(grant(
+                    principal, AclOperation.READ, ResourceType.TOPIC, input, "read originals a dead letter truncated"));
+        }
+        return grants;
+    }
+
+    /** What {@code similar} needs: it follows the feature topic by assignment, with no group. */
+    public static List<Grant> forSimilar(String featureTopic, String principal) {
+        return List.of(grant(principal, AclOperation.READ, ResourceType.TOPIC, featureTopic, "index the features"));
+    }
+
     private static Grant grant(String principal, AclOperation operation, ResourceType type, String name, String why) {
         return new Grant(
                 new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL), allow(principal, operation)), why);

@@ -11,6 +11,7 @@ import io.featurex.v1.DeadLetter;
 import io.featurex.v1.ErrorCode;
 import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ImageRef;
+import io.featurex.worker.cli.TestAccess;
 import io.featurex.worker.config.WorkerConfig;
 import io.featurex.worker.testing.ForkedWorker;
 import java.nio.charset.StandardCharsets;
@@ -174,6 +175,67 @@ class SecuredKafkaIT {
 
             String log = Files.readString(worker.log());
             assertThat(log).doesNotContain(PASSWORD).doesNotContain(broker.tls().password());
+        }
+    }
+
+    @Test
+    void runAndReplayShareOneConfigurationFileWithTheSecretsInIt() throws Exception {
+        Run run = Run.fresh();
+        String replayGroup = "replay-" + run.group;
+        List<RequiredAcls.Grant> grants = new ArrayList<>(RequiredAcls.forRun(run.config(), run.principal()));
+        grants.addAll(RequiredAcls.forReplay(run.config(), replayGroup, run.principal()));
+        broker.grant(bindings(grants));
+        Path file = dir.resolve(run.workerId + ".properties");
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "bootstrap.servers=" + broker.bootstrapServers(),
+                        "input.topic=" + run.input,
+                        "output.topic=" + run.output,
+                        "dead-letter.topic=" + run.deadLetters,
+                        "group.id=" + run.group,
+                        "model.width-divisor=8",
+                        "batch.max-size=8",
+                        "kafka.security.protocol=SASL_SSL",
+                        "kafka.sasl.mechanism=" + SecuredKafkaBroker.MECHANISM,
+                        "kafka.sasl.jaas.config=" + SecuredKafkaBroker.jaas(run.user, PASSWORD),
+                        "kafka.ssl.truststore.location=" + broker.tls().trustStore(),
+                        "kafka.ssl.truststore.password=" + broker.tls().password(),
+                        "kafka.ssl.truststore.type=PKCS12",
+                        ""));
+        List<String> ids = sendImages(run, 2);
+        sendRaw(
+                run,
+                "no-source",
+                ImageRef.newBuilder().setId("no-source").build().toByteArray());
+
+        try (ForkedWorker worker = new ForkedWorker(run.workerId, List.of("--config", file.toString()), dir).start()) {
+            worker.awaitReady(TIMEOUT);
+            Outputs outputs = Outputs.read(run, ids.size(), 1);
+            assertThat(outputs.features).containsOnlyKeys(ids);
+            assertThat(outputs.deadLetters).containsExactly(ErrorCode.NO_SOURCE);
+            worker.terminate(Duration.ofSeconds(60));
+            assertThat(Files.readString(worker.log())).doesNotContain(PASSWORD);
+        }
+
+        long before = recordsIn(run.input);
+        int code = TestAccess.execute(
+                "replay", "--config", file.toString(), "--code", "NO_SOURCE", "--group", replayGroup);
+        assertThat(code).isZero();
+        assertThat(recordsIn(run.input))
+                .as("the dead-lettered input, sent back")
+                .isEqualTo(before + 1);
+    }
+
+    private static long recordsIn(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Outputs.consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            return consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
     }
 
