@@ -51,6 +51,7 @@ final class KubernetesYaml {
     /** The untyped kinds the manifests may use: CRDs and kustomize's own file. */
     static final Set<String> GENERIC = Set.of(
             "keda.sh/v1alpha1/ScaledObject",
+            "kafka.strimzi.io/v1beta2/KafkaUser",
             "keda.sh/v1alpha1/TriggerAuthentication",
             "kustomize.config.k8s.io/v1beta1/Kustomization");
 

@@ -26,6 +26,7 @@ import io.featurex.worker.config.Setting;
 import io.featurex.worker.config.WorkerConfig;
 import io.featurex.worker.deploy.KubernetesYaml.Manifest;
 import io.featurex.worker.kafka.KafkaClients;
+import io.featurex.worker.kafka.RequiredAcls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,13 +35,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -663,6 +668,46 @@ class ManifestsTest {
                 .toList();
         assertThat(found).as(type.getSimpleName() + " in " + file).hasSize(1);
         return found.get(0);
+    }
+
+    @Test
+    void theStrimziUserIsGrantedExactlyWhatTheConfigMapsWorkerNeeds() {
+        Set<String> granted = new TreeSet<>();
+        for (Object entry : (List<?>)
+                map(spec(generic("strimzi/kafkauser.yaml", "KafkaUser")).get("authorization"))
+                        .get("acls")) {
+            Map<String, Object> acl = map(entry);
+            Map<String, Object> resource = map(acl.get("resource"));
+            for (Object operation : (List<?>) acl.get("operations")) {
+                granted.add(operation + " " + resource.get("type") + " " + resource.get("name") + " "
+                        + resource.get("patternType"));
+            }
+        }
+        Set<String> needed = new TreeSet<>();
+        for (RequiredAcls.Grant grant : RequiredAcls.forRun(workerConfig(baseConfig()), "User:featurex")) {
+            ResourcePattern r = grant.binding().pattern();
+            String type = switch (r.resourceType()) {
+                case TOPIC -> "topic";
+                case GROUP -> "group";
+                case TRANSACTIONAL_ID -> "transactionalId";
+                default -> throw new AssertionError(r);
+            };
+            String operation = CaseFormat.of(grant.binding().entry().operation().name());
+            needed.add(operation + " " + type + " " + r.name() + " "
+                    + (r.patternType() == PatternType.PREFIXED ? "prefix" : "literal"));
+        }
+        assertThat(granted).isEqualTo(needed);
+    }
+
+    /** Strimzi spells operations as kafka-acls does: READ -> Read, DESCRIBE_CONFIGS -> DescribeConfigs. */
+    private static final class CaseFormat {
+        static String of(String constant) {
+            StringBuilder out = new StringBuilder();
+            for (String word : constant.toLowerCase(Locale.ROOT).split("_")) {
+                out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            }
+            return out.toString();
+        }
     }
 
     private static GenericKubernetesResource generic(String file, String kind) {
