@@ -6,7 +6,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 src = (ROOT / "worker/src/main/java/io/featurex/worker/config/Setting.java").read_text()
-rows = re.findall(r'^\s+[A-Z0-9_]+\("([^"]+)", (null|"[^"]*"), "((?:[^"\\]|\\.)*)"\)', src, re.M)
+# An entry's arguments may each sit on a line of their own, as the formatter wraps long ones.
+rows = re.findall(r'^\s+[A-Z0-9_]+\(\s*"([^"]+)",\s*(null|"[^"]*"),\s*"((?:[^"\\]|\\.)*)"\s*\)', src, re.M)
 lines = ["| key | flag | environment | default | meaning |", "|---|---|---|---|---|"]
 for key, default, desc in rows:
     desc = desc.replace('\\"', '"')

@@ -100,6 +100,10 @@ final class Json {
         return write(out);
     }
 
+    static String status(String status) {
+        return write(NODES.objectNode().put("status", status));
+    }
+
     static String error(String message) {
         return write(NODES.objectNode().put("error", message));
     }

@@ -3,6 +3,7 @@ package io.featurex.similar;
 import io.featurex.worker.cli.QuietByDefault;
 import io.featurex.worker.cli.SettingHelp;
 import io.featurex.worker.cli.VerboseOption;
+import io.featurex.worker.config.BindHost;
 import io.featurex.worker.config.ConfigException;
 import io.featurex.worker.config.ConfigSources;
 import io.featurex.worker.config.Setting;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -43,7 +45,8 @@ import picocli.CommandLine.Spec;
                     + "nearest images to an indexed id or to an image file, by cosine similarity or Euclidean distance.",
             "With --query-id/--query-image: wait until the index has caught up with the topic, print the ranked "
                     + "neighbours and exit. Without: keep following the topic and serve GET /similar?id=ID&k=&metric=, "
-                    + "POST /similar?k=&metric= (image bytes) and GET /stats on --port.",
+                    + "POST /similar?k=&metric= (image bytes), GET /stats and GET /healthz on --bind-address and --port; "
+                    + "with --token-file or " + BearerToken.ENV + ", /similar and /stats want that bearer token.",
             "Query by image loads the model from the same settings the workers use (--config, FEATUREX_* or the "
                     + "model/decode flags) and is refused when its identity differs from the index's.",
             "--benchmark N measures exact search on N random vectors instead (no Kafka)."
@@ -95,8 +98,24 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
                             + "Default: ${DEFAULT-VALUE}.")
     String acceptModel = "first";
 
+    @Option(
+            names = "--bind-address",
+            paramLabel = "HOST",
+            description = "Address to listen on when serving: an IP address or a host name. Default: ${DEFAULT-VALUE}, "
+                    + "every interface (IPv6 too where the host has it); 127.0.0.1 keeps the API to this host.")
+    String bindAddress = "0.0.0.0";
+
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port when serving. Default: ${DEFAULT-VALUE}.")
     int port = 9401;
+
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            description = "Serve /similar and /stats only to requests with the header Authorization: Bearer TOKEN, "
+                    + "TOKEN being this file's content (a trailing newline ignored); or give TOKEN in "
+                    + BearerToken.ENV
+                    + ". Neither: they are open. /healthz is open either way.")
+    Path tokenFile;
 
     @Option(
             names = "--http-threads",
@@ -154,8 +173,14 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
     @Override
     public Integer call() throws Exception {
         Metric m;
+        BearerToken token;
         try {
             m = Metric.parse(metric);
+            Optional<String> badAddress = BindHost.problem(bindAddress);
+            if (badAddress.isPresent()) {
+                throw new IllegalArgumentException("--bind-address " + badAddress.get());
+            }
+            token = BearerToken.from(tokenFile, System.getenv()).orElse(null);
             SimilarServer.k(Integer.toString(k));
             if (!acceptModel.equals("first") && !acceptModel.equals("configured")) {
                 throw new IllegalArgumentException(
@@ -190,7 +215,7 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
             try (IndexFollower follower = new IndexFollower(client, config.outputTopic(), index).start()) {
                 if (queryIds.isEmpty() && queryImages.isEmpty()) {
-                    return serve(index, follower, images, config);
+                    return serve(index, follower, images, config, token);
                 }
                 return new OneShotQueries(queryIds, queryImages, k, m, catchUpTimeoutSeconds, out, err)
                         .run(index, follower, images);
@@ -198,28 +223,38 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
         }
     }
 
-    private int serve(SimilarityIndex index, IndexFollower follower, ImageQueries images, WorkerConfig config)
+    private int serve(
+            SimilarityIndex index, IndexFollower follower, ImageQueries images, WorkerConfig config, BearerToken token)
             throws Exception {
+        InetSocketAddress address = new InetSocketAddress(bindAddress, port);
+        if (address.isUnresolved()) {
+            err.println("--bind-address '" + bindAddress + "' does not resolve to an address");
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         try (SimilarServer server = SimilarServer.start(
-                new InetSocketAddress(port),
-                index,
-                follower,
-                images,
-                config.fetchLimits().maxBytes(),
-                httpThreads)) {
+                address, index, follower, images, config.fetchLimits().maxBytes(), httpThreads, token)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "featurex-similar-shutdown"));
             out.printf(
-                    "following %s; serving GET /similar?id=ID&k=10&metric=cosine, POST /similar (image bytes), GET /stats on :%d%n",
-                    follower.topic(), server.port());
+                    "following %s; serving GET /similar?id=ID&k=10&metric=cosine, POST /similar (image bytes), GET /stats"
+                            + " (%s) and GET /healthz on %s:%d%n",
+                    follower.topic(),
+                    token == null ? "open to all" : "bearer token required",
+                    bindAddress,
+                    server.port());
             out.flush();
             stopped.await();
         }
         return 0;
     }
 
-    /** The worker's layering over this command's settings; {@code env} is the environment (a parameter for tests). */
+    /**
+     * The worker's layering over this command's settings; {@code env} is the environment (a
+     * parameter for tests), where the token's variable is this command's own, not a worker setting.
+     */
     WorkerConfig configure(Map<String, String> env) {
+        Map<String, String> settingsEnv = new HashMap<>(env);
+        settingsEnv.remove(BearerToken.ENV);
         Map<String, String> flags = ConfigSources.givenFlags(
                 SETTINGS,
                 s -> {
@@ -227,7 +262,7 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
                     return option == null ? null : option.getValue();
                 },
                 kafka);
-        return ConfigSources.layered(configFile, env, flags).workerConfig();
+        return ConfigSources.layered(configFile, settingsEnv, flags).workerConfig();
     }
 
     /**

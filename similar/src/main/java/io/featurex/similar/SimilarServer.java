@@ -25,7 +25,12 @@ import org.slf4j.LoggerFactory;
  *       image, extracted with the configured model; 409 when that model is not the index's, 422
  *       when the bytes are no image the worker would decode.
  *   <li>{@code GET /stats}: sizes, the index's model, refused and malformed counts.
+ *   <li>{@code GET /healthz}: 200 while the index follows the topic, 503 once following failed.
  * </ul>
+ *
+ * <p>With a token, /similar and /stats answer only requests that present it (what the index
+ * holds is the users' data, and /stats names the topic and the model); /healthz stays open, as
+ * the probes that restart the server carry no credentials and learn nothing from it.
  */
 public final class SimilarServer implements AutoCloseable {
 
@@ -50,6 +55,7 @@ public final class SimilarServer implements AutoCloseable {
     /**
      * @param images        null: image queries are answered 501
      * @param threads       concurrent requests; each search scans the whole index on its thread
+     * @param token         null: the queries are open to whoever reaches {@code address}
      */
     public static SimilarServer start(
             InetSocketAddress address,
@@ -57,11 +63,15 @@ public final class SimilarServer implements AutoCloseable {
             IndexFollower follower,
             ImageQueries images,
             long maxImageBytes,
-            int threads)
+            int threads,
+            BearerToken token)
             throws IOException {
         HttpService http = HttpService.bind(address, 64, HttpService.daemonThreads("featurex-similar-http", threads));
         SimilarServer s = new SimilarServer(http, index, follower, images, maxImageBytes);
-        http.route("/similar", s::similar).route("/stats", s::stats).start();
+        http.route("/similar", TokenGuard.guard(token, s::similar))
+                .route("/stats", TokenGuard.guard(token, s::stats))
+                .route("/healthz", s::health)
+                .start();
         return s;
     }
 
@@ -149,6 +159,17 @@ public final class SimilarServer implements AutoCloseable {
         }
     }
 
+    private void health(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (follower.failure() == null) {
+                respond(exchange, 200, Json.status("following"));
+            } else {
+                // The cause stays on /stats, behind the token: it can name brokers, topics and principals.
+                respond(exchange, 503, Json.error("the index stopped following the feature topic"));
+            }
+        }
+    }
+
     static int k(String text) {
         if (text == null || text.isEmpty()) {
             return 10;
@@ -179,7 +200,7 @@ public final class SimilarServer implements AutoCloseable {
         return out;
     }
 
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+    static void respond(HttpExchange exchange, int status, String json) throws IOException {
         HttpService.respond(exchange, status, "application/json; charset=utf-8", json + "\n");
     }
 

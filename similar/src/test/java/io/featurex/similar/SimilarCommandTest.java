@@ -42,4 +42,19 @@ class SimilarCommandTest {
         assertThat(config.model().seed()).isEqualTo(2);
         assertThat(config.kafka()).containsEntry("client.id", "q");
     }
+
+    @Test
+    void theTokensVariableIsNoWorkerSettingToCallATypo() {
+        SimilarCommand command = new SimilarCommand();
+        new CommandLine(command).parseArgs("--bootstrap-servers", "b:9092");
+        assertThat(command.configure(Map.of(BearerToken.ENV, "t0ken")).bootstrapServers())
+                .isEqualTo("b:9092");
+    }
+
+    @Test
+    void aMalformedBindAddressStopsItBeforeKafkaIsAsked() {
+        assertThat(new CommandLine(new SimilarCommand())
+                        .execute("--bootstrap-servers", "127.0.0.1:1", "--bind-address", "not_a_host"))
+                .isEqualTo(2);
+    }
 }

@@ -186,14 +186,16 @@ class SimilarIT {
                         follower,
                         new ImageQueries(model, DecodeSpec.defaults(50_000_000)),
                         1 << 25,
-                        2);
+                        2,
+                        null);
                 SimilarServer wrongModel = SimilarServer.start(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                         index,
                         follower,
                         otherModel,
                         1 << 25,
-                        1)) {
+                        1,
+                        null)) {
             String base = "http://127.0.0.1:" + server.port();
 
             HttpResponse<String> byId = http.send(

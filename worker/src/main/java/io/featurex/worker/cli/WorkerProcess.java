@@ -37,9 +37,12 @@ final class WorkerProcess {
         WorkerMetrics metrics = new WorkerMetrics(registry);
         MetricsServer server = null;
         try {
-            if (config.metricsPort() >= 0) {
-                server = MetricsServer.start(config.metricsPort(), metrics, health);
-                log.info("metrics on :{}/metrics, health on /healthz and /readyz", server.port());
+            if (config.metrics().enabled()) {
+                server = MetricsServer.start(config.metrics().address(), metrics, health);
+                log.info(
+                        "metrics on {}:{}/metrics, health on /healthz and /readyz",
+                        config.metrics().bindAddress(),
+                        server.port());
             }
             WorkerTopics.prepare(config);
             // Counted down once the worker has drained AND closed its clients (left the group,

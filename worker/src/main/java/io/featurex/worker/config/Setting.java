@@ -133,6 +133,10 @@ public enum Setting {
             "decode.max-pixels",
             "50000000",
             "Images with more pixels are refused from their header (decompression bombs); bounds decode memory (~8 bytes a pixel)."),
+    METRICS_BIND_ADDRESS(
+            "metrics.bind-address",
+            "0.0.0.0",
+            "Address /metrics, /healthz and /readyz listen on: an IP address or a host name (resolved at start-up). 0.0.0.0 is every interface, IPv6 too where the host has it: Prometheus and the kubelet reach a pod on its own IP; 127.0.0.1 keeps them to this host."),
     METRICS_PORT("metrics.port", "9400", "Port of /metrics, /healthz and /readyz; -1 disables."),
     SHUTDOWN_TIMEOUT_MS("shutdown.timeout-ms", "30000", "On SIGTERM, time to finish the in-flight batch and commit."),
     TOPICS_CREATE("topics.create", "false", "Create missing topics at start-up."),

@@ -22,7 +22,7 @@ public record WorkerConfig(
         PipelineSettings pipeline,
         FetchSettings fetch,
         DecodeSpec decode,
-        int metricsPort) {
+        MetricsSettings metrics) {
 
     /** Validates raw values (by key; {@code kafka.*} pass through) into a configuration. */
     public static WorkerConfig from(Map<String, String> raw) {
@@ -33,15 +33,14 @@ public record WorkerConfig(
         DecodeSpec decode = DecodeSettings.from(r);
         PipelineSettings pipeline = PipelineSettings.from(r);
         FetchSettings fetch = FetchSettings.from(r);
-        int metricsPort = r.integer(Setting.METRICS_PORT, -1, 65535);
+        MetricsSettings metrics = MetricsSettings.from(r);
         r.failIfProblems();
-        return new WorkerConfig(cluster, topics, model, pipeline, fetch, decode, metricsPort);
+        return new WorkerConfig(cluster, topics, model, pipeline, fetch, decode, metrics);
     }
 
     /** The same configuration with the batch size measured at start-up in place of auto. */
     public WorkerConfig withMeasuredBatchSize(int size) {
-        return new WorkerConfig(
-                cluster, topics, model, pipeline.withMeasuredBatchSize(size), fetch, decode, metricsPort);
+        return new WorkerConfig(cluster, topics, model, pipeline.withMeasuredBatchSize(size), fetch, decode, metrics);
     }
 
     /** fetch.inline-max-bytes where set; empty for auto (the input topics' own record limit is the only one). */

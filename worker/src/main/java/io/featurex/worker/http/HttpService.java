@@ -51,8 +51,13 @@ public final class HttpService implements AutoCloseable {
         return this;
     }
 
+    /** Where it listens: the address bound and, when port 0 was asked for, the port it got. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
     public int port() {
-        return server.getAddress().getPort();
+        return address().getPort();
     }
 
     /** Answers {@code body} in UTF-8 and ends the response. */

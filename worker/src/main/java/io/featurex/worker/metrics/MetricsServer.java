@@ -15,14 +15,18 @@ public final class MetricsServer implements AutoCloseable {
         this.http = http;
     }
 
-    public static MetricsServer start(int port, WorkerMetrics metrics, Health health) throws IOException {
-        HttpService http = HttpService.bind(
-                        new InetSocketAddress(port), 16, HttpService.daemonThreads("featurex-metrics-http", 1))
+    public static MetricsServer start(InetSocketAddress address, WorkerMetrics metrics, Health health)
+            throws IOException {
+        HttpService http = HttpService.bind(address, 16, HttpService.daemonThreads("featurex-metrics-http", 1))
                 .route("/metrics", new MetricsHandler(metrics.registry()))
                 .route("/healthz", exchange -> respond(exchange, health.alive(), health))
                 .route("/readyz", exchange -> respond(exchange, health.ready(), health))
                 .start();
         return new MetricsServer(http);
+    }
+
+    public InetSocketAddress address() {
+        return http.address();
     }
 
     public int port() {

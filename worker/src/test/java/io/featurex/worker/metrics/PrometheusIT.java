@@ -14,6 +14,7 @@ import io.featurex.worker.testing.PrometheusServer;
 import io.featurex.worker.testing.WorkerHarness;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,7 +65,7 @@ class PrometheusIT {
                 "batch.max-delay-ms", "8000");
         try (FeatureExtractor model = ModelLoader.load(ModelSpec.seeded(42, 8, Preprocessing.CAFFE));
                 WorkerHarness worker = new WorkerHarness(model, 2, settings);
-                MetricsServer endpoint = MetricsServer.start(0, worker.metrics, worker.health);
+                MetricsServer endpoint = MetricsServer.start(new InetSocketAddress(0), worker.metrics, worker.health);
                 PrometheusServer prometheus = PrometheusServer.scraping("127.0.0.1:" + endpoint.port(), dir)) {
             JvmMetrics.builder().register(worker.metrics.registry()); // as the worker process does
             worker.send(refs);
