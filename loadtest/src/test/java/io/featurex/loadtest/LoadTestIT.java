@@ -283,7 +283,14 @@ class LoadTestIT {
         final AtomicBoolean inline = new AtomicBoolean();
         Thread thread;
 
+        final String bootstrap;
+
         FakeWorker(Topics topics, IntFunction<Fate> fate, IntFunction<Long> delayMs) {
+            this(broker.bootstrapServers(), topics, fate, delayMs);
+        }
+
+        FakeWorker(String bootstrap, Topics topics, IntFunction<Fate> fate, IntFunction<Long> delayMs) {
+            this.bootstrap = bootstrap;
             this.topics = topics;
             this.fate = fate;
             this.delayMs = delayMs;
@@ -301,13 +308,13 @@ class LoadTestIT {
 
         private void loop() {
             Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             c.put(ConsumerConfig.GROUP_ID_CONFIG, "fake-worker-" + topics.input);
             c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fake-worker-" + topics.input);
             try (KafkaConsumer<byte[], byte[]> consumer =
                             new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -106,6 +106,20 @@ public final class RequiredAcls {
         return grants;
     }
 
+    /**
+     * What KEDA's Kafka scaler needs to compute the lag it scales on: the group's committed
+     * offsets and the input topics' end offsets, which Kafka allows with Describe.
+     */
+    public static List<Grant> forLagScaler(WorkerConfig config, String principal) {
+        List<Grant> grants = new ArrayList<>();
+        grants.add(grant(
+                principal, AclOperation.DESCRIBE, ResourceType.GROUP, config.groupId(), "read the committed offsets"));
+        for (String input : config.inputs().names()) {
+            grants.add(grant(principal, AclOperation.DESCRIBE, ResourceType.TOPIC, input, "read the end offsets"));
+        }
+        return grants;
+    }
+
     /** What {@code similar} needs: it follows the feature topic by assignment, with no group. */
     public static List<Grant> forSimilar(String featureTopic, String principal) {
         return List.of(grant(principal, AclOperation.READ, ResourceType.TOPIC, featureTopic, "index the features"));

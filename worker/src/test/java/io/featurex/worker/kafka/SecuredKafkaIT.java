@@ -29,15 +29,18 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -169,6 +172,10 @@ class SecuredKafkaIT {
             assertThat(outputs.features).containsOnlyKeys(ids);
             assertThat(outputs.features.values()).allMatch(count -> count == 1);
             assertThat(outputs.deadLetters).containsExactly(ErrorCode.NO_SOURCE);
+            assertThat(worker.scrapeMetrics())
+                    .contains("featurex_images_total")
+                    .doesNotContain(PASSWORD)
+                    .doesNotContain(broker.tls().password());
             assertThat(worker.terminate(Duration.ofSeconds(60)))
                     .as("SIGTERM: drained, then the JVM's own code")
                     .isIn(0, 143);
@@ -236,6 +243,46 @@ class SecuredKafkaIT {
             return consumer.endOffsets(partitions).values().stream()
                     .mapToLong(Long::longValue)
                     .sum();
+        }
+    }
+
+    /** What KEDA's Kafka scaler asks (committed offsets of the group, end offsets of the topic), with Describe only. */
+    @Test
+    void theLagScalerNeedsOnlyDescribeOnTheGroupAndTheInputs() throws Exception {
+        Run run = Run.fresh();
+        sendImages(run, 3);
+        TopicPartition partition = new TopicPartition(run.input, 0);
+        try (Admin setup = broker.setupAdmin()) {
+            setup.alterConsumerGroupOffsets(run.group, Map.of(partition, new OffsetAndMetadata(0)))
+                    .all()
+                    .get();
+        }
+        Map<String, Object> scaler = broker.clientProperties(run.user, PASSWORD);
+        try (Admin admin = Admin.create(scaler)) {
+            assertThatThrownBy(() -> admin.listConsumerGroupOffsets(run.group)
+                            .partitionsToOffsetAndMetadata()
+                            .get())
+                    .hasCauseInstanceOf(GroupAuthorizationException.class);
+        }
+        broker.grant(bindings(RequiredAcls.forLagScaler(run.config(), run.principal())));
+        try (Admin admin = Admin.create(scaler)) {
+            long committed = admin.listConsumerGroupOffsets(run.group)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .get(partition)
+                    .offset();
+            List<TopicPartition> partitions = List.of(partition, new TopicPartition(run.input, 1));
+            long end = 0;
+            for (TopicPartition p : partitions) {
+                end += admin.listOffsets(Map.of(p, OffsetSpec.latest()))
+                        .partitionResult(p)
+                        .get()
+                        .offset();
+            }
+            assertThat(committed).isZero();
+            assertThat(end)
+                    .as("what the scaler reads as lag, with the committed offset 0")
+                    .isEqualTo(3);
         }
     }
 

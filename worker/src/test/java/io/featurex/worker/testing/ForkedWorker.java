@@ -102,6 +102,16 @@ public final class ForkedWorker implements AutoCloseable {
         throw new AssertionError(workerId + " not ready within " + timeout + "; log: " + log);
     }
 
+    /** The /metrics text as Prometheus would scrape it. */
+    public String scrapeMetrics() throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
     /** Waits for the process to end by itself; returns its exit code, or -1 if it still runs after the timeout. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
