@@ -73,20 +73,7 @@ public final class TlsMaterial {
                 "-file",
                 caCert.toString());
         Path trust = dir.resolve("truststore.p12");
-        keytool(
-                dir,
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "ca",
-                "-file",
-                caCert.toString(),
-                "-keystore",
-                trust.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                password);
+        trustCa(dir, caCert, trust, password);
         Path broker = signed(dir, ca, caCert, password, "broker", "dns:localhost,ip:127.0.0.1");
         Path other = signed(dir, ca, caCert, password, "other", "dns:other.invalid");
         return new TlsMaterial(password, trust, broker, other);
@@ -146,18 +133,7 @@ public final class TlsMaterial {
                 "-validity",
                 "2");
         // The chain needs the CA in the store before the signed certificate can replace the self-signed one.
-        keytool(
-                dir,
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "ca",
-                "-file",
-                caCert.toString(),
-                "-keystore",
-                store.toString(),
-                "-storepass",
-                password);
+        trustCa(dir, caCert, store, password);
         keytool(
                 dir,
                 "-importcert",
@@ -170,6 +146,24 @@ public final class TlsMaterial {
                 "-storepass",
                 password);
         return store;
+    }
+
+    /** Puts the CA's certificate into {@code store} (made if absent) as a trusted entry. */
+    private static void trustCa(Path dir, Path caCert, Path store, String password) throws IOException {
+        keytool(
+                dir,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                caCert.toString(),
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                password);
     }
 
     private static void keytool(Path dir, String... args) throws IOException {
