@@ -86,71 +86,68 @@ public final class AccessCheck {
     }
 
     private static boolean topicAllows(KafkaFuture<TopicDescription> future, AclOperation operation) {
-        try {
-            Set<AclOperation> operations =
-                    future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).authorizedOperations();
+        Answer<TopicDescription> answer = await(future, "describing the topics");
+        if (answer.refusal() == null) {
+            Set<AclOperation> operations = answer.value().authorizedOperations();
             // No authorizer on the cluster: the broker does not say, and allows everything.
             return operations == null || operations.contains(operation) || operations.contains(AclOperation.ALL);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicAuthorizationException) {
-                // Not even DESCRIBE, which READ and WRITE imply and DESCRIBE_CONFIGS does not: that
-                // one cannot be seen until the topic can be described, so only the others are told.
-                return operation == AclOperation.DESCRIBE_CONFIGS;
-            }
-            throw new IllegalStateException("cannot describe the topics: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("describing the topics took longer than " + TIMEOUT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
+        if (answer.refusal() instanceof TopicAuthorizationException) {
+            // Not even DESCRIBE, which READ and WRITE imply and DESCRIBE_CONFIGS does not: that
+            // one cannot be seen until the topic can be described, so only the others are told.
+            return operation == AclOperation.DESCRIBE_CONFIGS;
+        }
+        throw answer.unexpected();
     }
 
     /** READ on a group implies DESCRIBE, which is what a describe needs: refused means READ is missing. */
     private static boolean groupAllows(Admin admin, String group) {
-        try {
-            admin.describeConsumerGroups(
-                            List.of(group), new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
-                    .all()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupAuthorizationException) {
-                return false;
-            }
-            if (e.getCause() instanceof GroupIdNotFoundException) {
-                return true; // allowed to look: the group is simply new
-            }
-            throw new IllegalStateException("cannot describe group " + group + ": " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("describing group " + group + " took longer than " + TIMEOUT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+        Answer<?> answer = await(
+                admin.describeConsumerGroups(
+                                List.of(group), new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
+                        .all(),
+                "describing group " + group);
+        if (answer.refusal() == null || answer.refusal() instanceof GroupIdNotFoundException) {
+            return true; // not found: allowed to look, the group is simply new
         }
+        if (answer.refusal() instanceof GroupAuthorizationException) {
+            return false;
+        }
+        throw answer.unexpected();
     }
 
     /** WRITE on a transactional id implies DESCRIBE: refused means WRITE is missing. */
     private static boolean transactionalIdAllows(Admin admin, String transactionalId) {
-        try {
-            admin.describeTransactions(List.of(transactionalId))
-                    .description(transactionalId)
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Answer<?> answer = await(
+                admin.describeTransactions(List.of(transactionalId)).description(transactionalId),
+                "describing transactional id " + transactionalId);
+        if (answer.refusal() == null || answer.refusal() instanceof TransactionalIdNotFoundException) {
             return true;
+        }
+        if (answer.refusal() instanceof TransactionalIdAuthorizationException) {
+            return false;
+        }
+        throw answer.unexpected();
+    }
+
+    /** What the broker answered: a value, or the error it refused with. */
+    private record Answer<T>(T value, Throwable refusal, String what) {
+        IllegalStateException unexpected() {
+            return new IllegalStateException(what + " failed: " + refusal, refusal);
+        }
+    }
+
+    /** Waits for one admin answer; a timeout or an interrupt is the check's own failure, not an answer. */
+    private static <T> Answer<T> await(KafkaFuture<T> future, String what) {
+        try {
+            return new Answer<>(future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), null, what);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof TransactionalIdAuthorizationException) {
-                return false;
-            }
-            if (e.getCause() instanceof TransactionalIdNotFoundException) {
-                return true;
-            }
-            throw new IllegalStateException(
-                    "cannot describe transactional id " + transactionalId + ": " + e.getCause(), e.getCause());
+            return new Answer<>(null, e.getCause(), what);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("describing transactional id " + transactionalId + " timed out", e);
+            throw new IllegalStateException(what + " took longer than " + TIMEOUT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new IllegalStateException("interrupted " + what, e);
         }
     }
 }
