@@ -4,6 +4,9 @@
 #   apache/kafka:<version>   a KRaft broker from Kafka's Maven artifacts at the project's
 #                            kafka.version (deploy/kafka/), the image the container tests use
 #   featurex-model:vgg16     the weights (deploy/Dockerfile.model), with --weights DIR only
+#   featurex-base/prometheus:debian
+#                            Prometheus from Debian's package (deploy/prometheus/Dockerfile), with
+#                            --local-base only: the local stack's stand-in for prom/prometheus
 #   featurex:cuda            the worker, NVIDIA GPU (deploy/Dockerfile.cuda), with --cuda only:
 #                            it downloads libtorch for CUDA, a 2.5 GB jar
 #
@@ -11,6 +14,8 @@
 #   --local-base   make the base images here instead of pulling Temurin and busybox: Debian
 #                  bookworm by debootstrap from the archive apt uses, plus Debian's OpenJDK 17
 #                  JRE. Made once, then kept in Docker's image store (--fresh-base: again).
+#                  Also builds the Prometheus image deploy/compose.yaml can use instead of
+#                  prom/prometheus (FEATUREX_PROMETHEUS_IMAGE).
 #   --weights DIR  DIR/vgg16.params into featurex-model:vgg16
 #   --cuda         also featurex:cuda (not with --local-base: its bases are CUDA's and Ubuntu's)
 #   --no-package   use the jars already in worker/target instead of running mvn package
@@ -41,6 +46,7 @@ read -r -a mvn <<< "${MVN:-mvn -B -q}"
 kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' pom.xml)
 debian_base=featurex-base/debian:bookworm
 jre_base=featurex-base/jre:17
+prometheus_local=featurex-base/prometheus:debian
 declare -A elapsed
 
 step() { echo "== images.sh: $*" >&2; }
@@ -125,6 +131,12 @@ timed kafka build "${base_args[@]}" --label org.opencontainers.image.description
   -f deploy/kafka/Dockerfile -t "apache/kafka:$kafka_version" deploy/kafka
 
 images=(featurex:cpu "apache/kafka:$kafka_version")
+if $local_base; then
+  step "$prometheus_local (Debian's prometheus package)"
+  timed prometheus build --build-arg BASE_IMAGE="$debian_base" -f deploy/prometheus/Dockerfile \
+    -t "$prometheus_local" deploy/prometheus
+  images+=("$prometheus_local")
+fi
 if [ -n "$weights" ]; then
   step "featurex-model:vgg16 from $weights"
   timed model build "${model_args[@]}" -f deploy/Dockerfile.model -t featurex-model:vgg16 "$weights"
@@ -141,6 +153,6 @@ fi
 
 step "done"
 for image in "${images[@]}"; do
-  docker image inspect --format "{{.Size}}" "$image" | awk -v i="$image" '{printf "  %-28s %6.0f MB\n", i, $1 / 1e6}'
+  docker image inspect --format "{{.Size}}" "$image" | awk -v i="$image" '{printf "  %-32s %6.0f MB\n", i, $1 / 1e6}'
 done
 for name in "${!elapsed[@]}"; do printf '  %s: %d s\n' "$name" "${elapsed[$name]}"; done | sort >&2

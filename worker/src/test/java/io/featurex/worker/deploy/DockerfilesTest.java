@@ -121,11 +121,18 @@ class DockerfilesTest {
         assertThat(lines("Dockerfile")).startsWith("ARG BASE_IMAGE=eclipse-temurin:17-jre", "FROM ${BASE_IMAGE}");
         assertThat(lines("kafka/Dockerfile")).startsWith("ARG BASE_IMAGE=eclipse-temurin:17-jre", "FROM ${BASE_IMAGE}");
         assertThat(lines("Dockerfile.model")).startsWith("ARG BASE_IMAGE=busybox:1.36", "FROM ${BASE_IMAGE}");
+        assertThat(lines("prometheus/Dockerfile"))
+                .startsWith("ARG BASE_IMAGE=debian:bookworm-slim", "FROM ${BASE_IMAGE}");
         assertThat(lines("Dockerfile.cuda"))
                 .contains("ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy", "FROM ${JRE_IMAGE} AS jre");
         // What images.sh --local-base overrides them with.
         String script = DeployFiles.read(DeployFiles.path("images.sh"));
         assertThat(script).contains("--build-arg BASE_IMAGE=\"$jre_base\"", "--build-arg BASE_IMAGE=\"$debian_base\"");
+        // The local stack's stand-in for prom/prometheus, under the name stack-check.sh is given in CI.
+        assertThat(script)
+                .contains("prometheus_local=featurex-base/prometheus:debian", "-f deploy/prometheus/Dockerfile");
+        assertThat(DeployFiles.read(DeployFiles.root().getParent().resolve(".ci/run")))
+                .contains("FEATUREX_PROMETHEUS_IMAGE=featurex-base/prometheus:debian deploy/stack-check.sh");
     }
 
     @Test
