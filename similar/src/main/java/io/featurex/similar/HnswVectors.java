@@ -497,6 +497,11 @@ final class HnswVectors implements VectorIndex {
             writer.commit();
         }
         checkpoint = full;
+        // The follower commits on catching up: what it read is searchable from then on, not up to
+        // refreshEvery later. The caller is the one writer, so nothing is put meanwhile.
+        changed = false;
+        searchers.maybeRefreshBlocking();
+        lastRefresh = System.nanoTime();
     }
 
     @Override

@@ -45,7 +45,6 @@ public final class IndexFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IndexFollower.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration PARTITION_REFRESH = Duration.ofSeconds(30);
-    private static final Duration NEVER = Duration.ofDays(365_000);
 
     private final String topic;
     private final SimilarityIndex index;
@@ -55,7 +54,9 @@ public final class IndexFollower implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong unparseable = new AtomicLong();
-    private final Duration commitEvery;
+    /** Nanoseconds between commits; 0 for an index that keeps nothing. */
+    private final long commitEveryNanos;
+
     private final Map<Integer, Long> resumed;
     private volatile boolean stopping;
     private volatile boolean started;
@@ -65,7 +66,8 @@ public final class IndexFollower implements AutoCloseable {
     public IndexFollower(Map<String, Object> clientProperties, String topic, SimilarityIndex index) {
         this.topic = topic;
         this.index = index;
-        this.commitEvery = index.persistent() ? index.settings().commitEvery() : NEVER;
+        this.commitEveryNanos =
+                index.persistent() ? index.settings().commitEvery().toNanos() : 0;
         this.resumed = index.resumeOffsets(topic);
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -141,7 +143,7 @@ public final class IndexFollower implements AutoCloseable {
             assigned = assignNewPartitions(Set.of());
             Map<TopicPartition, Long> target = consumer.endOffsets(assigned);
             long nextRefresh = System.nanoTime() + PARTITION_REFRESH.toNanos();
-            long nextCommit = System.nanoTime() + commitEvery.toNanos();
+            long nextCommit = nextCommit();
             while (!stopping) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     apply(record);
@@ -155,11 +157,11 @@ public final class IndexFollower implements AutoCloseable {
                             records.get(),
                             resumed.isEmpty() ? "" : " (resumed from the offsets committed with the index)");
                     caughtUp.countDown();
-                    nextCommit = System.nanoTime() + commitEvery.toNanos();
+                    nextCommit = nextCommit();
                 }
                 if (System.nanoTime() > nextCommit) {
                     commit();
-                    nextCommit = System.nanoTime() + commitEvery.toNanos();
+                    nextCommit = nextCommit();
                 }
                 if (System.nanoTime() > nextRefresh) {
                     // Partitions added to the topic later are read from their beginning too.
@@ -182,6 +184,10 @@ public final class IndexFollower implements AutoCloseable {
         }
     }
 
+    private long nextCommit() {
+        return commitEveryNanos == 0 ? Long.MAX_VALUE : System.nanoTime() + commitEveryNanos;
+    }
+
     /** A wakeup interrupts a poll, never an apply: what the positions say was read, was applied. */
     private void commitOnStop() {
         try {
@@ -193,8 +199,12 @@ public final class IndexFollower implements AutoCloseable {
         }
     }
 
+    /**
+     * Also for an index that keeps nothing: on catching up this is what makes everything read
+     * searchable at once (an HNSW reader is refreshed with it).
+     */
     private void commit() {
-        if (!index.persistent() || assigned.isEmpty()) {
+        if (assigned.isEmpty()) {
             return;
         }
         Map<Integer, Long> offsets = new HashMap<>();
