@@ -249,7 +249,8 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
             names = "--benchmark-dir",
             paramLabel = "DIR",
             description =
-                    "Where the benchmark's HNSW indexes are written (deleted after). Default: a temporary directory.")
+                    "Where the benchmark's HNSW indexes are written, and kept (each size and graph its own folder). "
+                            + "Default: a temporary directory, deleted after.")
     Path benchmarkDir;
 
     @Option(
