@@ -28,7 +28,14 @@ import org.slf4j.LoggerFactory;
  * Reads the feature topic from the beginning into a {@link SimilarityIndex} and keeps reading,
  * so the index follows the topic. It reads with {@code read_committed} (only vectors of committed
  * worker transactions) and assigns itself every partition without a consumer group: each
- * follower holds the whole index, and nothing is committed.
+ * follower holds the whole index, and nothing is committed to Kafka.
+ *
+ * <p>A persistent index ({@link SimilarityIndex#persistent()}) keeps the offsets instead: they
+ * are committed with the vectors, every {@code commitEvery}, on catching up and on close, and
+ * a restart resumes from them. Offsets are taken between polls, when every record polled has
+ * been applied, so what is committed is exactly what the offsets say was read. A committed
+ * offset the topic no longer has (retention, a recreated topic) falls back to the earliest one:
+ * records read twice are harmless, as the latest vector per id wins.
  *
  * <p>"Caught up" means every partition's position has reached the end offset the topic had
  * when the follower started (for read_committed, the last stable offset).
@@ -47,13 +54,21 @@ public final class IndexFollower implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong unparseable = new AtomicLong();
+    /** Nanoseconds between commits; 0 for an index that keeps nothing. */
+    private final long commitEveryNanos;
+
+    private final Map<Integer, Long> resumed;
     private volatile boolean stopping;
     private volatile boolean started;
+    private Set<TopicPartition> assigned = Set.of();
 
     /** @param clientProperties bootstrap servers and any client settings (TLS, SASL); the rest is set here */
     public IndexFollower(Map<String, Object> clientProperties, String topic, SimilarityIndex index) {
         this.topic = topic;
         this.index = index;
+        this.commitEveryNanos =
+                index.persistent() ? index.settings().commitEvery().toNanos() : 0;
+        this.resumed = index.resumeOffsets(topic);
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -107,6 +122,11 @@ public final class IndexFollower implements AutoCloseable {
         return topic;
     }
 
+    /** The offsets a persistent index resumed from (partition -> next offset); empty when read from the beginning. */
+    public Map<Integer, Long> resumedFrom() {
+        return resumed;
+    }
+
     public Throwable failure() {
         return failure.get();
     }
@@ -120,20 +140,28 @@ public final class IndexFollower implements AutoCloseable {
 
     private void run() {
         try {
-            Set<TopicPartition> assigned = assignNewPartitions(Set.of());
+            assigned = assignNewPartitions(Set.of());
             Map<TopicPartition, Long> target = consumer.endOffsets(assigned);
             long nextRefresh = System.nanoTime() + PARTITION_REFRESH.toNanos();
+            long nextCommit = nextCommit();
             while (!stopping) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     apply(record);
                 }
                 if (caughtUp.getCount() > 0 && reached(target)) {
+                    commit();
                     log.info(
-                            "caught up with {}: {} vectors indexed from {} records",
+                            "caught up with {}: {} vectors indexed from {} records{}",
                             topic,
                             index.size(),
-                            records.get());
+                            records.get(),
+                            resumed.isEmpty() ? "" : " (resumed from the offsets committed with the index)");
                     caughtUp.countDown();
+                    nextCommit = nextCommit();
+                }
+                if (System.nanoTime() > nextCommit) {
+                    commit();
+                    nextCommit = nextCommit();
                 }
                 if (System.nanoTime() > nextRefresh) {
                     // Partitions added to the topic later are read from their beginning too.
@@ -141,8 +169,11 @@ public final class IndexFollower implements AutoCloseable {
                     nextRefresh = System.nanoTime() + PARTITION_REFRESH.toNanos();
                 }
             }
+            commit();
         } catch (WakeupException e) {
-            if (!stopping) {
+            if (stopping) {
+                commitOnStop();
+            } else {
                 failure.set(e);
             }
         } catch (Throwable t) {
@@ -151,6 +182,37 @@ public final class IndexFollower implements AutoCloseable {
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
+    }
+
+    private long nextCommit() {
+        return commitEveryNanos == 0 ? Long.MAX_VALUE : System.nanoTime() + commitEveryNanos;
+    }
+
+    /** A wakeup interrupts a poll, never an apply: what the positions say was read, was applied. */
+    private void commitOnStop() {
+        try {
+            commit();
+        } catch (RuntimeException e) {
+            log.warn(
+                    "committing the index on close failed ({}); the next start reads again from the last commit",
+                    e.toString());
+        }
+    }
+
+    /**
+     * Also for an index that keeps nothing: on catching up this is what makes everything read
+     * searchable at once (an HNSW reader is refreshed with it).
+     */
+    private void commit() {
+        if (assigned.isEmpty()) {
+            return;
+        }
+        Map<Integer, Long> offsets = new HashMap<>();
+        for (TopicPartition tp : assigned) {
+            offsets.put(tp.partition(), consumer.position(tp));
+        }
+        index.commit(topic, offsets);
+        log.debug("committed the index with offsets {}", offsets);
     }
 
     private Set<TopicPartition> assignNewPartitions(Set<TopicPartition> current) {
@@ -169,7 +231,18 @@ public final class IndexFollower implements AutoCloseable {
         }
         if (!added.isEmpty()) {
             consumer.assign(all);
-            consumer.seekToBeginning(added);
+            List<TopicPartition> fromBeginning = new ArrayList<>();
+            for (TopicPartition tp : added) {
+                Long next = resumed.get(tp.partition());
+                if (next == null) {
+                    fromBeginning.add(tp);
+                } else {
+                    consumer.seek(tp, next);
+                }
+            }
+            if (!fromBeginning.isEmpty()) {
+                consumer.seekToBeginning(fromBeginning);
+            }
         }
         return Set.copyOf(all);
     }

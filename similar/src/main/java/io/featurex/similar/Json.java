@@ -97,7 +97,26 @@ final class Json {
                 .put(
                         "failure",
                         follower.failure() == null ? null : follower.failure().toString());
+        out.set("index", index(stats.index(), stats.fileBytes(), follower.resumedFrom()));
         return write(out);
+    }
+
+    /** Which index answers, and the settings that decide its speed, recall and size. */
+    static ObjectNode index(IndexSettings s, long fileBytes, Map<Integer, Long> resumedFrom) {
+        ObjectNode out = NODES.objectNode()
+                .put("kind", s.kind().key())
+                .put("metric", s.metric().key());
+        if (s.kind() == IndexSettings.Kind.HNSW) {
+            out.put("m", s.m())
+                    .put("beam_width", s.beamWidth())
+                    .put("num_candidates", s.numCandidates())
+                    .put("quantization", s.quantization().key())
+                    .put("dir", s.dir().map(Object::toString).orElse(null))
+                    .put("file_bytes", fileBytes);
+            ObjectNode resumed = out.putObject("resumed_from");
+            resumedFrom.forEach((p, o) -> resumed.put(Integer.toString(p), o));
+        }
+        return out;
     }
 
     static String status(String status) {

@@ -62,6 +62,8 @@ final class OneShotQueries {
                 follower.records(),
                 (System.nanoTime() - start) / 1e9);
         out.println("model: " + stats.model().map(Models::describe).orElse("(none yet: the topic has no vectors)"));
+        out.println("index: " + stats.index().describe()
+                + (follower.resumedFrom().isEmpty() ? "" : ", resumed from its committed offsets"));
         if (stats.refused() > 0 || stats.malformed() > 0 || follower.unparseable() > 0) {
             out.printf(
                     "skipped: %d of other models, %d malformed, %d not FeatureVectors%n",
@@ -72,7 +74,7 @@ final class OneShotQueries {
             out.printf("%nquery id %s: %s%n", id, header());
             try {
                 print(index.nearestToId(id, k, m));
-            } catch (NoSuchElementException e) {
+            } catch (NoSuchElementException | UnsupportedMetricException e) {
                 err.println(e.getMessage());
                 failures++;
             }
@@ -85,7 +87,7 @@ final class OneShotQueries {
             } catch (BadInputException e) {
                 err.println(file + ": " + e.code() + ": " + e.getMessage());
                 failures++;
-            } catch (ModelMismatchException e) {
+            } catch (ModelMismatchException | UnsupportedMetricException e) {
                 err.println(file + ": " + e.getMessage());
                 failures++;
             }

@@ -2,195 +2,310 @@ package io.featurex.similar;
 
 import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ModelIdentity;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * Queries/s and memory of exact search on random vectors, single thread: {@code featurex similar
- * --benchmark 100000}. The vectors go in through {@link SimilarityIndex#accept} as FeatureVectors
- * with realistic ids and URIs, so the memory figure includes the id map, not just the floats.
- * For comparison it also times the obvious row-major loop (one contiguous float[] of rows, a
- * dot product per row), which C2 in JDK 17 does not vectorise.
+ * Exact search against HNSW, single query thread: {@code featurex similar --benchmark
+ * 100000,1000000}. For each size: exact search's queries/s (the baseline) and its answers (the
+ * truth); then each HNSW graph of the plan, built on disk as the service builds it, committed,
+ * closed and reopened (the restart), and queried with each numCandidates for queries/s and
+ * recall@k. The vectors go in through {@link SimilarityIndex#accept} as FeatureVectors with
+ * realistic ids and URIs, so build times include what the follower does per record.
+ *
+ * <p>Sizes are told apart by what search reads (the graph, and the float or int8 vectors it
+ * scores) and what is stored (also the floats an int8 index keeps for the final ranking, ids and
+ * URIs). The page cache is warm throughout: restart to first answer is the reopen's, not a cold
+ * disk's.
  */
 final class SearchBenchmark {
 
-    private static final int QUERIES = 64;
+    private static final long SEED = 42;
+    private static final String TOPIC = "benchmark";
 
-    private final int n;
-    private final int dimension;
-    private final int k;
-    private final Duration duration;
+    private final BenchmarkPlan plan;
     private final PrintStream out;
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final ModelIdentity model = ModelIdentity.newBuilder()
+            .setArchitecture("benchmark")
+            .setWeightsDigest("synthetic")
+            .build();
 
-    SearchBenchmark(int n, int dimension, int k, Duration duration, PrintStream out) {
-        this.n = n;
-        this.dimension = dimension;
-        this.k = k;
-        this.duration = duration;
+    SearchBenchmark(BenchmarkPlan plan, PrintStream out) {
+        this.plan = plan;
         this.out = out;
     }
 
-    int run() {
+    int run() throws IOException {
         Runtime rt = Runtime.getRuntime();
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         out.printf(
                 Locale.ROOT,
-                "featurex similar --benchmark %d: %d random %d-d vectors, k=%d, one thread; %d CPUs, %s %s, max heap %d MiB%n",
-                n,
-                n,
-                dimension,
-                k,
+                "featurex similar --benchmark: %s %d-d vectors, k=%d, %d queries for recall, %d s a measurement, one "
+                        + "query thread; %d CPUs, %s %s, max heap %d MiB%n",
+                plan.data().name().toLowerCase(Locale.ROOT),
+                plan.dimension(),
+                plan.k(),
+                plan.queries(),
+                plan.duration().toSeconds(),
                 rt.availableProcessors(),
                 System.getProperty("java.vm.name"),
                 System.getProperty("java.version"),
                 rt.maxMemory() >> 20);
-        ModelIdentity model = ModelIdentity.newBuilder()
-                .setArchitecture("benchmark")
-                .setWeightsDigest("random")
-                .build();
-        SplittableRandom random = new SplittableRandom(42);
-        long before = heapAfterGc(memory);
+        Path base = plan.dir().isPresent()
+                ? Files.createDirectories(plan.dir().get())
+                : Files.createTempDirectory("featurex-similar-benchmark");
+        try {
+            for (int n : plan.sizes()) {
+                size(n, base);
+            }
+        } finally {
+            if (plan.dir().isEmpty()) {
+                delete(base);
+            }
+        }
+        return 0;
+    }
+
+    private void size(int n, Path base) throws IOException {
+        out.printf(Locale.ROOT, "%n%,d vectors%n", n);
+        float[][] queries = new float[plan.queries()][];
+        SyntheticVectors queryVectors = new SyntheticVectors(plan.data(), plan.dimension(), SEED + 1);
+        for (int i = 0; i < queries.length; i++) {
+            queries[i] = queryVectors.next();
+        }
+
+        long before = heapAfterGc();
         long t0 = System.nanoTime();
-        SimilarityIndex index = SimilarityIndex.forModel(model);
+        SimilarityIndex exact = SimilarityIndex.forModel(model);
+        fill(exact, n);
+        double exactBuild = (System.nanoTime() - t0) / 1e9;
+        long exactHeap = heapAfterGc() - before;
+        List<Set<String>> truth = new java.util.ArrayList<>();
+        for (float[] q : queries) {
+            truth.add(ids(exact.nearest(q, model, plan.k(), Metric.COSINE)));
+        }
+        double exactQps = measure(exact, queries);
+        double euclideanQps = measureEuclidean(exact, queries);
+        exact.close();
+        exact = null;
+
+        out.printf(
+                Locale.ROOT,
+                "%-28s %6s %9s %11s %8s %9s%n",
+                "index",
+                "cand",
+                "recall@" + plan.k(),
+                "queries/s",
+                "x exact",
+                "ms/query");
+        row("exact cosine", "-", 1.0, exactQps, exactQps);
+        row("exact euclidean", "-", Double.NaN, euclideanQps, exactQps);
+        StringBuilder sizes = new StringBuilder();
+        sizes.append(String.format(
+                Locale.ROOT,
+                "  %-28s built in %6.1f s; heap %,.0f B/vector (floats, norms, ids); nothing on disk; a restart re-reads "
+                        + "the topic (at least the build time)%n",
+                "exact",
+                exactBuild,
+                exactHeap / (double) n));
+
+        for (BenchmarkPlan.Graph graph : plan.graphs()) {
+            Path dir = base.resolve(String.format(
+                    Locale.ROOT,
+                    "n%d-m%d-b%d-%s",
+                    n,
+                    graph.m(),
+                    graph.beamWidth(),
+                    graph.quantization().key()));
+            delete(dir);
+            IndexSettings settings = IndexSettings.hnsw(Metric.COSINE, graph.quantization())
+                    .withGraph(graph.m(), graph.beamWidth(), IndexSettings.DEFAULT_NUM_CANDIDATES)
+                    .withDir(dir)
+                    // One segment where the heap allows: each segment is searched on its own.
+                    .withBuffers(1900, IndexSettings.DEFAULT_COMMIT_EVERY, IndexSettings.DEFAULT_REFRESH_EVERY);
+            long heapBefore = heapAfterGc();
+            long b0 = System.nanoTime();
+            int segments;
+            long heap;
+            Map<String, Long> files;
+            try (SimilarityIndex hnsw = SimilarityIndex.open(settings, model)) {
+                fill(hnsw, n);
+                hnsw.commit(TOPIC, Map.of(0, (long) n));
+                double build = (System.nanoTime() - b0) / 1e9;
+                HnswVectors vectors = (HnswVectors) hnsw.vectors();
+                segments = vectors.segments();
+                files = vectors.filesByExtension();
+                heap = heapAfterGc() - heapBefore;
+                sizes.append(sizeLine(graph, build, n, files, segments, heap));
+            }
+            boolean first = true;
+            for (int candidates : plan.candidates()) {
+                IndexSettings query = settings.withGraph(graph.m(), graph.beamWidth(), candidates);
+                long r0 = System.nanoTime();
+                try (SimilarityIndex reopened = SimilarityIndex.open(query, model)) {
+                    reopened.nearest(queries[0], model, plan.k(), Metric.COSINE);
+                    double restart = (System.nanoTime() - r0) / 1e9;
+                    if (first) {
+                        sizes.append(String.format(
+                                Locale.ROOT,
+                                "  %-28s restart (open the directory, load %,d ids, first answer): %.2f s%n",
+                                "",
+                                reopened.size(),
+                                restart));
+                        first = false;
+                    }
+                    double recall = 0;
+                    for (int i = 0; i < queries.length; i++) {
+                        Set<String> found = ids(reopened.nearest(queries[i], model, plan.k(), Metric.COSINE));
+                        found.retainAll(truth.get(i));
+                        recall += found.size() / (double) truth.get(i).size();
+                    }
+                    row(
+                            graph.describe(),
+                            Integer.toString(candidates),
+                            recall / queries.length,
+                            measure(reopened, queries),
+                            exactQps);
+                }
+            }
+            if (plan.dir().isEmpty()) {
+                delete(dir);
+            }
+        }
+        out.printf("sizes and build:%n%s", sizes);
+    }
+
+    private String sizeLine(
+            BenchmarkPlan.Graph graph, double build, int n, Map<String, Long> files, int segments, long heap) {
+        long total = files.values().stream().mapToLong(Long::longValue).sum();
+        long graphBytes = files.getOrDefault("vex", 0L);
+        long floats = files.getOrDefault("vec", 0L);
+        long int8 = files.getOrDefault("veq", 0L);
+        long searched = graphBytes + (graph.quantization() == IndexSettings.Quantization.INT8 ? int8 : floats);
+        double float32 = 4.0 * plan.dimension();
+        return String.format(
+                Locale.ROOT,
+                "  %-28s built in %6.1f s (commit included), %d segment(s); on disk %,.1f MiB = %,.0f B/vector "
+                        + "(floats %,.0f, int8 %,.0f, graph %,.0f, ids/URIs/meta %,.0f); search reads %,.0f B/vector "
+                        + "= %.2f x float32 (%,.0f B), plus the floats of the candidates it ranks; heap %,.0f B/vector%n",
+                graph.describe(),
+                build,
+                segments,
+                total / 1048576.0,
+                total / (double) n,
+                floats / (double) n,
+                int8 / (double) n,
+                graphBytes / (double) n,
+                (total - floats - int8 - graphBytes) / (double) n,
+                searched / (double) n,
+                searched / (double) n / float32,
+                float32,
+                heap / (double) n);
+    }
+
+    private void row(String index, String candidates, double recall, double qps, double exactQps) {
+        out.printf(
+                Locale.ROOT,
+                "%-28s %6s %9s %11.1f %8.1f %9.3f%n",
+                index,
+                candidates,
+                Double.isNaN(recall) ? "-" : String.format(Locale.ROOT, "%.4f", recall),
+                qps,
+                qps / exactQps,
+                1000 / qps);
+        out.flush();
+    }
+
+    private void fill(SimilarityIndex index, int n) {
+        SyntheticVectors vectors = new SyntheticVectors(plan.data(), plan.dimension(), SEED);
         for (int i = 0; i < n; i++) {
             String id = String.format(Locale.ROOT, "img-%08d", i);
             FeatureVector.Builder v = FeatureVector.newBuilder()
                     .setId(id)
                     .setSourceUri("file:///images/" + id + ".jpg")
-                    .setDimension(dimension)
+                    .setDimension(plan.dimension())
                     .setModel(model);
-            for (float x : randomVector(random)) {
+            for (float x : vectors.next()) {
                 v.addValues(x);
             }
             index.accept(v.build());
         }
-        double buildSeconds = (System.nanoTime() - t0) / 1e9;
-        long after = heapAfterGc(memory);
-        SimilarityIndex.Stats stats = index.stats();
-        out.printf(Locale.ROOT, "built in %.1f s (%.0f vectors/s)%n", buildSeconds, n / buildSeconds);
-        out.printf(
-                Locale.ROOT,
-                "memory: heap used %.1f MiB after GC for %d vectors = %.0f bytes/vector (%.0f of them floats and norms, "
-                        + "%d would be the bare %d floats); per 100,000 vectors: %.1f MiB%n",
-                (after - before) / 1048576.0,
-                n,
-                (after - before) / (double) n,
-                stats.vectorBytes() / (double) n,
-                4L * dimension,
-                dimension,
-                (after - before) / (double) n * 100_000 / 1048576.0);
-
-        float[][] queries = new float[QUERIES][];
-        for (int i = 0; i < QUERIES; i++) {
-            queries[i] = randomVector(random);
-        }
-        for (Metric metric : Metric.values()) {
-            double qps = measure(() -> {
-                for (float[] q : queries) {
-                    index.nearest(q, model, k, metric);
-                }
-            });
-            report("blocked columns (shipped)", metric, qps);
-        }
-
-        // The row-major baseline, and a check that both kernels rank alike.
-        VectorStore store = storeOf(index);
-        float[] rows = new float[Math.multiplyExact(n, dimension)];
-        for (int r = 0; r < n; r++) {
-            System.arraycopy(store.vector(r), 0, rows, r * dimension, dimension);
-        }
-        float[] scores = new float[n];
-        double qps = measure(() -> {
-            for (float[] q : queries) {
-                for (int r = 0; r < n; r++) {
-                    scores[r] = rowMajorDot(rows, r * dimension, q);
-                }
-            }
-        });
-        report("row-major dot loop (baseline, scores only)", Metric.COSINE, qps);
-        List<Neighbour> shipped = index.nearest(queries[0], model, k, Metric.COSINE);
-        out.printf(
-                "check: first query's nearest %s (shipped) vs %s (row-major)%n",
-                shipped.get(0).id(), store.id(argmaxCosine(store, rows, queries[0])));
-        return 0;
     }
 
-    private float[] randomVector(SplittableRandom random) {
-        float[] v = new float[dimension];
-        for (int d = 0; d < dimension; d++) {
-            // Non-negative, like the ReLU-then-average-pool features the workers write.
-            v[d] = (float) Math.abs(gaussian(random));
+    private static Set<String> ids(List<Neighbour> results) {
+        Set<String> out = new HashSet<>();
+        for (Neighbour r : results) {
+            out.add(r.id());
         }
-        return v;
+        return out;
     }
 
-    private static double gaussian(SplittableRandom random) {
-        double u = 1 - random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
+    private double measure(SimilarityIndex index, float[][] queries) {
+        return measure(
+                () -> {
+                    for (float[] q : queries) {
+                        index.nearest(q, model, plan.k(), Metric.COSINE);
+                    }
+                },
+                queries.length);
     }
 
-    private double measure(Runnable batch) {
-        long warmEnd = System.nanoTime() + Math.max(1_000_000_000L, duration.toNanos() / 2);
+    private double measureEuclidean(SimilarityIndex index, float[][] queries) {
+        return measure(
+                () -> {
+                    for (float[] q : queries) {
+                        index.nearest(q, model, plan.k(), Metric.EUCLIDEAN);
+                    }
+                },
+                queries.length);
+    }
+
+    /** Queries/s over the plan's duration, after half as long (at least a second) of warm-up. */
+    private double measure(Runnable batch, int perBatch) {
+        long warmEnd =
+                System.nanoTime() + Math.max(1_000_000_000L, plan.duration().toNanos() / 2);
         while (System.nanoTime() < warmEnd) {
             batch.run();
         }
         long start = System.nanoTime();
-        long end = start + duration.toNanos();
+        long end = start + plan.duration().toNanos();
         long done = 0;
-        while (System.nanoTime() < end) {
+        do {
             batch.run();
-            done += QUERIES;
-        }
+            done += perBatch;
+        } while (System.nanoTime() < end);
         return done / ((System.nanoTime() - start) / 1e9);
     }
 
-    private void report(String kernel, Metric metric, double qps) {
-        double gbPerSecond = qps * n * dimension * 4.0 / 1e9;
-        out.printf(
-                Locale.ROOT,
-                "%-44s %-9s %8.1f queries/s  %7.2f ms/query  %5.1f GB/s of vectors scanned%n",
-                kernel,
-                metric.key(),
-                qps,
-                1000 / qps,
-                gbPerSecond);
-    }
-
-    private static float rowMajorDot(float[] rows, int offset, float[] q) {
-        float sum = 0;
-        for (int d = 0; d < q.length; d++) {
-            sum += rows[offset + d] * q[d];
-        }
-        return sum;
-    }
-
-    private int argmaxCosine(VectorStore store, float[] rows, float[] q) {
-        int best = -1;
-        float bestScore = Float.NEGATIVE_INFINITY;
-        float qn = ExactSearch.norm(q);
-        for (int r = 0; r < n; r++) {
-            float s = rowMajorDot(rows, r * dimension, q) / (qn * store.norm(r));
-            if (s > bestScore) {
-                bestScore = s;
-                best = r;
-            }
-        }
-        return best;
-    }
-
-    private static VectorStore storeOf(SimilarityIndex index) {
-        return index.store();
-    }
-
-    private static long heapAfterGc(MemoryMXBean memory) {
+    private long heapAfterGc() {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
         return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting " + dir + " failed: " + e.getMessage(), e);
+        }
     }
 }

@@ -49,7 +49,13 @@ import picocli.CommandLine.Spec;
                     + "with --token-file or " + BearerToken.ENV + ", /similar and /stats want that bearer token.",
             "Query by image loads the model from the same settings the workers use (--config, FEATUREX_* or the "
                     + "model/decode flags) and is refused when its identity differs from the index's.",
-            "--benchmark N measures exact search on N random vectors instead (no Kafka)."
+            "--index exact (default) scores every vector per query, in memory, re-reading the topic on every start. "
+                    + "--index hnsw searches Lucene's HNSW graph (approximate: see --hnsw-*), optionally int8-quantized; "
+                    + "with --index-dir the index and the offsets read are committed together there, and a restart "
+                    + "resumes from them. An HNSW graph is built for one metric, --metric: a query for the other is "
+                    + "refused (HTTP 400) rather than answered by a full scan, which would be seconds per query at a "
+                    + "million vectors; use --index exact to choose the metric per query.",
+            "--benchmark N[,N...] measures exact and HNSW search on N synthetic vectors instead (no Kafka)."
         })
 public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
 
@@ -86,8 +92,69 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
             description = "Neighbours per query. Default: ${DEFAULT-VALUE}.")
     int k = 10;
 
-    @Option(names = "--metric", paramLabel = "METRIC", description = "cosine or euclidean. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--metric",
+            paramLabel = "METRIC",
+            description = "cosine or euclidean: the queries' default; for --index hnsw the only metric the graph "
+                    + "answers. Default: ${DEFAULT-VALUE}.")
     String metric = "cosine";
+
+    @Option(
+            names = "--index",
+            paramLabel = "KIND",
+            description = "exact (brute force, in memory) or hnsw (Lucene's HNSW graph). Default: ${DEFAULT-VALUE}.")
+    String indexKind = "exact";
+
+    @Option(
+            names = "--index-dir",
+            paramLabel = "DIR",
+            description =
+                    "hnsw: keep the index and the offsets read in DIR, committed together, and resume from them on "
+                            + "restart. An index made for another model identity, metric or quantization, or from another "
+                            + "topic, is refused. Without: in memory, the topic is read again on every start.")
+    Path indexDir;
+
+    @Option(
+            names = "--hnsw-m",
+            paramLabel = "M",
+            description = "hnsw: neighbours per node in the graph (more: better recall, bigger, slower to build). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int hnswM = IndexSettings.DEFAULT_M;
+
+    @Option(
+            names = "--hnsw-beam-width",
+            paramLabel = "N",
+            description =
+                    "hnsw: candidates considered when a vector is inserted (more: better graph, slower to build). "
+                            + "Default: ${DEFAULT-VALUE}.")
+    int hnswBeamWidth = IndexSettings.DEFAULT_BEAM_WIDTH;
+
+    @Option(
+            names = "--hnsw-candidates",
+            paramLabel = "N",
+            description = "hnsw: candidates each query collects from the graph before the k best are kept, ranked by "
+                    + "their float vectors (more: better recall, slower queries). Default: ${DEFAULT-VALUE}.")
+    int hnswCandidates = IndexSettings.DEFAULT_NUM_CANDIDATES;
+
+    @Option(
+            names = "--quantization",
+            paramLabel = "Q",
+            description = "hnsw: none (float32) or int8 (Lucene's scalar quantization: the graph search reads a byte a "
+                    + "dimension; the floats stay on disk for the final ranking). Default: ${DEFAULT-VALUE}.")
+    String quantization = "none";
+
+    @Option(
+            names = "--index-ram-buffer-mb",
+            paramLabel = "MB",
+            description = "hnsw: vectors buffered in memory before a segment is written. Default: ${DEFAULT-VALUE}.")
+    int indexRamBufferMb = IndexSettings.DEFAULT_RAM_BUFFER_MB;
+
+    @Option(
+            names = "--index-commit-seconds",
+            paramLabel = "S",
+            description = "hnsw with --index-dir: how often the index and its offsets are committed (also on catching "
+                    + "up and on exit); a crash re-reads at most this much. Default: ${DEFAULT-VALUE}.")
+    int indexCommitSeconds = (int) IndexSettings.DEFAULT_COMMIT_EVERY.toSeconds();
 
     @Option(
             names = "--accept-model",
@@ -145,8 +212,46 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
     @Option(
             names = "--benchmark",
             paramLabel = "N",
-            description = "Measure exact search on N random vectors and exit (no Kafka).")
-    Integer benchmark;
+            split = ",",
+            description = "Measure exact and HNSW search on N synthetic vectors (each N of a list in turn), print the "
+                    + "table and exit (no Kafka).")
+    List<Integer> benchmark;
+
+    @Option(
+            names = "--benchmark-data",
+            paramLabel = "KIND",
+            description =
+                    "Benchmark vectors: clustered (around 1,000 centres, like photos of similar things) or random. "
+                            + "Default: ${DEFAULT-VALUE}.")
+    String benchmarkData = "clustered";
+
+    @Option(
+            names = "--benchmark-graphs",
+            paramLabel = "M:BEAM:Q",
+            split = ",",
+            description = "HNSW indexes to build, each M:beam-width:quantization. Default: 16:100:none,16:100:int8.")
+    List<String> benchmarkGraphs = new ArrayList<>(List.of("16:100:none", "16:100:int8"));
+
+    @Option(
+            names = "--benchmark-candidates",
+            paramLabel = "N",
+            split = ",",
+            description = "Candidates per query to measure each graph with. Default: 20,50,100,200.")
+    List<Integer> benchmarkCandidates = new ArrayList<>(List.of(20, 50, 100, 200));
+
+    @Option(
+            names = "--benchmark-queries",
+            paramLabel = "N",
+            description = "Queries whose recall is measured against exact search. Default: ${DEFAULT-VALUE}.")
+    int benchmarkQueries = 200;
+
+    @Option(
+            names = "--benchmark-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where the benchmark's HNSW indexes are written, and kept (each size and graph its own folder). "
+                            + "Default: a temporary directory, deleted after.")
+    Path benchmarkDir;
 
     @Option(
             names = "--benchmark-dimension",
@@ -174,8 +279,19 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
     public Integer call() throws Exception {
         Metric m;
         BearerToken token;
+        IndexSettings indexSettings;
         try {
             m = Metric.parse(metric);
+            indexSettings = IndexSettings.of(
+                    indexKind,
+                    metric,
+                    hnswM,
+                    hnswBeamWidth,
+                    hnswCandidates,
+                    quantization,
+                    indexDir,
+                    indexRamBufferMb,
+                    indexCommitSeconds);
             Optional<String> badAddress = BindHost.problem(bindAddress);
             if (badAddress.isPresent()) {
                 throw new IllegalArgumentException("--bind-address " + badAddress.get());
@@ -191,8 +307,23 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
             return 2;
         }
         if (benchmark != null) {
-            return new SearchBenchmark(benchmark, benchmarkDimension, k, Duration.ofSeconds(benchmarkSeconds), out)
-                    .run();
+            BenchmarkPlan plan;
+            try {
+                plan = BenchmarkPlan.of(
+                        benchmark,
+                        benchmarkDimension,
+                        k,
+                        benchmarkData,
+                        benchmarkGraphs,
+                        benchmarkCandidates,
+                        benchmarkQueries,
+                        Duration.ofSeconds(benchmarkSeconds),
+                        benchmarkDir);
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage());
+                return 2;
+            }
+            return new SearchBenchmark(plan, out).run();
         }
         WorkerConfig config;
         try {
@@ -208,12 +339,24 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
             }
         }
         try (ImageQueries images = new ImageQueries(config.model(), config.decode())) {
-            SimilarityIndex index = acceptModel.equals("configured")
-                    ? SimilarityIndex.forModel(images.model())
-                    : SimilarityIndex.firstModelWins();
+            SimilarityIndex opened;
+            try {
+                opened = SimilarityIndex.open(indexSettings, acceptModel.equals("configured") ? images.model() : null);
+            } catch (IllegalStateException e) {
+                err.println(e.getMessage());
+                return 2;
+            }
+            try {
+                opened.resumeOffsets(config.outputTopic());
+            } catch (IllegalStateException e) {
+                opened.close();
+                err.println(e.getMessage());
+                return 2;
+            }
             Map<String, Object> client = new HashMap<>(config.kafka());
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-            try (IndexFollower follower = new IndexFollower(client, config.outputTopic(), index).start()) {
+            try (SimilarityIndex index = opened;
+                    IndexFollower follower = new IndexFollower(client, config.outputTopic(), index).start()) {
                 if (queryIds.isEmpty() && queryImages.isEmpty()) {
                     return serve(index, follower, images, config, token);
                 }

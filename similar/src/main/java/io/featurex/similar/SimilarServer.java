@@ -20,11 +20,13 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /similar?id=ID&k=10&metric=cosine|euclidean}: the k nearest to an indexed id
- *       (the id itself left out); 404 when the id is not indexed.
+ *       (the id itself left out); 404 when the id is not indexed. The metric defaults to the
+ *       index's ({@code --metric}); an HNSW index answers only its own, 400 for the other.
  *   <li>{@code POST /similar?k=10&metric=...} with image bytes as the body: the k nearest to that
  *       image, extracted with the configured model; 409 when that model is not the index's, 422
  *       when the bytes are no image the worker would decode.
- *   <li>{@code GET /stats}: sizes, the index's model, refused and malformed counts.
+ *   <li>{@code GET /stats}: sizes, the index's model, refused and malformed counts, which index
+ *       (exact or HNSW) with its settings.
  *   <li>{@code GET /healthz}: 200 while the index follows the topic, 503 once following failed.
  * </ul>
  *
@@ -93,7 +95,8 @@ public final class SimilarServer implements AutoCloseable {
             Metric metric;
             try {
                 k = k(params.get("k"));
-                metric = Metric.parse(params.getOrDefault("metric", "cosine"));
+                metric = Metric.parse(
+                        params.getOrDefault("metric", index.settings().metric().key()));
             } catch (IllegalArgumentException e) {
                 respond(exchange, 400, Json.error(e.getMessage()));
                 return;
@@ -122,6 +125,8 @@ public final class SimilarServer implements AutoCloseable {
             respond(exchange, 200, Json.neighbours(Json.idQuery(id), metric, k, results, index.stats()));
         } catch (NoSuchElementException e) {
             respond(exchange, 404, Json.error(e.getMessage()));
+        } catch (UnsupportedMetricException e) {
+            respond(exchange, 400, Json.error(e.getMessage()));
         }
     }
 
@@ -150,6 +155,8 @@ public final class SimilarServer implements AutoCloseable {
             respond(exchange, 422, Json.error(e.code() + ": " + e.getMessage()));
         } catch (ModelMismatchException e) {
             respond(exchange, 409, Json.error(e.getMessage()));
+        } catch (UnsupportedMetricException e) {
+            respond(exchange, 400, Json.error(e.getMessage()));
         }
     }
 

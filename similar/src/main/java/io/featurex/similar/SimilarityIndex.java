@@ -3,6 +3,8 @@ package io.featurex.similar;
 import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ModelIdentity;
 import io.featurex.worker.infer.Vectors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +21,13 @@ import org.slf4j.LoggerFactory;
  * the counts in {@link #stats()} (and /stats) make the refusal visible.
  *
  * <p>The identity is either given up front ({@link #forModel}) or taken from the first vector
- * accepted ({@link #firstModelWins}). Thread-safe: one writer (the topic follower) and any number
- * of concurrent searches.
+ * accepted ({@link #firstModelWins}). A persisted index ({@link #open} with an HNSW directory)
+ * brings its own: the identity committed with its vectors wins over "first", and an index made
+ * for another identity than the one given is refused at open, since its vectors and the queries
+ * would not be comparable. Thread-safe: one writer (the topic follower) and any number of
+ * concurrent searches.
  */
-public final class SimilarityIndex {
+public final class SimilarityIndex implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SimilarityIndex.class);
 
@@ -45,7 +50,9 @@ public final class SimilarityIndex {
             long malformed,
             long replaced,
             long removed,
-            VectorMemory memory) {
+            VectorMemory memory,
+            IndexSettings index,
+            long fileBytes) {
 
         /** Bytes held for vectors now (see {@link VectorMemory#total()}). */
         public long vectorBytes() {
@@ -58,31 +65,60 @@ public final class SimilarityIndex {
     }
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final int blockRows;
+    private final IndexSettings settings;
+    private final VectorIndex vectors;
     private ModelIdentity model;
-    private VectorStore store;
     private final Map<ModelIdentity, Long> refused = new LinkedHashMap<>();
     private long malformed;
     private long replaced;
     private long removed;
 
-    private SimilarityIndex(ModelIdentity model, int blockRows) {
+    private SimilarityIndex(ModelIdentity model, IndexSettings settings, VectorIndex vectors) {
         this.model = model;
-        this.blockRows = blockRows;
+        this.settings = settings;
+        this.vectors = vectors;
     }
 
-    /** Accepts the identity of the first vector it is given, and only that one from then on. */
+    /** An exact index that accepts the identity of the first vector it is given, and only that one from then on. */
     public static SimilarityIndex firstModelWins() {
-        return new SimilarityIndex(null, VectorStore.DEFAULT_BLOCK_ROWS);
+        return withBlockRows(null, VectorStore.DEFAULT_BLOCK_ROWS);
     }
 
-    /** Accepts vectors of this identity only. */
+    /** An exact index that accepts vectors of this identity only. */
     public static SimilarityIndex forModel(ModelIdentity model) {
-        return new SimilarityIndex(model, VectorStore.DEFAULT_BLOCK_ROWS);
+        return withBlockRows(model, VectorStore.DEFAULT_BLOCK_ROWS);
     }
 
     static SimilarityIndex withBlockRows(ModelIdentity model, int blockRows) {
-        return new SimilarityIndex(model, blockRows);
+        return new SimilarityIndex(model, IndexSettings.exact(Metric.COSINE), new ExactVectors(blockRows));
+    }
+
+    /**
+     * The index {@code settings} describe, opened from its directory when it has one.
+     *
+     * @param model the identity to accept, or null: the persisted one, else the first vector's
+     * @throws IllegalStateException when the directory's index was made for another model
+     *     identity than {@code model}, or with another metric or quantization
+     */
+    public static SimilarityIndex open(IndexSettings settings, ModelIdentity model) throws IOException {
+        if (settings.kind() == IndexSettings.Kind.EXACT) {
+            return new SimilarityIndex(model, settings, new ExactVectors(VectorStore.DEFAULT_BLOCK_ROWS));
+        }
+        HnswVectors hnsw = HnswVectors.open(settings);
+        Optional<ModelIdentity> persisted = hnsw.checkpoint().model();
+        if (model != null && persisted.isPresent() && !persisted.get().equals(model)) {
+            hnsw.close();
+            throw new IllegalStateException("the index in " + settings.dir().orElseThrow()
+                    + " holds vectors of another model than the one configured; they are not comparable:\n"
+                    + "  index:      " + Models.describe(persisted.get()) + "\n"
+                    + "  configured: " + Models.describe(model) + "\n"
+                    + "  give another --index-dir (or delete this one) to index the configured model");
+        }
+        ModelIdentity accepted = model != null ? model : persisted.orElse(null);
+        if (accepted != null && model == null) {
+            log.info("index model (from {}): {}", settings.dir().orElseThrow(), Models.describe(accepted));
+        }
+        return new SimilarityIndex(accepted, settings, hnsw);
     }
 
     /** Adds or replaces one vector (latest wins), unless it is of another model or malformed. */
@@ -116,14 +152,12 @@ public final class SimilarityIndex {
                 }
                 return Outcome.REFUSED_MODEL;
             }
-            if (store == null) {
-                store = new VectorStore(v.getValuesCount(), blockRows);
-            } else if (store.dimension() != v.getValuesCount()) {
+            if (vectors.dimension() != 0 && vectors.dimension() != v.getValuesCount()) {
                 malformed++;
                 return Outcome.MALFORMED;
             }
             float[] values = Vectors.of(v);
-            if (store.put(v.getId(), v.getSourceUri(), values)) {
+            if (vectors.put(v.getId(), v.getSourceUri(), values)) {
                 replaced++;
                 return Outcome.REPLACED;
             }
@@ -137,7 +171,7 @@ public final class SimilarityIndex {
     public Outcome remove(String id) {
         lock.writeLock().lock();
         try {
-            if (store != null && store.remove(id)) {
+            if (vectors.remove(id)) {
                 removed++;
                 return Outcome.REMOVED;
             }
@@ -151,15 +185,12 @@ public final class SimilarityIndex {
      * The k nearest to the vector of an indexed id, leaving the id itself out.
      *
      * @throws NoSuchElementException when the id is not in the index
+     * @throws UnsupportedMetricException when an HNSW index was built for the other metric
      */
     public List<Neighbour> nearestToId(String id, int k, Metric metric) {
         lock.readLock().lock();
         try {
-            int row = store == null ? -1 : store.rowOf(id);
-            if (row < 0) {
-                throw new NoSuchElementException("no vector for id '" + id + "' in the index");
-            }
-            return ExactSearch.search(store, store.vector(row), k, metric, row);
+            return vectors.nearestToId(id, k, metric);
         } finally {
             lock.readLock().unlock();
         }
@@ -170,6 +201,7 @@ public final class SimilarityIndex {
      * (the same image) is included, at similarity 1 or distance 0.
      *
      * @throws ModelMismatchException when the query's model is not the index's
+     * @throws UnsupportedMetricException when an HNSW index was built for the other metric
      */
     public List<Neighbour> nearest(float[] query, ModelIdentity queryModel, int k, Metric metric) {
         lock.readLock().lock();
@@ -177,18 +209,62 @@ public final class SimilarityIndex {
             if (model != null && !model.equals(queryModel)) {
                 throw new ModelMismatchException(model, queryModel);
             }
-            if (store == null) {
-                return List.of();
-            }
-            return ExactSearch.search(store, query, k, metric, -1);
+            return vectors.nearest(query, k, metric);
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    /** The store itself, for the benchmark's baseline; not for use while vectors arrive. */
+    /** The exact index's store, for the benchmark's baseline; not for use while vectors arrive. */
     VectorStore store() {
-        return store;
+        return vectors instanceof ExactVectors exact ? exact.store() : null;
+    }
+
+    /** The vectors' index itself, for the benchmark's file sizes. */
+    VectorIndex vectors() {
+        return vectors;
+    }
+
+    public IndexSettings settings() {
+        return settings;
+    }
+
+    /** The offsets the persisted index was committed with, partition -> next offset, if it is of {@code topic}. */
+    public Map<Integer, Long> resumeOffsets(String topic) {
+        IndexCheckpoint c = vectors.checkpoint();
+        if (c.topic().isPresent() && !c.topic().get().equals(topic)) {
+            throw new IllegalStateException(
+                    "the index in " + settings.dir().map(Object::toString).orElse("memory")
+                            + " was read from topic " + c.topic().get() + ", not " + topic
+                            + "; give another --index-dir to index " + topic);
+        }
+        return c.offsets();
+    }
+
+    /**
+     * Commits the vectors accepted so far together with the offsets they were read up to, so a
+     * restart resumes there. The caller is the one writer, between records: nothing is being
+     * accepted meanwhile, so searches need not wait.
+     */
+    public void commit(String topic, Map<Integer, Long> offsets) {
+        ModelIdentity m;
+        lock.readLock().lock();
+        try {
+            m = model;
+        } finally {
+            lock.readLock().unlock();
+        }
+        try {
+            vectors.commit(new IndexCheckpoint(
+                    Optional.ofNullable(m), Optional.of(topic), offsets, Optional.empty(), Optional.empty(), 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException("committing the index failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when vectors are kept in a directory across restarts, with the offsets. */
+    public boolean persistent() {
+        return settings.kind() == IndexSettings.Kind.HNSW && settings.dir().isPresent();
     }
 
     public Optional<ModelIdentity> model() {
@@ -203,7 +279,7 @@ public final class SimilarityIndex {
     public int size() {
         lock.readLock().lock();
         try {
-            return store == null ? 0 : store.size();
+            return vectors.size();
         } finally {
             lock.readLock().unlock();
         }
@@ -213,16 +289,28 @@ public final class SimilarityIndex {
         lock.readLock().lock();
         try {
             return new Stats(
-                    store == null ? 0 : store.size(),
-                    store == null ? 0 : store.dimension(),
+                    vectors.size(),
+                    vectors.dimension(),
                     Optional.ofNullable(model),
                     Map.copyOf(refused),
                     malformed,
                     replaced,
                     removed,
-                    store == null ? VectorMemory.NONE : store.memory());
+                    vectors.memory(),
+                    settings,
+                    vectors.fileBytes());
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.writeLock().lock();
+        try {
+            vectors.close();
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 

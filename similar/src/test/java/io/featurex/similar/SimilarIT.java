@@ -20,6 +20,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -50,6 +52,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
 
 /**
  * A real worker (full-width VGG16, seeded weights) over originals, near-duplicates and unrelated
@@ -115,6 +120,18 @@ class SimilarIT {
         }
     }
 
+    /** Every kind of index: exact, and HNSW per metric, float and int8 (in memory; persistence has its own test). */
+    static Stream<IndexSettings> everyIndex() {
+        Stream<IndexSettings> hnsw = Stream.of(IndexSettings.Quantization.values())
+                .flatMap(q -> Stream.of(Metric.values()).map(m -> IndexSettings.hnsw(m, q)));
+        return Stream.concat(Stream.of(IndexSettings.exact(Metric.COSINE)), hnsw);
+    }
+
+    /** The metrics an index answers: the exact one both, an HNSW graph its own. */
+    private static List<Metric> metrics(IndexSettings settings) {
+        return settings.kind() == IndexSettings.Kind.EXACT ? List.of(Metric.values()) : List.of(settings.metric());
+    }
+
     private static IndexFollower follow(String topic, SimilarityIndex index) throws InterruptedException {
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", TestKafka.bootstrapServers());
@@ -123,15 +140,16 @@ class SimilarIT {
         return follower;
     }
 
-    @Test
-    void nearDuplicatesRankAboveUnrelatedPicturesAndIdsRoundTrip() throws Exception {
-        SimilarityIndex index = SimilarityIndex.firstModelWins();
-        try (IndexFollower follower = follow(worker.output, index)) {
+    @ParameterizedTest
+    @MethodSource("everyIndex")
+    void nearDuplicatesRankAboveUnrelatedPicturesAndIdsRoundTrip(IndexSettings settings) throws Exception {
+        try (SimilarityIndex index = SimilarityIndex.open(settings, null);
+                IndexFollower follower = follow(worker.output, index)) {
             assertThat(follower.records()).isEqualTo(files.size());
             assertThat(index.size()).isEqualTo(files.size());
             assertThat(index.model())
                     .contains(worker.features.values().iterator().next().getModel());
-            for (Metric metric : Metric.values()) {
+            for (Metric metric : metrics(settings)) {
                 for (String id : files.keySet()) {
                     List<Neighbour> ranked = index.nearestToId(id, files.size(), metric);
                     // Every other id comes back, exactly as sent, with the URI the worker read.
@@ -151,13 +169,14 @@ class SimilarIT {
         }
     }
 
-    @Test
-    void queriesByImageFileFindTheSamePictureAndTheIdOfAnIndexedImage() throws Exception {
-        SimilarityIndex index = SimilarityIndex.firstModelWins();
+    @ParameterizedTest
+    @MethodSource("everyIndex")
+    void queriesByImageFileFindTheSamePictureAndTheIdOfAnIndexedImage(IndexSettings settings) throws Exception {
         ImageQueries queries = new ImageQueries(model, DecodeSpec.defaults(50_000_000));
-        try (IndexFollower follower = follow(worker.output, index)) {
+        try (SimilarityIndex index = SimilarityIndex.open(settings, null);
+                IndexFollower follower = follow(worker.output, index)) {
             assertThat(follower.caughtUp()).isTrue();
-            for (Metric metric : Metric.values()) {
+            for (Metric metric : metrics(settings)) {
                 ImageQueries.Query q = queries.vectorOf(Files.readAllBytes(heldOutCat));
                 List<Neighbour> ranked = index.nearest(q.vector(), q.model(), files.size(), metric);
                 assertThat(ranked.subList(0, 4))
@@ -285,6 +304,153 @@ class SimilarIT {
                             .get(0)
                             .score())
                     .isZero();
+        }
+    }
+
+    /**
+     * A restart opens the committed index and reads only what came after its offsets: the ids
+     * deleted meanwhile are gone, the new ones there, and nothing read before is read again.
+     */
+    @Test
+    void aPersistedIndexResumesFromTheOffsetsCommittedWithItAfterARestart(@TempDir Path dir) throws Exception {
+        String topic = TestKafka.newTopic("persisted-features", 2);
+        List<FeatureVector> first = List.of(
+                worker.features.get("cat/original"),
+                worker.features.get("cat/half-size"),
+                worker.features.get("coffee/original"),
+                worker.features.get("astronaut/original"));
+        send(topic, first);
+        IndexSettings settings = IndexSettings.hnsw(Metric.COSINE, IndexSettings.Quantization.INT8)
+                .withDir(dir);
+        try (SimilarityIndex index = SimilarityIndex.open(settings, null);
+                IndexFollower follower = follow(topic, index)) {
+            assertThat(follower.resumedFrom()).isEmpty();
+            assertThat(index.size()).isEqualTo(4);
+        }
+        send(topic, List.of(worker.features.get("cat/crop-80")));
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(TestKafka.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, 0, "coffee/original".getBytes(StandardCharsets.UTF_8), null));
+            producer.flush();
+        }
+        try (SimilarityIndex index = SimilarityIndex.open(settings, null);
+                IndexFollower follower = follow(topic, index)) {
+            assertThat(follower.resumedFrom().values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
+                    .isEqualTo(4);
+            assertThat(follower.records()).isEqualTo(2);
+            assertThat(index.model()).contains(first.get(0).getModel());
+            assertThat(index.size()).isEqualTo(4);
+            List<String> ranked = index.nearestToId("cat/original", 3, Metric.COSINE).stream()
+                    .map(Neighbour::id)
+                    .toList();
+            assertThat(ranked.subList(0, 2)).containsExactlyInAnyOrder("cat/crop-80", "cat/half-size");
+            assertThat(ranked).hasSize(3).doesNotContain("coffee/original");
+        }
+        ModelIdentity other = first.get(0).getModel().toBuilder()
+                .setWeightsDigest("random:seed=7")
+                .build();
+        assertThatThrownBy(() -> SimilarityIndex.open(settings, other))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("another model");
+    }
+
+    /** The command line as users run it, twice on one index dir: the second run resumes. */
+    @Test
+    void theCommandAnswersFromAnHnswIndexDirAndResumesFromItOnTheNextRun(@TempDir Path dir) throws Exception {
+        String[] args = {
+            "--bootstrap-servers", TestKafka.bootstrapServers(),
+            "--feature-topic", worker.output,
+            "--index", "hnsw",
+            "--index-dir", dir.toString(),
+            "--quantization", "int8",
+            "--query-id", "cat/original",
+            "--k", "3"
+        };
+        String firstRun = runCommand(args);
+        assertThat(firstRun)
+                .contains("index: hnsw metric=cosine M=16 beam-width=100 candidates=100 quantization=int8")
+                .doesNotContain("resumed")
+                .contains("cat/half-size");
+        String secondRun = runCommand(args);
+        assertThat(secondRun).contains("resumed from its committed offsets", "(0 records read", "cat/half-size");
+        assertThat(runCommand(
+                        "--bootstrap-servers",
+                        TestKafka.bootstrapServers(),
+                        "--feature-topic",
+                        worker.output,
+                        "--index",
+                        "hnsw",
+                        "--index-dir",
+                        dir.toString(),
+                        "--metric",
+                        "euclidean",
+                        "--query-id",
+                        "cat/original"))
+                .contains("exit 2", "metric cosine, not euclidean");
+    }
+
+    private static String runCommand(String... args) {
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            System.setErr(capture);
+            int exit = new CommandLine(new SimilarCommand()).execute(args);
+            capture.println("exit " + exit);
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anHnswIndexServesItsOwnMetricRefusesTheOtherAndNamesItselfInStats() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (SimilarityIndex index = SimilarityIndex.open(
+                        IndexSettings.hnsw(Metric.EUCLIDEAN, IndexSettings.Quantization.NONE), null);
+                IndexFollower follower = follow(worker.output, index);
+                SimilarServer server = SimilarServer.start(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        index,
+                        follower,
+                        null,
+                        1 << 25,
+                        1,
+                        null)) {
+            String base = "http://127.0.0.1:" + server.port();
+            HttpResponse<String> byDefault = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/similar?id=cat%2Fhalf-size&k=3"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(byDefault.statusCode()).isEqualTo(200);
+            assertThat(byDefault.body()).contains("\"metric\":\"euclidean\"");
+            assertThat(ids(byDefault.body())).hasSize(3).allMatch(id -> id.startsWith("cat/"));
+            HttpResponse<String> other = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/similar?id=cat%2Fhalf-size&metric=cosine"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(other.statusCode()).isEqualTo(400);
+            assertThat(other.body()).contains("built for euclidean", "--index exact");
+            HttpResponse<String> stats = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/stats")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(stats.body())
+                    .contains("\"vectors\":" + files.size())
+                    .contains("\"index\":{\"kind\":\"hnsw\",\"metric\":\"euclidean\",\"m\":16,\"beam_width\":100")
+                    .contains("\"quantization\":\"none\",\"dir\":null");
+        }
+    }
+
+    private static void send(String topic, List<FeatureVector> vectors) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(TestKafka.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (FeatureVector v : vectors) {
+                producer.send(new ProducerRecord<>(topic, v.getId().getBytes(StandardCharsets.UTF_8), v.toByteArray()));
+            }
+            producer.flush();
         }
     }
 

@@ -1,0 +1,220 @@
+package io.featurex.similar;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How the vectors are indexed, fixed at start-up: exact (every vector scored per query, in
+ * memory) or HNSW (Lucene's graph, optionally int8-quantized, in a directory that also holds the
+ * offsets read). Built by {@link #of}, which reports every problem at once.
+ *
+ * <p>An HNSW graph is built for one similarity, so for {@link Kind#HNSW} the metric is the
+ * index's own: a query asking for the other one is refused ({@link UnsupportedMetricException})
+ * rather than answered by a full scan, which would turn a millisecond query into seconds without
+ * anyone asking for it. For {@link Kind#EXACT} the metric is only the queries' default.
+ *
+ * @param metric       the HNSW index's metric; the exact index's default for queries
+ * @param m            HNSW: neighbours kept per node (Lucene's maxConn)
+ * @param beamWidth    HNSW: candidates considered while inserting a node
+ * @param numCandidates HNSW: candidates the graph search collects per query before the k best
+ *                     are taken (larger: better recall, slower)
+ * @param dir          HNSW: where the index and its offsets live; empty: in memory, gone on exit
+ * @param ramBufferMb  HNSW: vectors held in memory before Lucene writes a segment
+ * @param commitEvery  HNSW with a dir: how often the index and the offsets are committed together
+ * @param refreshEvery HNSW: how stale a search may see the index while vectors arrive
+ */
+public record IndexSettings(
+        Kind kind,
+        Metric metric,
+        int m,
+        int beamWidth,
+        int numCandidates,
+        Quantization quantization,
+        Optional<Path> dir,
+        int ramBufferMb,
+        Duration commitEvery,
+        Duration refreshEvery) {
+
+    /** Which index answers the queries. */
+    public enum Kind {
+        EXACT,
+        HNSW;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How the HNSW index holds the vectors it searches. */
+    public enum Quantization {
+        /** float32, as they arrive. */
+        NONE,
+        /** Lucene's scalar quantization to 7-bit integers, a byte a dimension (the floats stay on disk). */
+        INT8;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static final int DEFAULT_M = 16;
+    public static final int DEFAULT_BEAM_WIDTH = 100;
+    public static final int DEFAULT_NUM_CANDIDATES = 100;
+    public static final int DEFAULT_RAM_BUFFER_MB = 256;
+    public static final Duration DEFAULT_COMMIT_EVERY = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_REFRESH_EVERY = Duration.ofSeconds(1);
+
+    /** Lucene's limits (Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN and MAXIMUM_BEAM_WIDTH). */
+    static final int MAX_M = 512;
+
+    static final int MAX_BEAM_WIDTH = 3200;
+    static final int MAX_NUM_CANDIDATES = 10_000;
+
+    /** The exact index, as before HNSW existed. */
+    public static IndexSettings exact(Metric metric) {
+        return new IndexSettings(
+                Kind.EXACT,
+                metric,
+                DEFAULT_M,
+                DEFAULT_BEAM_WIDTH,
+                DEFAULT_NUM_CANDIDATES,
+                Quantization.NONE,
+                Optional.empty(),
+                DEFAULT_RAM_BUFFER_MB,
+                DEFAULT_COMMIT_EVERY,
+                DEFAULT_REFRESH_EVERY);
+    }
+
+    /** An HNSW index with Lucene's default graph settings, in memory unless {@link #withDir}. */
+    public static IndexSettings hnsw(Metric metric, Quantization quantization) {
+        return new IndexSettings(
+                Kind.HNSW,
+                metric,
+                DEFAULT_M,
+                DEFAULT_BEAM_WIDTH,
+                DEFAULT_NUM_CANDIDATES,
+                quantization,
+                Optional.empty(),
+                DEFAULT_RAM_BUFFER_MB,
+                DEFAULT_COMMIT_EVERY,
+                DEFAULT_REFRESH_EVERY);
+    }
+
+    public IndexSettings withDir(Path dir) {
+        return new IndexSettings(
+                kind,
+                metric,
+                m,
+                beamWidth,
+                numCandidates,
+                quantization,
+                Optional.of(dir),
+                ramBufferMb,
+                commitEvery,
+                refreshEvery);
+    }
+
+    public IndexSettings withGraph(int m, int beamWidth, int numCandidates) {
+        return new IndexSettings(
+                kind, metric, m, beamWidth, numCandidates, quantization, dir, ramBufferMb, commitEvery, refreshEvery);
+    }
+
+    public IndexSettings withBuffers(int ramBufferMb, Duration commitEvery, Duration refreshEvery) {
+        return new IndexSettings(
+                kind, metric, m, beamWidth, numCandidates, quantization, dir, ramBufferMb, commitEvery, refreshEvery);
+    }
+
+    /**
+     * Parses and checks the command line's values together.
+     *
+     * @throws IllegalArgumentException listing every problem, one a line
+     */
+    public static IndexSettings of(
+            String kind,
+            String metric,
+            int m,
+            int beamWidth,
+            int numCandidates,
+            String quantization,
+            Path dir,
+            int ramBufferMb,
+            int commitSeconds) {
+        List<String> problems = new ArrayList<>();
+        Kind k = parse(Kind.class, "--index", kind, problems);
+        Metric mt = null;
+        try {
+            mt = Metric.parse(metric);
+        } catch (IllegalArgumentException e) {
+            problems.add("--metric: " + e.getMessage());
+        }
+        Quantization q = parse(Quantization.class, "--quantization", quantization, problems);
+        range(problems, "--hnsw-m", m, 2, MAX_M);
+        range(problems, "--hnsw-beam-width", beamWidth, 2, MAX_BEAM_WIDTH);
+        range(problems, "--hnsw-candidates", numCandidates, 1, MAX_NUM_CANDIDATES);
+        range(problems, "--index-ram-buffer-mb", ramBufferMb, 16, 2000);
+        range(problems, "--index-commit-seconds", commitSeconds, 1, 86_400);
+        if (k == Kind.EXACT) {
+            if (dir != null) {
+                problems.add("--index-dir is for --index hnsw: the exact index lives in memory and re-reads the topic");
+            }
+            if (q == Quantization.INT8) {
+                problems.add("--quantization int8 is for --index hnsw");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
+        }
+        return new IndexSettings(
+                k,
+                mt,
+                m,
+                beamWidth,
+                numCandidates,
+                q,
+                Optional.ofNullable(dir),
+                ramBufferMb,
+                Duration.ofSeconds(commitSeconds),
+                DEFAULT_REFRESH_EVERY);
+    }
+
+    /** One line for logs and the benchmark. */
+    public String describe() {
+        if (kind == Kind.EXACT) {
+            return "exact (brute force, in memory)";
+        }
+        return String.format(
+                Locale.ROOT,
+                "hnsw metric=%s M=%d beam-width=%d candidates=%d quantization=%s %s",
+                metric.key(),
+                m,
+                beamWidth,
+                numCandidates,
+                quantization.key(),
+                dir.map(d -> "dir=" + d).orElse("in memory"));
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String flag, String text, List<String> problems) {
+        String wanted = text == null ? "" : text.trim().toUpperCase(Locale.ROOT);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(wanted)) {
+                return e;
+            }
+        }
+        List<String> keys = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            keys.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        problems.add(flag + " must be " + String.join(" or ", keys) + ", got '" + text + "'");
+        return null;
+    }
+
+    private static void range(List<String> problems, String flag, int value, int min, int max) {
+        if (value < min || value > max) {
+            problems.add(flag + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+}
