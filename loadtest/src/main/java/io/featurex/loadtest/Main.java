@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Load generator and end-to-end verifier for featurex workers.",
-        subcommands = {RunCommand.class, RenderCommand.class, ScalingSummaryCommand.class})
+        subcommands = {
+            RunCommand.class,
+            RenderCommand.class,
+            ScalingSummaryCommand.class,
+            io.featurex.loadtest.cluster.ClusterCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec
