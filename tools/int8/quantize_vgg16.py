@@ -26,6 +26,7 @@ Usage (Debian's python3-torch 1.13 installs for /usr/bin/python3):
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -78,14 +79,13 @@ def calibration_digest(files):
     return "sha256:" + hashlib.sha256("".join(d + "\n" for d in lines).encode()).hexdigest()
 
 
-def preprocess(path, mode):
-    """featurex's decode stage: caffe is Keras' load_img (224x224 nearest) + preprocess_input;
-    torch is torchvision's Resize(256) + CenterCrop(224) + Normalize. NCHW float32."""
+def pixels(path, mode):
+    """featurex's decode stage up to the network's input size: caffe is Keras' load_img (224x224,
+    nearest), torch is torchvision's Resize(256) + CenterCrop(224). HWC uint8 RGB."""
     img = Image.open(path).convert("RGB")
     if mode == "caffe":
         if img.size != (INPUT_SIZE, INPUT_SIZE):
             img = img.resize((INPUT_SIZE, INPUT_SIZE), Image.NEAREST)
-        x = np.asarray(img, dtype=np.float32)[..., ::-1] - CAFFE_MEAN_BGR
     else:
         w, h = img.size
         short, long_ = (w, h) if w <= h else (h, w)
@@ -95,20 +95,49 @@ def preprocess(path, mode):
         left = int(round((img.size[0] - INPUT_SIZE) / 2.0))
         top = int(round((img.size[1] - INPUT_SIZE) / 2.0))
         img = img.crop((left, top, left + INPUT_SIZE, top + INPUT_SIZE))
-        x = (np.asarray(img, dtype=np.float32) / 255.0 - TORCH_MEAN_RGB) / TORCH_STD_RGB
+    return np.asarray(img, dtype=np.uint8)
+
+
+def tensor(rgb, mode):
+    """The preprocessing mode's float math on HWC uint8 RGB: NCHW float32."""
+    if mode == "caffe":
+        x = rgb.astype(np.float32)[..., ::-1] - CAFFE_MEAN_BGR
+    else:
+        x = (rgb.astype(np.float32) / 255.0 - TORCH_MEAN_RGB) / TORCH_STD_RGB
     return torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1)))
 
 
-def fp32_model(weights, seed):
+def preprocess(path, mode):
+    return tensor(pixels(path, mode), mode)
+
+
+def vgg16_features(divisor):
+    """torchvision's VGG16 configuration "D", every layer's width divided (featurex's model.width-divisor)."""
+    cfg = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
+    return torchvision.models.vgg.make_layers([c if c == "M" else c // divisor for c in cfg])
+
+
+def fp32_model(weights, seed, divisor):
     """The eager network with the TorchScript file's weights (or torchvision's seeded init)."""
     if weights is None:
         torch.manual_seed(seed)
-        return VGG16FeaturesAvg(torchvision.models.vgg16().features).eval(), "random:seed=%d" % seed
+        if divisor == 1:
+            features = torchvision.models.vgg16().features
+        else:
+            features = vgg16_features(divisor)
+            for m in features.modules():
+                if isinstance(m, nn.Conv2d):  # torchvision's own VGG initialisation
+                    nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                    nn.init.constant_(m.bias, 0)
+        return VGG16FeaturesAvg(features).eval(), "random:seed=%d" % seed
     scripted = torch.jit.load(str(weights), map_location="cpu")
     state = {k: v for k, v in scripted.state_dict().items()}
     if any(v.dtype != torch.float32 for v in state.values()):
         raise SystemExit("%s does not hold float32 weights: quantize from the float32 export" % weights)
-    model = VGG16FeaturesAvg(torchvision.models.vgg16().features)
+    first = state.get("features.0.weight")
+    if first is None or 64 % first.shape[0] != 0:
+        raise SystemExit("%s is not VGG16 features + pooling (no features.0.weight of 64/N channels)" % weights)
+    model = VGG16FeaturesAvg(vgg16_features(64 // first.shape[0]))
     missing, unexpected = model.load_state_dict(state, strict=False)
     if missing or unexpected:
         raise SystemExit("%s is not VGG16 features + pooling (missing %s, unexpected %s)"
@@ -134,6 +163,10 @@ def main(argv=None):
     ap.add_argument("--max-images", type=int, default=256, help="calibrate on at most this many (first by name)")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--width-divisor", type=int, default=1, help="with --seed: a narrower network (tests)")
+    ap.add_argument("--probes", type=int, default=4,
+                    help="calibration images whose pixels and float32 vectors go into the file: the worker "
+                         "refuses to start unless its int8 vectors agree with them")
     args = ap.parse_args(argv)
 
     from torch.ao.quantization import get_default_qconfig_mapping
@@ -148,7 +181,7 @@ def main(argv=None):
     files = calibration_files(args.calibration)
     digest = calibration_digest(files)
     used = files[: args.max_images]
-    model, weights_digest = fp32_model(args.weights, args.seed)
+    model, weights_digest = fp32_model(args.weights, args.seed, args.width_divisor)
     for p in model.parameters():
         p.requires_grad_(False)
 
@@ -181,8 +214,18 @@ def main(argv=None):
         "calibration_digest": digest,
         "calibration_images": len(used),
         "calibration_files": len(files),
+        "width_divisor": 64 // model.features[0].out_channels,
         "torch": torch.__version__,
     }
+    # Why pixels and not tensors: the worker preprocesses them itself, so the check covers its
+    # preprocessing too; base64 because DJL hands extra files over as Java strings.
+    probe_rgb = [pixels(p, args.preprocessing) for p in used[: args.probes]]
+    with torch.no_grad():
+        probe_fp32 = model(torch.stack([tensor(rgb, args.preprocessing) for rgb in probe_rgb]))
+    meta["probes"] = [
+        {"rgb": base64.b64encode(rgb.tobytes()).decode("ascii"), "fp32": [float(v) for v in vec]}
+        for rgb, vec in zip(probe_rgb, probe_fp32)
+    ]
     tmp = str(args.out) + ".tmp"
     torch.jit.save(traced, tmp, _extra_files={EXTRA_FILE: json.dumps(meta, sort_keys=True)})
     os.replace(tmp, args.out)
@@ -196,6 +239,7 @@ def main(argv=None):
         for i, ref in zip(range(0, len(used), args.batch), reference):
             x = torch.stack([preprocess(p, args.preprocessing) for p in used[i : i + args.batch]])
             worst = min(worst, cosines(ref, loaded(x)).min().item())
+    del meta["probes"]
     print("wrote %s: %s" % (args.out, json.dumps(meta, sort_keys=True)))
     print("min cosine vs float32 over the %d calibration images: %.6f" % (len(used), worst))
     return 0
