@@ -1,5 +1,6 @@
 package io.featurex.bench;
 
+import io.featurex.worker.decode.Preprocessing;
 import io.featurex.worker.infer.ModelSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -117,7 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Optional<String> precision = model.unknownPrecision();
         if (precision.isPresent()) {
-            progress.println("unknown precision " + precision.get() + " (fp32, bf16)");
+            progress.println("unknown precision " + precision.get() + " (fp32, bf16, int8)");
             return 2;
         }
         for (String section : sections) {
@@ -134,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
         Optional<String> unknownWorker = e2e.unknownWorker();
         if (unknownWorker.isPresent()) {
             progress.println("unknown worker " + unknownWorker.get()
-                    + " (featurex, featurex-reduced, python-batched, python-naive, none)");
+                    + " (featurex, featurex-reduced, featurex-int8, python-batched, python-naive, none)");
             return 2;
         }
         Path source = repo != null ? repo.toAbsolutePath() : findRepo();
@@ -167,17 +168,32 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
 
+        boolean int8Wanted = model.precisions.contains("int8") && !model.batchSizes.isEmpty()
+                || e2e.workers.contains(EndToEndSection.FEATUREX_INT8);
+        Optional<Path> int8Weights =
+                int8Wanted ? Optional.of(workspace.int8Weights(seed, weights, samples)) : Optional.empty();
+        Optional<AccuracyImages> accuracy = Optional.empty();
+        if (!model.batchSizes.isEmpty() && Files.isDirectory(workspace.goldenImages())) {
+            accuracy = Optional.of(AccuracyImages.of(workspace.goldenImages(), Preprocessing.TORCH));
+        }
+
         Machine machine = Machine.describe();
         progress.println("bench: " + machine.summary());
         Optional<ModelOnlySection.Result> modelOnly = Optional.empty();
         if (!model.batchSizes.isEmpty()) {
             modelOnly = Optional.of(
                     new ModelOnlySection(model.settings(!noPython, python, worker.threads), workspace, progress)
-                            .run(weights, bf16Weights, samples));
+                            .run(
+                                    weights,
+                                    bf16Weights,
+                                    int8Weights.filter(w -> model.precisions.contains("int8")),
+                                    samples,
+                                    accuracy));
         }
         Optional<EndToEndSection.Result> endToEnd = Optional.empty();
         if (!e2e.workers.isEmpty() && !imageSets.sets().isEmpty()) {
-            endToEnd = Optional.of(new EndToEndSection(endToEndSettings(imageSets), workspace, progress).run(weights));
+            endToEnd = Optional.of(
+                    new EndToEndSection(endToEndSettings(imageSets), workspace, progress).run(weights, int8Weights));
         }
         Optional<FeedSection.Result> feedResult = Optional.empty();
         if (sections.contains(FEED)) {

@@ -9,7 +9,11 @@ import picocli.CommandLine.Option;
 final class EndToEndOptions {
 
     static final List<String> WORKERS = List.of(
-            EndToEndSection.FEATUREX, EndToEndSection.FEATUREX_REDUCED, EndToEndSection.PYTHON, EndToEndSection.NAIVE);
+            EndToEndSection.FEATUREX,
+            EndToEndSection.FEATUREX_REDUCED,
+            EndToEndSection.FEATUREX_INT8,
+            EndToEndSection.PYTHON,
+            EndToEndSection.NAIVE);
 
     @Option(
             names = "--refs",
@@ -37,7 +41,8 @@ final class EndToEndOptions {
             split = ",",
             paramLabel = "W",
             description =
-                    "End-to-end workers: featurex, featurex-reduced (featurex with --decode-jpeg-reduce true), python-batched, "
+                    "End-to-end workers: featurex, featurex-reduced (featurex with --decode-jpeg-reduce true), featurex-int8 "
+                            + "(model.precision=int8 on the same weights quantized by tools/int8), python-batched, "
                             + "python-naive; 'none' skips end-to-end. Default: ${DEFAULT-VALUE}.")
     List<String> workers = new ArrayList<>(WORKERS);
 
@@ -48,7 +53,7 @@ final class EndToEndOptions {
         }
         workers.removeIf(w -> w.equalsIgnoreCase("none"));
         if (!python) {
-            workers.removeIf(w -> !w.equals(EndToEndSection.FEATUREX) && !w.equals(EndToEndSection.FEATUREX_REDUCED));
+            workers.removeIf(w -> !w.startsWith(EndToEndSection.FEATUREX)); // featurex-int8 needs Python only once
         }
     }
 

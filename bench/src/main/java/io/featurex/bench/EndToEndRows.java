@@ -10,6 +10,7 @@ import java.util.Optional;
 final class EndToEndRows {
 
     static final Target E2E_VS_MODEL = Target.atLeast(0.95);
+    static final Target E2E_INT8_VS_MODEL = Target.atLeast(0.9);
     static final Target E2E_VS_PYTHON = Target.atLeast(1.15);
     static final Target BACKLOG_RSS = Target.belowGiB(1.5);
 
@@ -47,6 +48,31 @@ final class EndToEndRows {
                     aloneSeconds = 1 / alone;
                 }
                 batch += stageNote(run, aloneSeconds);
+            } else if (run.label().equals(EndToEndSection.FEATUREX_INT8)) {
+                int base = nearest(ctx.batchSizes(), ctx.batchMaxSize());
+                double aloneSeconds = Double.NaN;
+                if (model.isPresent()
+                        && base > 0
+                        && model.get().cells().rowNames().contains(ModelOnlySection.FEATUREX_INT8)) {
+                    compared = "model-only featurex int8, batch " + base;
+                    double alone = model.get()
+                            .cells()
+                            .best(ModelOnlySection.FEATUREX_INT8, base)
+                            .imagesPerSecond();
+                    ratio = rate / alone;
+                    target = E2E_INT8_VS_MODEL;
+                    aloneSeconds = 1 / alone;
+                }
+                batch += stageNote(run, aloneSeconds);
+                find(r.runs(), EndToEndSection.FEATUREX, run.set())
+                        .ifPresent(exact -> notes.add(String.format(
+                                Locale.ROOT,
+                                "featurex-int8 (model.precision=int8) on %s: min cosine against featurex fp32's vectors for the same "
+                                        + "%d images %s; int8 e2e / fp32 e2e %s.",
+                                run.set(),
+                                common(exact, run),
+                                Format.cosine(minCosine(exact, run)),
+                                Format.ratio(rate / exact.steadyRate()))));
             } else if (run.label().equals(EndToEndSection.FEATUREX_REDUCED)) {
                 batch += stageNote(run, Double.NaN);
                 // Against the batched peer, as the exact run's target reads, so both ratios sit in the same table.
@@ -208,6 +234,7 @@ final class EndToEndRows {
             case EndToEndSection.FEATUREX -> "e2e featurex `run`, " + run.set();
             case EndToEndSection.FEATUREX_REDUCED ->
                 "e2e featurex `run` --decode-jpeg-reduce true (not PIL-exact), " + run.set();
+            case EndToEndSection.FEATUREX_INT8 -> "e2e featurex `run` --model-precision int8, " + run.set();
             case EndToEndSection.PYTHON -> "e2e Python batched worker, " + run.set();
             case EndToEndSection.NAIVE -> "e2e Python naive worker (1 image/forward), " + run.set();
             default -> "e2e " + run.label() + ", " + run.set();

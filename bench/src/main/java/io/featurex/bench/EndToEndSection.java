@@ -22,6 +22,8 @@ final class EndToEndSection {
     static final String FEATUREX = "featurex";
     /** featurex with decode.jpeg-reduce: not PIL-exact, shown beside the exact run of the same bench. */
     static final String FEATUREX_REDUCED = "featurex-reduced";
+    /** featurex with model.precision=int8 on the same weights quantized by tools/int8/quantize_vgg16.py. */
+    static final String FEATUREX_INT8 = "featurex-int8";
 
     static final String PYTHON = "python-batched";
     static final String NAIVE = "python-naive";
@@ -47,6 +49,7 @@ final class EndToEndSection {
     private final Settings settings;
     private final Workspace workspace;
     private final PrintStream progress;
+    private Optional<Path> int8Weights = Optional.empty();
 
     EndToEndSection(Settings settings, Workspace workspace, PrintStream progress) {
         this.settings = settings;
@@ -54,7 +57,9 @@ final class EndToEndSection {
         this.progress = progress;
     }
 
-    Result run(Path weights) throws IOException {
+    /** @param int8Weights the INT8 file for the featurex-int8 worker; empty when it is not run */
+    Result run(Path weights, Optional<Path> int8Weights) throws IOException {
+        this.int8Weights = int8Weights;
         List<RunResult> rows = new ArrayList<>();
         Optional<RunResult> backlog = Optional.empty();
         progress.println("bench: starting a Kafka broker as its own process");
@@ -192,9 +197,11 @@ final class EndToEndSection {
     private WorkerLaunch launch(String worker, String bootstrap, Path weights, List<String> extra) throws IOException {
         String python = settings.pythonExe();
         return switch (worker) {
-            case FEATUREX, FEATUREX_REDUCED -> {
+            case FEATUREX, FEATUREX_REDUCED, FEATUREX_INT8 -> {
                 int port = freePort();
                 String reduce = Boolean.toString(worker.equals(FEATUREX_REDUCED));
+                boolean int8 = worker.equals(FEATUREX_INT8);
+                Path file = int8 ? int8Weights.orElseThrow() : weights;
                 yield new WorkerLaunch(
                         worker,
                         t -> concat(
@@ -211,7 +218,9 @@ final class EndToEndSection {
                                         "--group-id",
                                         t.group(),
                                         "--model-weights",
-                                        weights.toString(),
+                                        file.toString(),
+                                        "--model-precision",
+                                        int8 ? "int8" : "fp32",
                                         "--batch-max-size",
                                         Integer.toString(settings.batchMaxSize()),
                                         "--batch-max-delay-ms",

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  */
 final class ModelOnlyOptions {
 
-    static final List<String> PRECISIONS = List.of("fp32", "bf16");
+    static final List<String> PRECISIONS = List.of("fp32", "bf16", "int8");
 
     @Option(
             names = "--batch-sizes",
@@ -24,7 +24,8 @@ final class ModelOnlyOptions {
             names = "--precisions",
             split = ",",
             paramLabel = "P",
-            description = "fp32 and/or bf16. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "fp32, bf16 and/or int8 (fp32 always runs: the others are compared with it). Default: ${DEFAULT-VALUE}.")
     List<String> precisions = new ArrayList<>(PRECISIONS);
 
     @Option(

@@ -9,6 +9,9 @@ final class ModelOnlyRows {
     static final Target FP32_VS_PYTHON = Target.atLeast(1.0);
     static final Target BF16_VS_FP32 = Target.atLeast(1.5);
     static final double BF16_MIN_COSINE = 0.999;
+    static final Target INT8_VS_FP32 = Target.atLeast(3.0);
+    static final double MIN_COSINE = 0.999;
+    static final double MIN_RECALL = 0.99;
 
     private final BenchReport.Context ctx;
     private final BenchTable table;
@@ -125,6 +128,9 @@ final class ModelOnlyRows {
                     Format.cosine(r.bf16MinCosine()),
                     BF16_MIN_COSINE));
         }
+        int8Rows(r);
+        accuracyRows("bf16", r.bf16Accuracy());
+        accuracyRows("int8", r.int8Accuracy());
         graphRows(r);
         for (String variant : PythonModelOnly.VARIANTS) {
             String row = ModelOnlySection.PYTHON_PREFIX + variant;
@@ -171,6 +177,89 @@ final class ModelOnlyRows {
         notes.add(BenchReport.loadNote(
                 "model-only cells",
                 r.cells().all().stream().mapToDouble(Measurement::foreignCores).toArray()));
+    }
+
+    /** The INT8 file against the fp32 file of the same weights. */
+    private void int8Rows(ModelOnlySection.Result r) {
+        if (r.int8Unsupported().isPresent()) {
+            table.add(
+                    "model-only featurex int8",
+                    "",
+                    "not measured",
+                    "",
+                    "",
+                    "",
+                    "",
+                    INT8_VS_FP32.toString(),
+                    "n/a",
+                    r.int8Unsupported().get());
+            return;
+        }
+        Cells cells = r.cells();
+        boolean accurate = r.int8MinCosine() >= MIN_COSINE;
+        for (int batch : ctx.batchSizes()) {
+            double ratio = cells.best(ModelOnlySection.FEATUREX_INT8, batch).imagesPerSecond()
+                    / cells.best(ModelOnlySection.FEATUREX_FP32, batch).imagesPerSecond();
+            modelRow(
+                    String.format(
+                            Locale.ROOT,
+                            "model-only featurex int8 (model.precision=int8, min cos vs fp32 %s)",
+                            Format.cosine(r.int8MinCosine())),
+                    ModelOnlySection.FEATUREX_INT8,
+                    batch,
+                    cells,
+                    r.matmulFp32(),
+                    "featurex fp32, batch " + batch,
+                    ratio,
+                    INT8_VS_FP32,
+                    accurate);
+        }
+        notes.add(String.format(
+                Locale.ROOT,
+                "int8: the same seeded fp32 file quantized by tools/int8/quantize_vgg16.py (FX post-training static quantization, "
+                        + "onednn qconfig: weights int8 per output channel, activations uint8 per tensor, calibrated on the sample "
+                        + "images), loaded with model.precision=int8; libtorch runs it with its default x86 quantized engine (DJL "
+                        + "cannot choose another), oneDNN kernels on a VNNI CPU; min cosine vs fp32 over the sample images %s "
+                        + "(needs >= %.3f). Its GFLOP/s counts the same multiply-adds as fp32 (int8 ones).",
+                Format.cosine(r.int8MinCosine()),
+                MIN_COSINE));
+    }
+
+    /** Cosine per image and recall@k against fp32 over the accuracy set. */
+    private void accuracyRows(String precision, java.util.Optional<Agreement> accuracy) {
+        if (accuracy.isEmpty()) {
+            return;
+        }
+        Agreement a = accuracy.get();
+        table.add(
+                "accuracy " + precision + " vs fp32: min cosine per image, golden images + variants",
+                "",
+                "",
+                "",
+                "",
+                a.names().size() + " images; worst " + a.worst(),
+                Format.cosine(a.minCosine()),
+                ">= " + MIN_COSINE,
+                a.minCosine() >= MIN_COSINE ? "met" : "NOT met",
+                String.format(Locale.ROOT, "mean %s", Format.cosine(a.meanCosine())));
+        table.add(
+                "accuracy " + precision + " vs fp32: recall@" + a.k() + " of similar's exact search",
+                "",
+                "",
+                "",
+                "",
+                "top-" + a.k() + " in the " + precision + " index vs in the fp32 index, each image as query",
+                String.format(Locale.ROOT, "%.4f", a.recall()),
+                ">= " + MIN_RECALL,
+                a.recall() >= MIN_RECALL ? "met" : "NOT met",
+                "cosine metric, the query left out");
+        if (precision.equals("int8")) {
+            notes.add(
+                    "accuracy set: the golden images (worker/src/test/resources/golden/images) that ImageIO reads, each as "
+                            + String.join(", ", AccuracyImages.VARIANTS)
+                            + ", stretched to 224x224, torch preprocessing; none of them is in the int8 calibration set. The weights "
+                            + "are seeded (no ImageNet weights offline), so neighbours are by a random VGG16's features.");
+        }
     }
 
     private void modelRow(

@@ -11,6 +11,7 @@ import io.featurex.worker.infer.ModelLoader;
 import io.featurex.worker.infer.ModelSpec;
 import io.featurex.worker.infer.Precision;
 import io.featurex.worker.infer.Vectors;
+import io.featurex.worker.sink.OutputRecords;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ final class ModelOnlySection {
 
     static final String FEATUREX_FP32 = "featurex fp32";
     static final String FEATUREX_BF16 = "featurex bf16";
+    static final String FEATUREX_INT8 = "featurex int8";
     /** The DJL graph featurex builds itself: what Keras .h5, .params and random weights run on. */
     static final String GRAPH_FP32 = "graph fp32";
 
@@ -55,13 +57,21 @@ final class ModelOnlySection {
             int retries,
             double maxOthers) {}
 
-    /** @param graphBf16MinCosine the DJL graph's bf16 copy against its fp32 self; NaN when not measured */
+    /**
+     * @param graphBf16MinCosine the DJL graph's bf16 copy against its fp32 self; NaN when not measured
+     * @param int8MinCosine      the INT8 file against the fp32 one on the sample images; NaN when not measured
+     * @param bf16Accuracy       bf16 against fp32 on the accuracy set; empty when either was not measured
+     */
     record Result(
             Cells cells,
             Optional<String> bf16Unsupported,
             double bf16MinCosine,
             double graphBf16MinCosine,
-            double matmulFp32) {}
+            double matmulFp32,
+            Optional<String> int8Unsupported,
+            double int8MinCosine,
+            Optional<Agreement> bf16Accuracy,
+            Optional<Agreement> int8Accuracy) {}
 
     private final Settings settings;
     private final Workspace workspace;
@@ -76,9 +86,22 @@ final class ModelOnlySection {
     /**
      * @param weights     the fp32 TorchScript file
      * @param bf16Weights the same weights in bfloat16 (casts inside the graph); empty when not measured
+     * @param int8Weights the same weights quantized by tools/int8/quantize_vgg16.py; empty when not measured
+     * @param accuracy    images on which bf16 and int8 vectors are compared with fp32's; empty for none
      */
-    Result run(Path weights, Optional<Path> bf16Weights, List<Path> images) throws IOException {
+    Result run(
+            Path weights,
+            Optional<Path> bf16Weights,
+            Optional<Path> int8Weights,
+            List<Path> images,
+            Optional<AccuracyImages> accuracy)
+            throws IOException {
         List<float[]> pixels = decode(images);
+        Optional<String> int8Unsupported = Optional.empty();
+        double int8Cos = Double.NaN;
+        FeatureExtractor int8 = null;
+        Optional<Agreement> bf16Accuracy = Optional.empty();
+        Optional<Agreement> int8Accuracy = Optional.empty();
         Cells cells = new Cells();
         Optional<String> bf16Unsupported = Optional.empty();
         double bf16Cos = Double.NaN;
@@ -110,6 +133,29 @@ final class ModelOnlySection {
             } else {
                 bf16Unsupported = Optional.of("bf16 not requested (--precisions)");
             }
+            if (int8Weights.isPresent()) {
+                try {
+                    int8 = ModelLoader.load(ModelSpec.file(int8Weights.get(), 1).withPrecision(Precision.INT8));
+                    int8Cos = minCosine(reference, int8.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE)));
+                } catch (RuntimeException e) {
+                    int8Unsupported = Optional.of("int8 TorchScript failed here: " + e.getMessage());
+                    if (int8 != null) {
+                        int8.close();
+                        int8 = null;
+                    }
+                }
+            } else {
+                int8Unsupported = Optional.of("int8 not requested (--precisions)");
+            }
+            if (accuracy.isPresent()) {
+                float[][] fp32Vectors = vectors(fp32, accuracy.get().inputs());
+                if (bf16 != null) {
+                    bf16Accuracy = Optional.of(agreement(accuracy.get(), fp32Vectors, bf16));
+                }
+                if (int8 != null) {
+                    int8Accuracy = Optional.of(agreement(accuracy.get(), fp32Vectors, int8));
+                }
+            }
             if (settings.python()) {
                 python = PythonModelOnly.start(
                         settings.pythonExe(),
@@ -125,6 +171,10 @@ final class ModelOnlySection {
             if (bf16 != null) {
                 FeatureExtractor model = bf16;
                 rows.put(FEATUREX_BF16, batch -> timed(model, pixels, batch));
+            }
+            if (int8 != null) {
+                FeatureExtractor model = int8;
+                rows.put(FEATUREX_INT8, batch -> timed(model, pixels, batch));
             }
             rows.put(GRAPH_FP32, batch -> timed(graphFp32, pixels, batch));
             if (graphBf16 != null) {
@@ -186,8 +236,53 @@ final class ModelOnlySection {
             if (graphBf16 != null) {
                 graphBf16.close();
             }
+            if (int8 != null) {
+                int8.close();
+            }
         }
-        return new Result(cells, bf16Unsupported, bf16Cos, graphBf16Cos, matmulFp32);
+        return new Result(
+                cells,
+                bf16Unsupported,
+                bf16Cos,
+                graphBf16Cos,
+                matmulFp32,
+                int8Unsupported,
+                int8Cos,
+                bf16Accuracy,
+                int8Accuracy);
+    }
+
+    static final int RECALL_K = 10;
+
+    private Agreement agreement(AccuracyImages images, float[][] fp32, FeatureExtractor narrow) {
+        Agreement a = Agreement.of(
+                images.names(),
+                fp32,
+                vectors(narrow, images.inputs()),
+                OutputRecords.identity(narrow.info(), ""),
+                RECALL_K);
+        progress.printf(
+                Locale.ROOT,
+                "bench: accuracy %s vs fp32 on %d images: min cosine %.6f (%s), mean %.6f, recall@%d %.4f%n",
+                narrow.info().precision().key(),
+                a.names().size(),
+                a.minCosine(),
+                a.worst(),
+                a.meanCosine(),
+                a.k(),
+                a.recall());
+        return a;
+    }
+
+    /** Batches of 8: the whole accuracy set at once would need gigabytes of activations. */
+    private static float[][] vectors(FeatureExtractor model, List<float[]> inputs) {
+        float[][] out = new float[inputs.size()][];
+        for (int from = 0; from < inputs.size(); from += 8) {
+            List<float[]> part = inputs.subList(from, Math.min(inputs.size(), from + 8));
+            float[][] got = model.extract(new PixelBatch(part, ModelSpec.INPUT_SIZE));
+            System.arraycopy(got, 0, out, from, got.length);
+        }
+        return out;
     }
 
     private interface Cell {

@@ -41,13 +41,17 @@ final class Json {
         if (m == null) {
             return null;
         }
-        return NODES.objectNode()
+        ObjectNode node = NODES.objectNode()
                 .put("architecture", m.getArchitecture())
                 .put("weights_source", m.getWeightsSource().name())
                 .put("weights_digest", m.getWeightsDigest())
                 .put("preprocessing", m.getPreprocessing().name())
                 .put("precision", m.getPrecision().name())
                 .put("input_size", m.getInputSize());
+        if (!m.getCalibrationDigest().isEmpty()) {
+            node.put("calibration_digest", m.getCalibrationDigest());
+        }
+        return node;
     }
 
     static String neighbours(

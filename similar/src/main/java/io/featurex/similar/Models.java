@@ -21,6 +21,7 @@ final class Models {
         return m.getArchitecture() + " weights=" + m.getWeightsDigest() + " (" + m.getWeightsSource() + ")"
                 + " preprocessing=" + m.getPreprocessing() + " precision=" + m.getPrecision() + " input="
                 + m.getInputSize()
-                + (m.getDecode().isEmpty() ? "" : " decode=" + m.getDecode());
+                + (m.getDecode().isEmpty() ? "" : " decode=" + m.getDecode())
+                + (m.getCalibrationDigest().isEmpty() ? "" : " calibration=" + m.getCalibrationDigest());
     }
 }

@@ -40,6 +40,22 @@ final class ModelSettings {
         if (precision == Precision.FP16 && "cpu".equals(device)) {
             r.problem(Setting.MODEL_PRECISION, "fp16 runs on a GPU only, and model.device=cpu (use bf16 or fp32)");
         }
+        if (precision == Precision.INT8) {
+            if (device != null && device.startsWith("gpu")) {
+                r.problem(Setting.MODEL_PRECISION, "int8 runs on a CPU only, and model.device=" + device);
+            }
+            if (weights.isBlank()) {
+                r.problem(
+                        Setting.MODEL_PRECISION,
+                        "int8 needs model.weights: an INT8 TorchScript file made by tools/int8/quantize_vgg16.py");
+            }
+            if (format.isPresent() && format.get() != WeightsSource.TORCHSCRIPT) {
+                r.problem(
+                        Setting.MODEL_PRECISION,
+                        "int8 needs an INT8 TorchScript file (tools/int8/quantize_vgg16.py), and model.weights-format="
+                                + format.get().key());
+            }
+        }
         return new ModelSpec(
                 weights.isBlank() ? Optional.empty() : Optional.of(Path.of(weights)),
                 format,

@@ -52,7 +52,7 @@ public enum Setting {
     MODEL_PRECISION(
             "model.precision",
             "fp32",
-            "fp32, bf16 (CPUs with AVX-512 BF16 or AMX, recent GPUs) or fp16 (GPU only): the network's float type, inputs and outputs stay float32; checked against fp32 at start-up (cosine >= 0.999) and written into every output's model identity."),
+            "fp32, bf16 (CPUs with AVX-512 BF16 or AMX, recent GPUs), fp16 (GPU only) or int8 (CPU only, an INT8 TorchScript file made by tools/int8/quantize_vgg16.py): the network's number type, inputs and outputs stay float32; checked against fp32 at start-up (cosine >= 0.999) and written into every output's model identity."),
     BATCH_MAX_SIZE(
             "batch.max-size",
             "auto",

@@ -49,7 +49,19 @@ public final class ModelLoader {
                 Vgg16.dimension(spec.widthDivisor()),
                 device.toString());
         FeatureExtractor extractor;
-        if (source == WeightsSource.TORCHSCRIPT) {
+        if (spec.precision() == Precision.INT8 && source != WeightsSource.TORCHSCRIPT) {
+            model.close();
+            throw new ModelLoadException(
+                    "model.precision=int8 needs an INT8 TorchScript file made from these weights by "
+                            + "tools/int8/quantize_vgg16.py (calibrated on your images); " + weights + " is "
+                            + source.key());
+        }
+        if (source == WeightsSource.TORCHSCRIPT && spec.precision() == Precision.INT8) {
+            Path file = spec.weights().orElseThrow();
+            TorchScriptWeights.storedPrecision(model, file, Precision.INT8); // refuses a float file
+            extractor = Int8Model.checked(
+                    model, TorchScriptWeights.calibration(model, file).orElseThrow(), fp32, spec, device, weights);
+        } else if (source == WeightsSource.TORCHSCRIPT) {
             // A traced graph cannot be re-typed through DJL: its precision is the file's, which must be the one asked
             // for.
             Precision stored =

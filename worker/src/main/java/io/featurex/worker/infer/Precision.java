@@ -13,7 +13,12 @@ public enum Precision {
     /** bfloat16: float32's range, 8 bits of mantissa; fast on CPUs with AVX-512 BF16 or AMX, and on GPUs since Ampere. */
     BF16("bf16"),
     /** float16: GPU only here (libtorch's CPU float16 convolutions are slow or missing). */
-    FP16("fp16");
+    FP16("fp16"),
+    /**
+     * int8 weights (per output channel) and uint8 activations, CPU only: a TorchScript file made by
+     * {@code tools/int8/quantize_vgg16.py}, whose quantization is fixed at calibration and recorded in it.
+     */
+    INT8("int8");
 
     private final String key;
 
@@ -32,6 +37,6 @@ public enum Precision {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown precision '" + key + "' (fp32, bf16, fp16)");
+        throw new IllegalArgumentException("unknown precision '" + key + "' (fp32, bf16, fp16, int8)");
     }
 }

@@ -60,7 +60,8 @@ final class PrecisionCast implements AutoCloseable {
     /** @return {@code fp32} itself for float32, else a new array in the same manager */
     NDArray apply(NDArray fp32) {
         return switch (precision) {
-            case FP32 -> fp32;
+            // int8: quantize and dequantize are inside the TorchScript graph, which takes float32.
+            case FP32, INT8 -> fp32;
             case FP16 -> fp32.toType(DataType.FLOAT16, false);
             case BF16 ->
                 bf16.getBlock()

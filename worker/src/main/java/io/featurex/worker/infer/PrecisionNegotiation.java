@@ -22,6 +22,10 @@ final class PrecisionNegotiation {
             throw new ModelLoadException("model.precision=fp16 needs a GPU, and this worker runs on " + device
                     + "; use bf16 (CPUs with AVX-512 BF16 or AMX) or fp32");
         }
+        if (precision == Precision.INT8 && device.isGpu()) {
+            throw new ModelLoadException("model.precision=int8 runs on a CPU only (libtorch's quantized kernels are "
+                    + "CPU kernels), and this worker runs on " + device + "; use fp16 or bf16 there");
+        }
     }
 
     /**

@@ -233,9 +233,11 @@ public final class OutputRecords {
                             case FP32 -> ModelIdentity.Precision.FP32;
                             case BF16 -> ModelIdentity.Precision.BF16;
                             case FP16 -> ModelIdentity.Precision.FP16;
+                            case INT8 -> ModelIdentity.Precision.INT8;
                         })
                 .setInputSize(info.inputSize())
                 .setDecode(decode)
+                .setCalibrationDigest(info.calibrationDigest())
                 .build();
     }
 

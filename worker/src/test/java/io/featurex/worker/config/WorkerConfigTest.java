@@ -76,9 +76,30 @@ class WorkerConfigTest {
         raw.remove("batch.auto-budget-ms");
         assertThat(catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(raw))
                         .getMessage())
-                .contains("must be one of [fp32, bf16, fp16], got 'fp64'");
+                .contains("must be one of [fp32, bf16, fp16, int8], got 'fp64'");
         raw.put("model.precision", "bf16");
         assertThat(WorkerConfig.from(raw).model().precision()).isEqualTo(Precision.BF16);
+    }
+
+    @Test
+    void int8ProblemsAreAllReportedAtOnce() {
+        Map<String, String> raw = new HashMap<>();
+        raw.put("bootstrap.servers", "b:9092");
+        raw.put("model.precision", "int8");
+        raw.put("model.device", "gpu");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(raw));
+        assertThat(e.problems()).hasSize(2);
+        assertThat(e.getMessage())
+                .contains("int8 runs on a CPU only, and model.device=gpu")
+                .contains("int8 needs model.weights", "tools/int8/quantize_vgg16.py");
+        raw.put("model.device", "cpu");
+        raw.put("model.weights", "src/test/resources/int8/vgg16-w8-int8.torchscript.pt");
+        raw.put("model.weights-format", "keras-h5");
+        assertThat(catchThrowableOfType(ConfigException.class, () -> WorkerConfig.from(raw))
+                        .getMessage())
+                .contains("int8 needs an INT8 TorchScript file", "model.weights-format=keras-h5");
+        raw.remove("model.weights-format");
+        assertThat(WorkerConfig.from(raw).model().precision()).isEqualTo(Precision.INT8);
     }
 
     @Test

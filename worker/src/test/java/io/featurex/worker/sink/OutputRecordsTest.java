@@ -30,6 +30,36 @@ class OutputRecordsTest {
     }
 
     @Test
+    void anInt8IdentityCarriesItsCalibrationSoTwoCalibrationsNeverMix() {
+        ModelInfo fp32 = info(Precision.FP32);
+        ModelInfo a = new ModelInfo(
+                fp32.architecture(),
+                fp32.weightsSource(),
+                fp32.weightsDigest(),
+                fp32.preprocessing(),
+                Precision.INT8,
+                224,
+                512,
+                "cpu()",
+                "sha256:aa");
+        ModelIdentity int8 = OutputRecords.identity(a, "");
+        assertThat(int8.getPrecision()).isEqualTo(ModelIdentity.Precision.INT8);
+        assertThat(int8.getCalibrationDigest()).isEqualTo("sha256:aa");
+        assertThat(OutputRecords.identity(fp32, "").getCalibrationDigest()).isEmpty();
+        ModelInfo b = new ModelInfo(
+                a.architecture(),
+                a.weightsSource(),
+                a.weightsDigest(),
+                a.preprocessing(),
+                Precision.INT8,
+                224,
+                512,
+                "cpu()",
+                "sha256:bb");
+        assertThat(OutputRecords.identity(b, "")).isNotEqualTo(int8);
+    }
+
+    @Test
     void theModelIdentityCarriesHowImagesWereDecoded() {
         ModelIdentity framework = OutputRecords.identity(info(Precision.FP32), "");
         ModelIdentity reduced = OutputRecords.identity(info(Precision.FP32), "jpeg-reduce");

@@ -1,0 +1,66 @@
+package io.featurex.worker.infer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Which of libtorch's int8 kernels run on this CPU, and whether the file was calibrated for them.
+ *
+ * <p>DJL 0.33 cannot choose libtorch's quantized engine (its JNI has no binding for
+ * {@code at::globalContext().setQEngine}), so libtorch's default stands: {@code x86} wherever
+ * fbgemm runs (AVX2). It packs the int8 weights when the file is loaded, and runs a convolution
+ * with symmetric weights through oneDNN where the CPU has VNNI (AVX-512 VNNI or AVX-VNNI), through
+ * fbgemm elsewhere. oneDNN's u8*s8 dot products cannot overflow; fbgemm's AVX2 kernels add pairs
+ * of products in 16 bits, which saturate unless activations were calibrated with 7 bits
+ * ({@code reduce_range}).
+ */
+final class Int8Engine {
+
+    private Int8Engine() {}
+
+    /** The CPU's feature flags (Linux {@code /proc/cpuinfo}); empty where unknown. */
+    static Set<String> cpuFlags() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("flags"))
+                    .findFirst()
+                    .map(line -> Arrays.stream(
+                                    line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
+                            .collect(Collectors.toUnmodifiableSet()))
+                    .orElse(Set.of());
+        } catch (IOException | RuntimeException e) {
+            return Set.of();
+        }
+    }
+
+    /** The kernels libtorch's default engine picks for VGG16's convolutions on a CPU with these flags. */
+    static String kernels(Set<String> flags) {
+        if (vnni(flags)) {
+            return "libtorch x86 engine: oneDNN VNNI convolutions";
+        }
+        if (flags.contains("avx2")) {
+            return "libtorch x86 engine: fbgemm AVX2 convolutions (no VNNI)";
+        }
+        return "libtorch's default quantized engine (CPU flags unknown or without AVX2)";
+    }
+
+    /** Why the calibration does not suit this CPU's kernels, if it does not. */
+    static Optional<String> mismatch(Int8Calibration calibration, Set<String> flags) {
+        if (calibration.fullRange() && !vnni(flags)) {
+            return Optional.of(
+                    "calibrated for " + calibration.qengine() + " with 8-bit activations, but this CPU has "
+                            + "no VNNI, so libtorch runs fbgemm kernels, whose 16-bit sums can saturate; remake the file with "
+                            + "tools/int8/quantize_vgg16.py --engine x86 (torch >= 2.0) or fbgemm, which calibrate with 7 bits");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean vnni(Set<String> flags) {
+        return flags.contains("avx512_vnni") || flags.contains("avx_vnni");
+    }
+}
