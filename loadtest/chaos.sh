@@ -77,6 +77,14 @@ await_healthy() {
   return 1
 }
 
+# Between faults: every broker and worker up, every partition (Kafka's own too) with all its
+# replicas in sync, then a few seconds of normal flow, so that each fault is a single one.
+healed() {
+  for s in kafka-1 kafka-2 kafka-3 worker-1 worker-2 worker-3; do await_healthy "$s"; done
+  cluster await-replicated --timeout 180s
+  sleep 10
+}
+
 [ -f loadtest/target/featurex-loadtest.jar ] || loadtest/run --version >/dev/null
 "${compose[@]}" up -d --quiet-pull 2>&1 | sed 's/^/  /'
 for s in kafka-1 kafka-2 kafka-3 worker-1 worker-2 worker-3; do await_healthy "$s"; done
@@ -99,8 +107,7 @@ for round in $(seq "$rounds"); do
   docker kill -s KILL "$(container "kafka-$leader")" >/dev/null
   sleep 10
   docker start "$(container "kafka-$leader")" >/dev/null
-  await_healthy "kafka-$leader"
-  sleep 15
+  healed
 
   # Whichever worker has a transaction open first; the coordinator is looked up after, so the
   # kill may land just after that transaction ends (the event line says which it was).
@@ -110,14 +117,13 @@ for round in $(seq "$rounds"); do
   event "r$round coordinator: kill -9 kafka-$coordinator (coordinates $open)"
   sleep 10
   docker start "$(container "kafka-$coordinator")" >/dev/null
-  await_healthy "kafka-$coordinator"
-  sleep 15
+  healed
 
   event "r$round freeze: worker-2 paused 15 s (session timeout 10 s)"
   docker pause "$(container worker-2)" >/dev/null
   sleep 15
   docker unpause "$(container worker-2)" >/dev/null
-  sleep 20
+  healed
 
   open=$(cluster await-open --transactional-id "$transactional_ids" --topic featurex.features --timeout 60s)
   cut=${open%% *}
@@ -126,15 +132,15 @@ for round in $(seq "$rounds"); do
   event "r$round cut-off: $cut off the network 15 s (transaction.timeout.ms 10 s; $open)"
   sleep 15
   docker network connect --alias "$cut" "$network" "$(container "$cut")"
-  sleep 20
+  healed
 
   event "r$round rolling: brokers restarted one by one"
   for n in 1 2 3; do
     docker restart -t 30 "$(container "kafka-$n")" >/dev/null
     await_healthy "kafka-$n"
-    sleep 5
+    cluster await-replicated --timeout 180s
   done
-  sleep 15
+  healed
 
   open=$(cluster await-open --transactional-id "$transactional_ids" --topic featurex.features --timeout 60s)
   victim=${open%% *}
@@ -143,8 +149,7 @@ for round in $(seq "$rounds"); do
   event "r$round worker-kill: kill -9 $victim ($open)"
   sleep 3
   docker start "$(container "$victim")" >/dev/null
-  await_healthy "$victim"
-  sleep 15
+  healed
 done
 say "faults done; waiting for the load test to finish"
 rc=0

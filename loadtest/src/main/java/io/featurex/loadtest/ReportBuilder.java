@@ -52,6 +52,7 @@ final class ReportBuilder {
                 && totals.duplicated() == 0
                 && totals.unexpected() == 0
                 && sender.failed() == 0
+                && sender.crash() == null
                 && totals.sent() > 0;
         Report.Summary summary = new Report.Summary(
                 pass ? "PASS" : "FAIL",

@@ -14,7 +14,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Ask the cluster who leads a partition, who coordinates a transaction, whether one is open, "
                 + "and how many records of a topic were aborted.",
-        subcommands = {LeaderCommand.class, CoordinatorCommand.class, AwaitOpenCommand.class, AbortedCommand.class})
+        subcommands = {
+            LeaderCommand.class,
+            CoordinatorCommand.class,
+            AwaitOpenCommand.class,
+            AwaitReplicatedCommand.class,
+            AbortedCommand.class
+        })
 public final class ClusterCommand implements Runnable {
 
     @Spec

@@ -33,6 +33,7 @@ public final class Sender {
     private final Histogram behindMs = new Histogram(3_600_000L, 3);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<Throwable> crash = new AtomicReference<>();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
     private volatile boolean stopped;
     private volatile long lastSendNanos;
@@ -72,8 +73,26 @@ public final class Sender {
         return idPrefix + String.format(Locale.ROOT, "%07d", index);
     }
 
-    /** Sends until the count or the duration is reached or {@link #stop()}; then flushes. */
+    /**
+     * Sends until the count or the duration is reached or {@link #stop()}; then flushes. A failure
+     * of the sender itself is kept ({@link #crash()}) and fails the run: it must not end as a
+     * shorter run that passes.
+     */
     public void run() {
+        try {
+            send();
+        } catch (RuntimeException | Error e) {
+            crash.set(e);
+            throw e;
+        }
+    }
+
+    /** What stopped the sender before its end, or null. */
+    public Throwable crash() {
+        return crash.get();
+    }
+
+    private void send() {
         long start = clock.startNanos();
         for (long i = 0; !stopped && (count < 0 || i < count); i++) {
             long due = schedule.isOpenLoop() ? start + schedule.offsetNanos(i) : System.nanoTime();

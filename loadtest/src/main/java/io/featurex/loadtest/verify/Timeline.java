@@ -43,7 +43,10 @@ public final class Timeline {
     }
 
     public synchronized void sent(long epochMs) {
-        sent[bucket(epochMs)]++;
+        // The bucket first: Java takes the array reference before evaluating the index, so
+        // sent[bucket(t)]++ would count into the array bucket() has just outgrown.
+        int b = bucket(epochMs);
+        sent[b]++;
     }
 
     /**
