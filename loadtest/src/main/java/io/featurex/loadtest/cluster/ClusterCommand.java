@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             CoordinatorCommand.class,
             AwaitOpenCommand.class,
             AwaitReplicatedCommand.class,
+            UncommittedCommand.class,
             AbortedCommand.class
         })
 public final class ClusterCommand implements Runnable {

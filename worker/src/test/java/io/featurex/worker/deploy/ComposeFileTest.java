@@ -156,8 +156,51 @@ class ComposeFileTest {
                 .isEqualTo("false");
     }
 
+    @Test
+    void theFaultRunsClusterReplicatesEverythingAndItsWorkersAreValid() {
+        JsonNode cluster = Compose.resolved(DeployFiles.path("compose-cluster.yaml"), Map.of())
+                .path("services");
+        Map<String, Map<String, String>> workers = workers(cluster);
+        assertThat(workers).hasSize(3);
+        for (Map.Entry<String, Map<String, String>> worker : workers.entrySet()) {
+            ConfigSources sources = new ConfigSources().environment(worker.getValue());
+            assertThat(sources.problems()).as(worker.getKey()).isEmpty();
+            assertThat(WorkerConfig.from(sources.values()).kafka()).containsKey("session.timeout.ms");
+        }
+        List<String> brokers = new ArrayList<>();
+        cluster.properties().forEach(e -> {
+            if (e.getValue().path("environment").has("KAFKA_NODE_ID")) {
+                brokers.add(e.getKey());
+            }
+        });
+        assertThat(brokers).hasSize(3);
+        for (String broker : brokers) {
+            JsonNode env = cluster.path(broker).path("environment");
+            for (String replicas : List.of(
+                    "KAFKA_DEFAULT_REPLICATION_FACTOR",
+                    "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+                    "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR")) {
+                assertThat(env.path(replicas).asString())
+                        .as(broker + " " + replicas)
+                        .isEqualTo("3");
+            }
+            assertThat(env.path("KAFKA_MIN_INSYNC_REPLICAS").asString()).isEqualTo("2");
+            assertThat(env.path("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR").asString())
+                    .isEqualTo("2");
+            assertThat(env.path("KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE").asString())
+                    .isEqualTo("false");
+            assertThat(env.path("KAFKA_CONTROLLER_QUORUM_VOTERS").asString())
+                    .as("every broker is a voter")
+                    .contains(env.path("KAFKA_NODE_ID").asString() + "@" + broker + ":");
+        }
+    }
+
     /** The services running the worker image, with their environment. */
     private Map<String, Map<String, String>> workers() {
+        return workers(services);
+    }
+
+    private static Map<String, Map<String, String>> workers(JsonNode services) {
         String image = deployment()
                 .getSpec()
                 .getTemplate()
