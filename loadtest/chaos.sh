@@ -9,23 +9,23 @@
 #                 zombie, which must be fenced
 #   cut-off       a worker with a transaction open disconnected from the brokers' network for 15 s, longer than
 #                 transaction.timeout.ms (10 s), mid-transaction, then reconnected
-#   rolling       a rolling restart of the three brokers (docker restart, one at a time, each
-#                 back and healthy before the next)
 #   worker-kill   kill -9 of a worker frozen inside an open transaction (up to 5 tries to catch
 #                 one whose records are already in the log), started again
+#   rolling       a rolling restart of the three brokers (docker restart, one at a time, each
+#                 back in sync before the next); last, as it takes longest
 # Then: per fault, how long no output came at all (the load test's pause after each event), the
 # records of aborted transactions on the output topic (read_uncommitted minus read_committed: the
 # kills really left some), and one line: inputs, outputs, lost, duplicated. Exit 0 only if nothing
 # was lost or duplicated (no aborted record is a warning: see the worker-kill fault).
 #
-#   loadtest/chaos.sh [--rounds N] [--rate R] [--count N]     (default 1 round, 10/s, 4000: sending outlasts a round)
+#   loadtest/chaos.sh [--rounds N] [--rate R] [--count N]     (default 1 round, 10/s, 5000: sending outlasts a round)
 #
 # Needs the images deploy/images.sh builds (featurex:cpu, apache/kafka:<version>) and Compose;
 # all traffic stays on this machine (the stack's own network and 127.0.0.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=1 rate=10 count=4000
+rounds=1 rate=10 count=5000
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=${2:?}; shift ;;
@@ -95,7 +95,7 @@ say "cluster and workers healthy"
 loadtest/run run --bootstrap-servers "$bootstrap" --rate "$rate" --count "$count" --generate 16 \
   --generated-dir "$work/images" --inline --events-file "$events" --pause-window 60s \
   --drain-timeout 300s --grace 5s --progress 10s --out "$work/report" \
-  --note "fault run: $rounds round(s) of leader, coordinator, freeze, cut-off, rolling, worker-kill" \
+  --note "fault run: $rounds round(s) of leader, coordinator, freeze, cut-off, worker-kill, rolling" \
   > "$work/loadtest.out" 2>&1 &
 loadtest_pid=$!
 sleep 20
@@ -135,14 +135,6 @@ for round in $(seq "$rounds"); do
   docker network connect --alias "$cut" "$network" "$(container "$cut")"
   healed
 
-  event "r$round rolling: brokers restarted one by one"
-  for n in 1 2 3; do
-    docker restart -t 30 "$(container "kafka-$n")" >/dev/null
-    await_healthy "kafka-$n"
-    cluster await-replicated --timeout 180s
-  done
-  healed
-
   # Frozen inside its transaction, then killed only if records of it are in the log (offsets
   # past the last stable one): the abort of written records is what must be exercised.
   for try in $(seq 5); do
@@ -160,6 +152,14 @@ for round in $(seq "$rounds"); do
   sleep 3
   docker start "$(container "$victim")" >/dev/null
   healed
+  event "r$round rolling: brokers restarted one by one"
+  for n in 1 2 3; do
+    docker restart -t 30 "$(container "kafka-$n")" >/dev/null
+    await_healthy "kafka-$n"
+    cluster await-replicated --timeout 180s
+  done
+  healed
+
 done
 say "faults done; waiting for the load test to finish"
 rc=0
