@@ -21,16 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The HNSW index: the in-memory index's rules (latest wins, tombstones, one model), and persistence. */
 class HnswIndexTest {
 
-    private static final ModelIdentity MODEL = ModelIdentity.newBuilder()
-            .setArchitecture("vgg16-notop-avgpool")
-            .setWeightsSource(ModelIdentity.WeightsSource.RANDOM)
-            .setWeightsDigest("random:seed=42")
-            .setPreprocessing(ModelIdentity.Preprocessing.CAFFE)
-            .setPrecision(ModelIdentity.Precision.FP32)
-            .setInputSize(224)
-            .build();
-    private static final ModelIdentity OTHER =
-            MODEL.toBuilder().setWeightsDigest("random:seed=7").build();
+    private static final ModelIdentity MODEL = TestVectors.MODEL;
+    private static final ModelIdentity OTHER = TestVectors.OTHER;
 
     @TempDir
     Path dir;
@@ -41,15 +33,7 @@ class HnswIndexTest {
     }
 
     private static FeatureVector vector(String id, ModelIdentity model, float... values) {
-        FeatureVector.Builder b = FeatureVector.newBuilder()
-                .setId(id)
-                .setSourceUri("file:///img/" + id)
-                .setDimension(values.length)
-                .setModel(model);
-        for (float v : values) {
-            b.addValues(v);
-        }
-        return b.build();
+        return TestVectors.vector(id, model, values);
     }
 
     private static List<String> ids(List<Neighbour> results) {

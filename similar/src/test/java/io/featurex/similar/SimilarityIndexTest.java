@@ -15,27 +15,11 @@ import org.junit.jupiter.api.Test;
 
 class SimilarityIndexTest {
 
-    private static final ModelIdentity MODEL = ModelIdentity.newBuilder()
-            .setArchitecture("vgg16-notop-avgpool")
-            .setWeightsSource(ModelIdentity.WeightsSource.RANDOM)
-            .setWeightsDigest("random:seed=42")
-            .setPreprocessing(ModelIdentity.Preprocessing.CAFFE)
-            .setPrecision(ModelIdentity.Precision.FP32)
-            .setInputSize(224)
-            .build();
-    private static final ModelIdentity OTHER =
-            MODEL.toBuilder().setWeightsDigest("random:seed=7").build();
+    private static final ModelIdentity MODEL = TestVectors.MODEL;
+    private static final ModelIdentity OTHER = TestVectors.OTHER;
 
     private static FeatureVector vector(String id, ModelIdentity model, float... values) {
-        FeatureVector.Builder b = FeatureVector.newBuilder()
-                .setId(id)
-                .setSourceUri("file:///img/" + id)
-                .setDimension(values.length)
-                .setModel(model);
-        for (float v : values) {
-            b.addValues(v);
-        }
-        return b.build();
+        return TestVectors.vector(id, model, values);
     }
 
     /** Blocks of 2 rows, so 5 vectors span three blocks, the last one partly filled. */
