@@ -13,14 +13,16 @@ import picocli.CommandLine.Spec;
         name = "cluster",
         mixinStandardHelpOptions = true,
         description = "Ask the cluster who leads a partition, who coordinates a transaction, whether one is open, "
-                + "and how many records of a topic were aborted.",
+                + "and how many records of a topic were aborted; freeze a worker inside a written transaction.",
         subcommands = {
             LeaderCommand.class,
             CoordinatorCommand.class,
             AwaitOpenCommand.class,
             AwaitReplicatedCommand.class,
             UncommittedCommand.class,
-            AbortedCommand.class
+            AbortedCommand.class,
+            CatchWrittenCommand.class,
+            ThawCommand.class
         })
 public final class ClusterCommand implements Runnable {
 
