@@ -82,7 +82,10 @@ final class CatchWrittenCommand implements Callable<Integer> {
                 String id = ids.get(tries++ % ids.size());
                 long pid = workers.get(id);
                 Freezer freezer = Freezer.of(pid);
-                freezer.freeze(Duration.ofSeconds(2));
+                if (!freezer.freeze(Duration.ofSeconds(2))) {
+                    System.err.println(id + " did not freeze within 2 s (thawed again); trying the next");
+                    continue;
+                }
                 boolean thawNow = true;
                 try {
                     Optional<WrittenTransaction> caught = held(admin, id);

@@ -12,14 +12,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "cluster",
         mixinStandardHelpOptions = true,
-        description = "Ask the cluster who leads a partition, who coordinates a transaction, whether one is open, "
+        description = "Ask the cluster who leads a partition, who coordinates a transaction, whether it is replicated "
                 + "and how many records of a topic were aborted; freeze a worker inside a written transaction.",
         subcommands = {
             LeaderCommand.class,
             CoordinatorCommand.class,
-            AwaitOpenCommand.class,
             AwaitReplicatedCommand.class,
-            UncommittedCommand.class,
             AbortedCommand.class,
             CatchWrittenCommand.class,
             ThawCommand.class

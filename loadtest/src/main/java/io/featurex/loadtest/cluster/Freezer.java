@@ -89,14 +89,26 @@ final class Freezer {
         return dir;
     }
 
-    /** Freezes every task of the cgroup and returns once the kernel says all of them are frozen. */
-    void freeze(Duration timeout) throws IOException, InterruptedException {
-        write(v1 ? "freezer.state" : "cgroup.freeze", v1 ? "FROZEN" : "1");
+    /**
+     * Freezes every task of the cgroup and waits until the kernel says all of them are frozen.
+     * Version 1 can stay FREEZING while a task is in an uninterruptible wait or forking; as runc
+     * does, it is asked again, and now and then thawed for a moment so that such a task moves on.
+     *
+     * @return false, thawed again, if it was not frozen within {@code timeout}
+     */
+    boolean freeze(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!frozen()) {
+        for (int attempt = 1; ; attempt++) {
+            write(v1 ? "freezer.state" : "cgroup.freeze", v1 ? "FROZEN" : "1");
+            if (frozen()) {
+                return true;
+            }
             if (System.nanoTime() > deadline) {
                 thaw();
-                throw new IOException("cgroup " + dir + " not frozen within " + timeout);
+                return false;
+            }
+            if (v1 && attempt % 50 == 0) {
+                thaw();
             }
             Thread.sleep(1);
         }
