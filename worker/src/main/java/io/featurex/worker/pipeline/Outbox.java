@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ final class Outbox implements AutoCloseable {
 
     Outbox(
             Delivery delivery,
-            Producer<byte[], byte[]> producer,
+            Supplier<Producer<byte[], byte[]>> producers,
             InputSource source,
             OutputRecords outputs,
             WorkerMetrics metrics) {
@@ -49,8 +50,8 @@ final class Outbox implements AutoCloseable {
         this.metrics = metrics;
         boolean transactions = delivery == Delivery.EXACTLY_ONCE;
         Publisher publisher = transactions
-                ? new TransactionalPublisher(producer, outputs::refused)
-                : new AtLeastOncePublisher(producer, source::commitSync, outputs::refused);
+                ? new TransactionalPublisher(producers, outputs::refused)
+                : new AtLeastOncePublisher(producers.get(), source::commitSync, outputs::refused);
         // At-least-once commits through the consumer, which only the loop may touch: it publishes on the loop.
         Executor thread =
                 transactions ? Executors.newSingleThreadExecutor(Threads.named("featurex-publish")) : Runnable::run;

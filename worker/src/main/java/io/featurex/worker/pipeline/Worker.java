@@ -81,7 +81,7 @@ public final class Worker implements AutoCloseable {
                 decodeIdentity);
         this.source = new InputSource(
                 parts.consumer(), config.inputs(), config.maxImagesPerRecord(), config.maxInFlight(), metrics);
-        this.outbox = new Outbox(config.delivery(), parts.producer(), source, outputs, metrics);
+        this.outbox = new Outbox(config.delivery(), parts.producers(), source, outputs, metrics);
         this.decodePool = Executors.newFixedThreadPool(config.decodeThreads(), Threads.named("featurex-decode"));
         this.feed = new Feed(
                 parts.fetch(),

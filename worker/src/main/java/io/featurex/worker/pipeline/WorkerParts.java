@@ -10,11 +10,14 @@ import io.featurex.worker.sink.OutputLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +27,13 @@ import org.slf4j.LoggerFactory;
  * same for every command that runs a worker; a test of the loop's logic gives Kafka's
  * MockConsumer and MockProducer and stages of its own.
  *
+ * @param producers makes the producer: once at start, again where one was fenced (exactly-once)
  * @param decoders which decoder takes which format, for the model_info metric
  * @param closing  what to close with the worker, besides the clients
  */
 record WorkerParts(
         Consumer<byte[], byte[]> consumer,
-        Producer<byte[], byte[]> producer,
+        Supplier<Producer<byte[], byte[]>> producers,
         OutputLimits limits,
         Feed.Fetch fetch,
         Feed.Decode decode,
@@ -43,18 +47,20 @@ record WorkerParts(
     static WorkerParts connect(WorkerConfig config, ModelInfo model) {
         OutputLimits limits = readLimits(config, model.dimension());
         ImageDecoder decoder = config.decode().decoderFor(model.preprocessing(), model.inputSize());
+        Map<String, Object> producerProperties = KafkaClients.producer(config);
+        // Made here once, so that a setting the producer rejects stops the start, not the first publish.
+        new ProducerConfig(producerProperties);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config));
-        KafkaProducer<byte[], byte[]> producer;
-        try {
-            producer = new KafkaProducer<>(KafkaClients.producer(config));
-        } catch (RuntimeException e) {
-            consumer.close();
-            throw e;
-        }
         Fetcher fetcher = new Fetcher(config.fetchLimits(), config.s3(), config.fetchConcurrency());
         log.info("decoding {}", decoder.describe());
         return new WorkerParts(
-                consumer, producer, limits, fetcher::fetch, decoder::decode, decoder.decoders(), List.of(fetcher));
+                consumer,
+                () -> new KafkaProducer<>(producerProperties),
+                limits,
+                fetcher::fetch,
+                decoder::decode,
+                decoder.decoders(),
+                List.of(fetcher));
     }
 
     /** The topics' record limits against the settings that size outputs: every mismatch at once. */

@@ -59,7 +59,7 @@ public final class AtLeastOncePublisher implements Publisher {
             }
             return published;
         } catch (KafkaException e) {
-            if (PublishErrors.isFatal(e)) {
+            if (PublishErrors.isFatal(e) || PublishErrors.endsProducer(e)) {
                 throw new FatalPublishException("publish failed for good: " + e, e);
             }
             throw new RetriablePublishException("publish failed, batch will be repeated: " + e, e);

@@ -1,33 +1,52 @@
 package io.featurex.worker.sink;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Exactly-once: per micro-batch, one transaction holds the features, the dead letters and the
  * consumed offsets. Never one transaction per record (each costs ~10 ms). A transaction that
  * fails because the broker refused some of its outputs for their size is aborted and sent again
  * at once with those outputs replaced (a second refusal is not about one record any more).
+ *
+ * <p>A producer whose epoch was bumped can make no more transactions. That happens to a worker that
+ * was frozen or cut off past transaction.timeout.ms (the coordinator aborted its transaction) and
+ * to a zombie that a newer instance of the same worker id fenced. Either way its transaction is
+ * gone and its records will be redone by whoever holds their partitions now; the publish fails as
+ * retriable, and a new producer of the same transactional id takes over. Its initTransactions
+ * bumps the epoch again, so a zombie would fence the newer instance in turn: the group decides
+ * which of the two keeps the partitions, and the other's next transaction fails the same way
+ * (Outbox stops a worker whose publishes keep failing).
  */
 public final class TransactionalPublisher implements Publisher {
 
-    private final Producer<byte[], byte[]> producer;
+    private static final Logger log = LoggerFactory.getLogger(TransactionalPublisher.class);
+
+    private final Supplier<Producer<byte[], byte[]>> producers;
     private final BiFunction<Output, Exception, Output> replacement;
+    // Replaced on the publish thread, closed from the loop's.
+    private volatile Producer<byte[], byte[]> producer;
 
     /**
-     * @param producer    a producer with a transactional.id; transactions are initialised here
+     * @param producers   makes a producer with the worker's transactional.id (at start, and after
+     *                    one was fenced); transactions are initialised here
      * @param replacement the dead letter standing in for an output the broker refused
      */
     public TransactionalPublisher(
-            Producer<byte[], byte[]> producer, BiFunction<Output, Exception, Output> replacement) {
-        this.producer = producer;
+            Supplier<Producer<byte[], byte[]>> producers, BiFunction<Output, Exception, Output> replacement) {
+        this.producers = producers;
         this.replacement = replacement;
+        this.producer = producers.get();
         producer.initTransactions();
     }
 
@@ -60,7 +79,11 @@ public final class TransactionalPublisher implements Publisher {
                 if (PublishErrors.isFatal(e)) {
                     throw new FatalPublishException("transaction failed for good: " + e, e);
                 }
-                abort(e);
+                if (PublishErrors.endsProducer(e) || !abort(e)) {
+                    replaceProducer(e);
+                    throw new RetriablePublishException(
+                            "transaction lost with its producer (a new one took over): " + e, e);
+                }
                 List<Output> replaced = refusals.replaceRefused(attempt, replacement);
                 if (replaced == attempt || round == 2) {
                     throw new RetriablePublishException("transaction aborted: " + e, e);
@@ -70,13 +93,38 @@ public final class TransactionalPublisher implements Publisher {
         }
     }
 
-    private void abort(KafkaException failure) {
+    /** @return false if the producer could not even abort (it is fenced, or in an error state) */
+    private boolean abort(KafkaException failure) {
         try {
             producer.abortTransaction();
+            return true;
         } catch (KafkaException abortFailure) {
+            if (PublishErrors.isFatal(abortFailure)) {
+                failure.addSuppressed(abortFailure);
+                throw new FatalPublishException("transaction failed and could not be aborted: " + failure, failure);
+            }
             failure.addSuppressed(abortFailure);
-            throw new FatalPublishException("transaction failed and could not be aborted: " + failure, failure);
+            return false;
         }
+    }
+
+    private void replaceProducer(KafkaException cause) {
+        log.warn(
+                "producer can make no more transactions ({}); a new one of the same transactional id takes over",
+                cause.toString());
+        try {
+            producer.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        Producer<byte[], byte[]> next = producers.get();
+        try {
+            next.initTransactions();
+        } catch (RuntimeException e) {
+            next.close(Duration.ZERO);
+            throw new FatalPublishException("a new producer could not take over: " + e, e);
+        }
+        producer = next;
     }
 
     @Override

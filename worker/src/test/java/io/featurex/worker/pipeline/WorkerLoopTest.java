@@ -181,8 +181,8 @@ class WorkerLoopTest {
         WorkerConfig config = WorkerConfig.from(raw);
         OutputLimits limits = new OutputLimits(
                 new RecordLimit("features", 1 << 20, 1 << 20), new RecordLimit("dead-letters", 1 << 20, 1 << 20));
-        WorkerParts parts =
-                new WorkerParts(consumer, producer, limits, fetch, bytes -> decode.decode(bytes), "test", List.of());
+        WorkerParts parts = new WorkerParts(
+                consumer, () -> producer, limits, fetch, bytes -> decode.decode(bytes), "test", List.of());
         worker = new Worker(config, new CountingModel(), new WorkerMetrics(new PrometheusRegistry()), health, parts);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(P0, P1));

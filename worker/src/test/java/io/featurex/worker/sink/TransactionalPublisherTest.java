@@ -1,0 +1,127 @@
+package io.featurex.worker.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What becomes of a transaction's failure: retried as it is, retried with a new producer (the old
+ * one's epoch is gone), or the worker's end.
+ */
+class TransactionalPublisherTest {
+
+    private static final Map<TopicPartition, OffsetAndMetadata> OFFSETS =
+            Map.of(new TopicPartition("images", 0), new OffsetAndMetadata(8));
+    // Kafka's own stand-in: the metadata's constructors are deprecated for applications.
+    private static final ConsumerGroupMetadata GROUP = new MockConsumer<byte[], byte[]>("earliest").groupMetadata();
+
+    private final List<MockProducer<byte[], byte[]>> made = new ArrayList<>();
+    private final TransactionalPublisher publisher = new TransactionalPublisher(
+            () -> {
+                MockProducer<byte[], byte[]> p =
+                        new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+                made.add(p);
+                return p;
+            },
+            (output, error) -> output);
+
+    private static List<Output> outputs() {
+        return List.of(new Output("features", new byte[] {1}, new byte[] {2}, List.of(), "id-1", null, null));
+    }
+
+    @Test
+    void aFencedProducerIsReplacedAndTheNextPublishGoesThroughTheNewOne() {
+        made.get(0).fenceProducer();
+
+        assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOf(RetriablePublishException.class)
+                .hasMessageContaining("a new one took over");
+        assertThat(made).hasSize(2);
+        assertThat(made.get(0).closed()).isTrue();
+        assertThat(made.get(1).transactionInitialized()).isTrue();
+
+        assertThat(publisher.publish(outputs(), OFFSETS, GROUP)).hasSize(1);
+        assertThat(made.get(1).transactionCommitted()).isTrue();
+        assertThat(made.get(1).history()).hasSize(1);
+        assertThat(made.get(1).consumerGroupOffsetsHistory()).containsExactly(Map.of(GROUP.groupId(), OFFSETS));
+    }
+
+    @Test
+    void aTransactionTheCoordinatorAbortedForItsTimeoutGetsANewProducer() {
+        // A worker frozen past transaction.timeout.ms: the coordinator aborted and bumped the epoch.
+        made.get(0).commitTransactionException = new InvalidProducerEpochException("epoch bumped");
+
+        assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOf(RetriablePublishException.class);
+        assertThat(made).hasSize(2);
+        assertThat(made.get(0).transactionCommitted()).isFalse();
+    }
+
+    @Test
+    void aProducerThatCannotEvenAbortIsReplaced() {
+        made.get(0).commitTransactionException = new KafkaException("commit failed");
+        made.get(0).abortTransactionException = new InvalidTxnStateException("invalid state");
+
+        assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOf(RetriablePublishException.class)
+                .hasMessageContaining("commit failed");
+        assertThat(made).hasSize(2);
+    }
+
+    @Test
+    void aPassingFailureIsAbortedAndRetriedOnTheSameProducer() {
+        made.get(0).commitTransactionException = new KafkaException("broker gone for a moment");
+
+        assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOf(RetriablePublishException.class)
+                .hasMessageContaining("transaction aborted");
+        assertThat(made).hasSize(1);
+        assertThat(made.get(0).transactionAborted()).isTrue();
+    }
+
+    @Test
+    void aMissingPermissionStopsTheWorker() {
+        made.get(0).commitTransactionException = new TopicAuthorizationException("no write on features");
+
+        assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOf(FatalPublishException.class);
+        assertThat(made).hasSize(1);
+    }
+
+    @Test
+    void aNewProducerThatCannotStartStopsTheWorker() {
+        List<MockProducer<byte[], byte[]>> own = new ArrayList<>();
+        TransactionalPublisher failing = new TransactionalPublisher(
+                () -> {
+                    MockProducer<byte[], byte[]> p =
+                            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+                    if (!own.isEmpty()) {
+                        p.initTransactionException = new KafkaException("coordinator unavailable");
+                    }
+                    own.add(p);
+                    return p;
+                },
+                (output, error) -> output);
+        own.get(0).fenceProducer();
+
+        assertThatThrownBy(() -> failing.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOf(FatalPublishException.class)
+                .hasMessageContaining("could not take over");
+        assertThat(own).hasSize(2);
+        assertThat(own.get(1).closed()).isTrue();
+    }
+}
