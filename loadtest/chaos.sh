@@ -19,7 +19,8 @@
 # records of aborted transactions on the output topic (read_uncommitted minus read_committed),
 # and one line: inputs, outputs, lost, duplicated. Exit 0 only if nothing was lost or duplicated
 # and at least three aborted records per round are there (the freeze, the cut-off and the kill
-# each leave written records to abort; the coordinator's transaction goes on and commits).
+# each leave written records to abort; the coordinator's transaction goes on and commits), and
+# no worker process stopped without being killed (a fenced zombie carries on with a new producer).
 #
 #   loadtest/chaos.sh [--rounds N] [--rate R] [--count N]     (default 1 round, 10/s, 5000: sending outlasts a round)
 #
@@ -176,12 +177,22 @@ sed 's/^/  /' "$work/loadtest.out" | grep -v '^  \[' || true
 
 aborted=$(cluster aborted --topic featurex.features)
 say "output topic: $aborted"
-python3 - "$work/report/report.json" "$aborted" "$rc" "$rounds" <<'PY'
+# Each worker process logs this line once as it starts: three, plus one per kill. More means a
+# worker stopped on its own (a fenced zombie must carry on with a new producer, not exit).
+starts=0
+for w in worker-1 worker-2 worker-3; do
+  n=$(docker logs "$(container "$w")" 2>&1 | grep -c 'consuming featurex.images' || true)
+  starts=$((starts + n))
+  docker logs "$(container "$w")" 2>&1 | grep -E 'worker failed|a new one of the same transactional id' | sed "s/^/  $w: /" || true
+done
+say "worker processes started: $starts (3, plus the $rounds kill(s))"
+python3 - "$work/report/report.json" "$aborted" "$rc" "$rounds" "$starts" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
 aborted = int(sys.argv[2].split()[-1])
 loadtest_rc = int(sys.argv[3])
 rounds = int(sys.argv[4])
+starts = int(sys.argv[5])
 print("  %-10s %-12s %s" % ("no output", "a partition", "fault (pauses over the 60 s after it)"))
 for e in report["events"]:
     print("  %8.1f s %10.1f s %s" % (e["pause_ms"] / 1000, e["partition_pause_ms"] / 1000, e["label"]))
@@ -189,6 +200,10 @@ s = report["summary"]
 print("inputs %d, outputs %d, lost %d, duplicated %d, aborted records %d" % (
     s["sent"], s["completed"], s["lost"], s["duplicated"], aborted))
 ok = loadtest_rc == 0 and s["lost"] == 0 and s["duplicated"] == 0
+if starts != 3 + rounds:
+    print("chaos: FAILED: %d worker processes started, not 3 + %d: a worker stopped without being killed"
+          % (starts, rounds))
+    ok = False
 if aborted < 3 * rounds:
     print("chaos: FAILED: %d aborted records on the output topic, fewer than the %d that %d round(s) "
           "of freeze, cut-off and worker-kill inside written transactions leave" % (aborted, 3 * rounds, rounds))
