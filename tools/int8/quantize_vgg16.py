@@ -2,7 +2,8 @@
 """INT8 VGG16 notop + global average pooling for featurex (model.precision=int8).
 
 Post-training static quantization (FX graph mode): weights int8 per output channel (symmetric),
-activations uint8 per tensor, their ranges observed on the user's own images. The input is a
+activations uint8 per tensor, their ranges observed on the user's own images; the final global
+average pooling stays float32. The input is a
 float32 TorchScript module with the structure featurex loads (torchvision `vgg16().features` +
 AdaptiveAvgPool2d(1) + Flatten(1): tools/golden/export_torchvision_vgg16.py or
 bench/tools/export_seeded_vgg16.py write one); its weights are copied into an eager torchvision
@@ -185,7 +186,16 @@ def main(argv=None):
     for p in model.parameters():
         p.requires_grad_(False)
 
-    mapping = get_default_qconfig_mapping(args.engine)
+    # The global average runs in float32, after the last dequantize: pooled in uint8, every
+    # component of the 512-d output would be rounded to one of 256 steps of a scale shared by the
+    # whole vector, while the mean of 49 quantized values in float keeps most of their precision.
+    # On the bench's seeded VGG16 that alone took recall@10 against the float32 index from 0.964
+    # to 0.987 and min cosine from 0.99932 to 0.99959, at no measurable cost (it is 0.02% of the work).
+    mapping = (
+        get_default_qconfig_mapping(args.engine)
+        .set_module_name("avgpool", None)
+        .set_module_name("flatten", None)
+    )
     qconfig = mapping.global_qconfig
     activation = qconfig.activation()
     weight = qconfig.weight()
@@ -210,6 +220,7 @@ def main(argv=None):
         "activations": "quint8 per tensor, reduce_range=%s, %s"
         % (bool(activation.reduce_range), type(activation).__name__),
         "weights": "qint8 per channel %s" % str(weight.qscheme).replace("torch.", ""),
+        "pooling": "float32 (the global average after the last dequantize)",
         "source_weights": weights_digest,
         "calibration_digest": digest,
         "calibration_images": len(used),

@@ -6,6 +6,7 @@ import io.featurex.similar.SimilarityIndex;
 import io.featurex.v1.FeatureVector;
 import io.featurex.v1.ModelIdentity;
 import io.featurex.worker.infer.Vectors;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,8 +18,11 @@ import java.util.Set;
  * out). The two indexes stay apart, as {@code similar} keeps them: it refuses to mix models.
  *
  * @param cosines per image, in the order of the names
+ * @param margin  the median, over the images, of the fp32 index's score of the k-th neighbour
+ *     minus that of the (k+1)-th: where the narrow vectors' error (1 - cosine) is of that size,
+ *     the two swap places and recall@k loses them whatever the quantization is
  */
-record Agreement(List<String> names, double[] cosines, double recall, int k) {
+record Agreement(List<String> names, double[] cosines, double recall, int k, double margin) {
 
     static Agreement of(List<String> names, float[][] fp32, float[][] narrow, ModelIdentity narrowModel, int k) {
         double[] cosines = new double[names.size()];
@@ -32,15 +36,33 @@ record Agreement(List<String> names, double[] cosines, double recall, int k) {
         SimilarityIndex reference = index(names, fp32, fp32Model);
         SimilarityIndex candidate = index(names, narrow, narrowModel);
         long found = 0;
+        double[] gaps = new double[names.size()];
+        int g = 0;
         for (String id : names) {
-            Set<String> truth = ids(reference.nearestToId(id, k, Metric.COSINE));
+            List<Neighbour> kPlusOne = reference.nearestToId(id, k + 1, Metric.COSINE);
+            gaps[g++] = kPlusOne.size() > k
+                    ? kPlusOne.get(k - 1).score() - kPlusOne.get(k).score()
+                    : Double.NaN;
+            Set<String> truth = ids(kPlusOne.subList(0, Math.min(k, kPlusOne.size())));
             for (String got : ids(candidate.nearestToId(id, k, Metric.COSINE))) {
                 if (truth.contains(got)) {
                     found++;
                 }
             }
         }
-        return new Agreement(names, cosines, (double) found / ((long) k * names.size()), k);
+        Arrays.sort(gaps);
+        double margin = gaps.length == 0 ? Double.NaN : gaps[gaps.length / 2];
+        return new Agreement(names, cosines, (double) found / ((long) k * names.size()), k, margin);
+    }
+
+    /** The median of 1 - cosine, the narrow vectors' typical error. */
+    double medianError() {
+        double[] e = new double[cosines.length];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = 1 - cosines[i];
+        }
+        Arrays.sort(e);
+        return e.length == 0 ? Double.NaN : e[e.length / 2];
     }
 
     double minCosine() {

@@ -252,7 +252,14 @@ final class ModelOnlyRows {
                 String.format(Locale.ROOT, "%.4f", a.recall()),
                 ">= " + MIN_RECALL,
                 a.recall() >= MIN_RECALL ? "met" : "NOT met",
-                "cosine metric, the query left out");
+                String.format(
+                        Locale.ROOT,
+                        "cosine metric, the query left out; median error (1 - cosine) %.1e, median margin between"
+                                + " the fp32 %d-th and %d-th neighbours %.1e",
+                        a.medianError(),
+                        a.k(),
+                        a.k() + 1,
+                        a.margin()));
         if (precision.equals("int8")) {
             notes.add(
                     "accuracy set: the golden images (worker/src/test/resources/golden/images) that ImageIO reads, each as "

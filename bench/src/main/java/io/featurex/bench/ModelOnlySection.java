@@ -263,14 +263,20 @@ final class ModelOnlySection {
                 RECALL_K);
         progress.printf(
                 Locale.ROOT,
-                "bench: accuracy %s vs fp32 on %d images: min cosine %.6f (%s), mean %.6f, recall@%d %.4f%n",
+                "bench: accuracy %s vs fp32 on %d images: min cosine %.6f (%s), mean %.6f, recall@%d %.4f;"
+                        + " median error (1 - cosine) %.1e against a median margin of %.1e between the fp32 index's"
+                        + " %d-th and %d-th neighbours%n",
                 narrow.info().precision().key(),
                 a.names().size(),
                 a.minCosine(),
                 a.worst(),
                 a.meanCosine(),
                 a.k(),
-                a.recall());
+                a.recall(),
+                a.medianError(),
+                a.margin(),
+                a.k(),
+                a.k() + 1);
         return a;
     }
 

@@ -34,4 +34,22 @@ class AgreementTest {
         assertThat(a.worst()).isIn("b", "d");
         assertThat(a.cosines()).hasSize(4);
     }
+
+    @Test
+    void theMarginIsTheMedianGapBetweenTheKthAndTheNextNeighbourOfTheReference() {
+        // Cosines of the reference: a-b 0.9939, a-d 0.1104, b-d 0.2195 (and c, d mirror a, b).
+        // Gaps between the 1st and 2nd neighbour: a and c 0.9939 - 0.1104, b and d 0.9939 - 0.2195.
+        double ab = cos(FP32[0], FP32[1]);
+        double ad = cos(FP32[0], FP32[3]);
+        double bd = cos(FP32[1], FP32[3]);
+        Agreement a = Agreement.of(NAMES, FP32, FP32, INT8, 1);
+        double larger = Math.max(ab - ad, ab - bd);
+        assertThat(a.margin()).isCloseTo(larger, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(a.medianError()).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    private static double cos(float[] x, float[] y) {
+        double dot = x[0] * y[0] + x[1] * y[1];
+        return dot / Math.sqrt((x[0] * x[0] + x[1] * x[1]) * (y[0] * y[0] + y[1] * y[1]));
+    }
 }
