@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * tools/int8/quantize_vgg16.py as the README runs it, and its file in the worker. Needs Debian's
- * python3-torch, which CI does not install: without it the test is skipped, saying so.
+ * python3-torch (.ci/run installs it, and fails if this test skipped): elsewhere, without it, the
+ * test is skipped, saying so.
  */
 class QuantizeToolTest {
 
