@@ -127,7 +127,9 @@ final class CatchWrittenCommand implements Callable<Integer> {
                         ProcessHandle.of(pid).orElseThrow(() -> new IOException("pid " + pid + " is gone"));
                 // The signal is queued while frozen and taken on the way out of the freezer,
                 // before the worker runs another instruction of its own.
-                process.destroyForcibly();
+                if (!process.destroyForcibly()) {
+                    throw new IOException("SIGKILL of pid " + pid + " was refused (run as root, on the host)");
+                }
                 freezer.thaw();
                 process.onExit().get(30, TimeUnit.SECONDS);
                 System.err.println("killed pid " + pid + " (SIGKILL, while frozen)");
