@@ -1,15 +1,18 @@
 package io.featurex.worker.sink;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,16 +27,20 @@ import org.slf4j.LoggerFactory;
  * to a zombie that a newer instance of the same worker id fenced. Either way its transaction is
  * gone and its records will be redone by whoever holds their partitions now; the publish fails as
  * retriable, and a new producer of the same transactional id takes over. Its initTransactions
- * bumps the epoch again, so a zombie would fence the newer instance in turn: the group decides
- * which of the two keeps the partitions, and the other's next transaction fails the same way
- * (Outbox stops a worker whose publishes keep failing).
+ * bumps the epoch again, so two live workers given the same worker id would fence each other in
+ * turn without end: fenced by a newer producer {@value #MAX_FENCED} times within a minute, the
+ * worker stops and says why.
  */
 public final class TransactionalPublisher implements Publisher {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionalPublisher.class);
+    static final int MAX_FENCED = 5;
+    private static final long FENCED_WINDOW_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final BiFunction<Output, Exception, Output> replacement;
+    private final LongSupplier nanoTime;
+    private final ArrayDeque<Long> fencedAt = new ArrayDeque<>();
     // Replaced on the publish thread, closed from the loop's.
     private volatile Producer<byte[], byte[]> producer;
 
@@ -44,8 +51,16 @@ public final class TransactionalPublisher implements Publisher {
      */
     public TransactionalPublisher(
             Supplier<Producer<byte[], byte[]>> producers, BiFunction<Output, Exception, Output> replacement) {
+        this(producers, replacement, System::nanoTime);
+    }
+
+    TransactionalPublisher(
+            Supplier<Producer<byte[], byte[]>> producers,
+            BiFunction<Output, Exception, Output> replacement,
+            LongSupplier nanoTime) {
         this.producers = producers;
         this.replacement = replacement;
+        this.nanoTime = nanoTime;
         this.producer = producers.get();
         producer.initTransactions();
     }
@@ -109,6 +124,19 @@ public final class TransactionalPublisher implements Publisher {
     }
 
     private void replaceProducer(KafkaException cause) {
+        if (fencedByNewerProducer(cause)) {
+            long now = nanoTime.getAsLong();
+            fencedAt.addLast(now);
+            while (now - fencedAt.peekFirst() > FENCED_WINDOW_NANOS) {
+                fencedAt.removeFirst();
+            }
+            if (fencedAt.size() >= MAX_FENCED) {
+                throw new FatalPublishException(
+                        "fenced by a newer producer of the same transactional id " + fencedAt.size()
+                                + " times within a minute: another running worker has this worker.id (it must be unique)",
+                        cause);
+            }
+        }
         log.warn(
                 "producer can make no more transactions ({}); a new one of the same transactional id takes over",
                 cause.toString());
@@ -125,6 +153,15 @@ public final class TransactionalPublisher implements Publisher {
             throw new FatalPublishException("a new producer could not take over: " + e, e);
         }
         producer = next;
+    }
+
+    private static boolean fencedByNewerProducer(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -124,4 +124,53 @@ class TransactionalPublisherTest {
         assertThat(own).hasSize(2);
         assertThat(own.get(1).closed()).isTrue();
     }
+
+    @Test
+    void fencedAgainAndAgainByANewerProducerMeansAnotherWorkerHasTheSameId() {
+        long[] now = {0};
+        List<MockProducer<byte[], byte[]>> own = new ArrayList<>();
+        TransactionalPublisher twin = new TransactionalPublisher(
+                () -> {
+                    MockProducer<byte[], byte[]> p =
+                            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+                    own.add(p);
+                    return p;
+                },
+                (output, error) -> output,
+                () -> now[0]);
+        for (int i = 1; i < TransactionalPublisher.MAX_FENCED; i++) {
+            own.get(own.size() - 1).fenceProducer();
+            now[0] += 5_000_000_000L;
+            assertThatThrownBy(() -> twin.publish(outputs(), OFFSETS, GROUP))
+                    .isInstanceOf(RetriablePublishException.class);
+        }
+        own.get(own.size() - 1).fenceProducer();
+        now[0] += 5_000_000_000L;
+
+        assertThatThrownBy(() -> twin.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOf(FatalPublishException.class)
+                .hasMessageContaining("another running worker has this worker.id");
+    }
+
+    @Test
+    void fencingsFurtherApartThanAMinuteAreEachTakenOver() {
+        long[] now = {0};
+        List<MockProducer<byte[], byte[]>> own = new ArrayList<>();
+        TransactionalPublisher publisher = new TransactionalPublisher(
+                () -> {
+                    MockProducer<byte[], byte[]> p =
+                            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+                    own.add(p);
+                    return p;
+                },
+                (output, error) -> output,
+                () -> now[0]);
+        for (int i = 0; i < 2 * TransactionalPublisher.MAX_FENCED; i++) {
+            own.get(own.size() - 1).fenceProducer();
+            now[0] += 20_000_000_000L;
+            assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                    .isInstanceOf(RetriablePublishException.class);
+        }
+        assertThat(publisher.publish(outputs(), OFFSETS, GROUP)).hasSize(1);
+    }
 }
