@@ -14,7 +14,10 @@
 #                 back in sync before the next); last, as it takes longest
 # "Such a transaction" is caught by `featurex-loadtest cluster catch-written`: it freezes a worker
 # through its cgroup, asks the admin API while it is frozen whether the worker's ongoing
-# transaction has records in the output topic's log, and thaws it and tries again if not.
+# transaction has records in the output topic's log, and thaws it and tries again if not. Once
+# healed, `cluster outcome` reads how that transaction ended: a commit the worker had sent just
+# before the freeze still goes through, and such a freeze, cut-off or kill exercised no abort, so
+# it is done again (up to three times; each attempt is its own event).
 # Then: per fault, how long no output came at all (the load test's pause after each event), the
 # records of aborted transactions on the output topic (read_uncommitted minus read_committed),
 # and one line: inputs, outputs, lost, duplicated. Exit 0 only if nothing was lost or duplicated
@@ -22,14 +25,14 @@
 # each leave written records to abort; the coordinator's transaction goes on and commits), and
 # no worker process stopped without being killed (a fenced zombie carries on with a new producer).
 #
-#   loadtest/chaos.sh [--rounds N] [--rate R] [--count N]     (default 1 round, 10/s, 5000: sending outlasts a round)
+#   loadtest/chaos.sh [--rounds N] [--rate R] [--count N]     (default 1 round, 10/s, 6000: sending outlasts a round)
 #
 # Needs the images deploy/images.sh builds (featurex:cpu, apache/kafka:<version>) and Compose;
 # all traffic stays on this machine (the stack's own network and 127.0.0.1).
-set -euo pipefail
+set -eEuo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=1 rate=10 count=5000
+rounds=1 rate=10 count=6000
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=${2:?}; shift ;;
@@ -56,10 +59,15 @@ loadtest_pid=
 say() { printf 'chaos %4ds: %s\n' $((SECONDS - started)) "$*"; }
 finish() {
   local rc=$?
+  trap - ERR
   [ -n "$loadtest_pid" ] && kill "$loadtest_pid" 2>/dev/null || true
   if [ $rc -ne 0 ]; then
     echo "chaos: FAILED; the workers' last log lines:" >&2
     "${compose[@]}" logs --no-color --tail 30 worker-1 worker-2 worker-3 >&2 || true
+    # Last, so that a log's tail shows why.
+    grep -hs 'FAILED' "$work/verdict" >&2 || true
+    [ -z "$failed" ] || echo "chaos: FAILED at $failed" >&2
+    echo "chaos: the run's files are kept in $work" >&2
   fi
   # A worker the probe left frozen would not die of the stop's signals until thawed.
   for w in worker-1 worker-2 worker-3; do probe thaw --pid "$(pid_of "$w")" >/dev/null 2>&1 || true; done
@@ -67,6 +75,8 @@ finish() {
   [ $rc -eq 0 ] && rm -rf "$work"
   exit $rc
 }
+failed=
+trap 'failed="line $LINENO: $BASH_COMMAND (exit $?)"' ERR
 trap finish EXIT
 
 probe() { java -cp loadtest/target/featurex-loadtest.jar io.featurex.loadtest.Main cluster "$@"; }
@@ -77,9 +87,30 @@ pid_of() { docker inspect --format '{{.State.Pid}}' "$(container "$1")"; }
 catch_written() {
   local args=() w
   for w in worker-1 worker-2 worker-3; do args+=(--worker "featurex-$w=$(pid_of "$w")"); done
-  cluster catch-written "${args[@]}" --topic featurex.features --timeout 120s "$@" | tr '\n' ' ' | sed 's/ $//'
+  cluster catch-written "${args[@]}" --topic featurex.features --timeout 120s --settle 1s "$@" | tr '\n' ' ' | sed 's/ $//'
 }
 victim_of() { local v=${1%% *}; echo "${v#featurex-}"; }
+# How the caught transaction ended, read_committed, once healed: a freeze cannot stop a commit the
+# coordinator had already accepted, and such a catch exercised no abort.
+outcome_of() {
+  local record
+  record=$(sed -E 's/.*records from \{([^,}]+).*/\1/' <<<"$1")
+  cluster outcome --record "$record"
+}
+# A fault on a caught transaction, done again (up to 3 times) while the transaction it caught
+# committed all the same; every attempt is an event of its own.
+until_aborted() {
+  local fault=$1 attempt outcome
+  for attempt in 1 2 3; do
+    "$fault" "$attempt"
+    outcome=$(outcome_of "$caught")
+    say "  its transaction: $outcome"
+    echo "$fault $outcome" >> "$work/outcomes"
+    [ "$outcome" = aborted ] && return 0
+  done
+  echo "chaos: FAILED: $fault: every caught transaction committed all the same" >&2
+  return 1
+}
 container() { "${compose[@]}" ps -q "$1"; }
 event() { echo "$(date +%s%3N) $*" >> "$events"; say "$*"; }
 await_healthy() {
@@ -116,6 +147,36 @@ loadtest/run run --bootstrap-servers "$bootstrap" --rate "$rate" --count "$count
 loadtest_pid=$!
 sleep 20
 
+again() { [ "$1" -gt 1 ] && echo " (attempt $1)" || true; }
+freeze() {
+  caught=$(catch_written --then leave)
+  victim=$(victim_of "$caught")
+  event "r$round freeze$(again "$1"): $victim frozen 15 s (session timeout 10 s, transaction.timeout.ms 10 s): $caught"
+  sleep 15
+  probe thaw --pid "$(pid_of "$victim")"
+  healed
+}
+cut_off() {
+  caught=$(catch_written --then leave)
+  victim=$(victim_of "$caught")
+  docker network disconnect "$network" "$(container "$victim")"
+  probe thaw --pid "$(pid_of "$victim")"
+  event "r$round cut-off$(again "$1"): $victim off the network 15 s (transaction.timeout.ms 10 s): $caught"
+  sleep 15
+  docker network connect --alias "$victim" "$network" "$(container "$victim")"
+  healed
+}
+worker_kill() {
+  caught=$(catch_written --then kill)
+  victim=$(victim_of "$caught")
+  event "r$round worker-kill$(again "$1"): kill -9 $victim, frozen while $caught"
+  kills=$((kills + 1))
+  sleep 3
+  docker start "$(container "$victim")" >/dev/null
+  healed
+}
+
+kills=0
 network=$(docker inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' "$(container worker-3)")
 for round in $(seq "$rounds"); do
   leader=$(cluster leader --topic featurex.images --partition 0)
@@ -137,29 +198,11 @@ for round in $(seq "$rounds"); do
   sleep 10
   docker start "$(container "kafka-$coordinator")" >/dev/null
   healed
+  say "  its transaction: $(outcome_of "$caught") (either is right: the worker was thawed at once)"
 
-  caught=$(catch_written --then leave)
-  victim=$(victim_of "$caught")
-  event "r$round freeze: $victim frozen 15 s (session timeout 10 s, transaction.timeout.ms 10 s): $caught"
-  sleep 15
-  probe thaw --pid "$(pid_of "$victim")"
-  healed
-
-  caught=$(catch_written --then leave)
-  victim=$(victim_of "$caught")
-  docker network disconnect "$network" "$(container "$victim")"
-  probe thaw --pid "$(pid_of "$victim")"
-  event "r$round cut-off: $victim off the network 15 s (transaction.timeout.ms 10 s): $caught"
-  sleep 15
-  docker network connect --alias "$victim" "$network" "$(container "$victim")"
-  healed
-
-  caught=$(catch_written --then kill)
-  victim=$(victim_of "$caught")
-  event "r$round worker-kill: kill -9 $victim, frozen while $caught"
-  sleep 3
-  docker start "$(container "$victim")" >/dev/null
-  healed
+  until_aborted freeze
+  until_aborted cut_off
+  until_aborted worker_kill
   event "r$round rolling: brokers restarted one by one"
   for n in 1 2 3; do
     docker restart -t 30 "$(container "kafka-$n")" >/dev/null
@@ -185,14 +228,15 @@ for w in worker-1 worker-2 worker-3; do
   starts=$((starts + n))
   docker logs "$(container "$w")" 2>&1 | grep -E 'worker failed|a new one of the same transactional id' | sed "s/^/  $w: /" || true
 done
-say "worker processes started: $starts (3, plus the $rounds kill(s))"
-python3 - "$work/report/report.json" "$aborted" "$rc" "$rounds" "$starts" <<'PY'
+say "worker processes started: $starts (3, plus the $kills kill(s))"
+python3 - "$work/report/report.json" "$aborted" "$rc" "$rounds" "$starts" "$kills" <<'PY' | tee "$work/verdict"
 import json, sys
 report = json.load(open(sys.argv[1]))
 aborted = int(sys.argv[2].split()[-1])
 loadtest_rc = int(sys.argv[3])
 rounds = int(sys.argv[4])
 starts = int(sys.argv[5])
+kills = int(sys.argv[6])
 print("  %-10s %-12s %s" % ("no output", "a partition", "fault (pauses over the 60 s after it)"))
 for e in report["events"]:
     print("  %8.1f s %10.1f s %s" % (e["pause_ms"] / 1000, e["partition_pause_ms"] / 1000, e["label"]))
@@ -200,9 +244,9 @@ s = report["summary"]
 print("inputs %d, outputs %d, lost %d, duplicated %d, aborted records %d" % (
     s["sent"], s["completed"], s["lost"], s["duplicated"], aborted))
 ok = loadtest_rc == 0 and s["lost"] == 0 and s["duplicated"] == 0
-if starts != 3 + rounds:
+if starts != 3 + kills:
     print("chaos: FAILED: %d worker processes started, not 3 + %d: a worker stopped without being killed"
-          % (starts, rounds))
+          % (starts, kills))
     ok = False
 if aborted < 3 * rounds:
     print("chaos: FAILED: %d aborted records on the output topic, fewer than the %d that %d round(s) "

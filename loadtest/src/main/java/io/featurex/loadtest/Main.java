@@ -26,7 +26,8 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The whole command line, with its converters: tests of a subcommand go through it too. */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.registerConverter(Duration.class, Main::duration);
         return cl;

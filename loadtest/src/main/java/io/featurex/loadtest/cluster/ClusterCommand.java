@@ -12,14 +12,16 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "cluster",
         mixinStandardHelpOptions = true,
-        description = "Ask the cluster who leads a partition, who coordinates a transaction, whether it is replicated "
-                + "and how many records of a topic were aborted; freeze a worker inside a written transaction.",
+        description =
+                "Ask the cluster who leads a partition, who coordinates a transaction, whether it is replicated "
+                        + "and how many records of a topic were aborted and how a caught transaction ended; freeze a worker inside a written transaction.",
         subcommands = {
             LeaderCommand.class,
             CoordinatorCommand.class,
             AwaitReplicatedCommand.class,
             AbortedCommand.class,
             CatchWrittenCommand.class,
+            OutcomeCommand.class,
             ThawCommand.class
         })
 public final class ClusterCommand implements Runnable {
