@@ -106,7 +106,14 @@ sys.exit("stack-check: no features from %s" % ", ".join(sorted(missing)) if miss
 PY
 
 await_both 'sum by (pod) (featurex_images_total{job="featurex"})' 1 "featurex_images_total per worker" 60
-total=$(promql 'sum(featurex_images_total{job="featurex"})' | awk '{print $2}')
+# The features are all out by now, but Prometheus sees a worker's count only at its next scrape
+# (every 5 s): wait for the sum rather than read it once.
+deadline=$((SECONDS + 60))
+while :; do
+  total=$(promql 'sum(featurex_images_total{job="featurex"})' | awk '{print $2}')
+  [ "${total%.*}" -ge "$count" ] || [ $SECONDS -ge $deadline ] && break
+  sleep 2
+done
 say "featurex_images_total over both workers: $total (sent $count)"
-[ "${total%.*}" -ge "$count" ] || { echo "stack-check: Prometheus counts $total images, $count were sent" >&2; exit 1; }
+[ "${total%.*}" -ge "$count" ] || { echo "stack-check: Prometheus counts $total images within 60 s, $count were sent" >&2; exit 1; }
 say "PASS"
