@@ -11,6 +11,7 @@ import java.util.Optional;
  * What {@code similar --benchmark} measures, checked before anything runs (every problem at once).
  *
  * @param sizes      vector counts, each measured in turn
+ * @param data       the kinds of synthetic vectors, each measured at every size
  * @param graphs     the HNSW indexes built for each size
  * @param candidates numCandidates values each graph is queried with
  * @param queries    queries whose recall@k is measured against exact search
@@ -20,7 +21,7 @@ record BenchmarkPlan(
         List<Integer> sizes,
         int dimension,
         int k,
-        SyntheticVectors.Kind data,
+        List<SyntheticVectors.Data> data,
         List<Graph> graphs,
         List<Integer> candidates,
         int queries,
@@ -38,7 +39,7 @@ record BenchmarkPlan(
             List<Integer> sizes,
             int dimension,
             int k,
-            String data,
+            List<String> data,
             List<String> graphs,
             List<Integer> candidates,
             int queries,
@@ -56,11 +57,16 @@ record BenchmarkPlan(
         if (k < 1 || k > SimilarServer.MAX_K) {
             problems.add("--k must be between 1 and " + SimilarServer.MAX_K + ", got " + k);
         }
-        SyntheticVectors.Kind kind = null;
-        try {
-            kind = SyntheticVectors.Kind.valueOf(data.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            problems.add("--benchmark-data must be clustered or random, got '" + data + "'");
+        List<SyntheticVectors.Data> kinds = new ArrayList<>();
+        for (String d : data) {
+            try {
+                kinds.add(SyntheticVectors.Data.parse(d, dimension));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (data.isEmpty()) {
+            problems.add("--benchmark-data needs at least one kind");
         }
         List<Graph> parsed = new ArrayList<>();
         for (String g : graphs) {
@@ -104,7 +110,7 @@ record BenchmarkPlan(
                 List.copyOf(sizes),
                 dimension,
                 k,
-                kind,
+                List.copyOf(kinds),
                 List.copyOf(parsed),
                 List.copyOf(candidates),
                 queries,

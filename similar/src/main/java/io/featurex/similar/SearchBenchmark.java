@@ -52,9 +52,8 @@ final class SearchBenchmark {
         Runtime rt = Runtime.getRuntime();
         out.printf(
                 Locale.ROOT,
-                "featurex similar --benchmark: %s %d-d vectors, k=%d, %d queries for recall, %d s a measurement, one "
+                "featurex similar --benchmark: %d-d vectors, k=%d, %d queries for recall, %d s a measurement, one "
                         + "query thread; %d CPUs, %s %s, max heap %d MiB%n",
-                plan.data().name().toLowerCase(Locale.ROOT),
                 plan.dimension(),
                 plan.k(),
                 plan.queries(),
@@ -67,8 +66,10 @@ final class SearchBenchmark {
                 ? Files.createDirectories(plan.dir().get())
                 : Files.createTempDirectory("featurex-similar-benchmark");
         try {
-            for (int n : plan.sizes()) {
-                size(n, base);
+            for (SyntheticVectors.Data data : plan.data()) {
+                for (int n : plan.sizes()) {
+                    size(data, n, base);
+                }
             }
         } finally {
             if (plan.dir().isEmpty()) {
@@ -78,10 +79,10 @@ final class SearchBenchmark {
         return 0;
     }
 
-    private void size(int n, Path base) throws IOException {
-        out.printf(Locale.ROOT, "%n%,d vectors%n", n);
+    private void size(SyntheticVectors.Data data, int n, Path base) throws IOException {
+        out.printf(Locale.ROOT, "%n%,d vectors, %s%n", n, data.describe());
         float[][] queries = new float[plan.queries()][];
-        SyntheticVectors queryVectors = new SyntheticVectors(plan.data(), plan.dimension(), SEED + 1);
+        SyntheticVectors queryVectors = new SyntheticVectors(data, plan.dimension(), SEED + 1);
         for (int i = 0; i < queries.length; i++) {
             queries[i] = queryVectors.next();
         }
@@ -89,13 +90,24 @@ final class SearchBenchmark {
         long before = heapAfterGc();
         long t0 = System.nanoTime();
         SimilarityIndex exact = SimilarityIndex.forModel(model);
-        fill(exact, n);
+        fill(exact, data, n);
         double exactBuild = (System.nanoTime() - t0) / 1e9;
         long exactHeap = heapAfterGc() - before;
         List<Set<String>> truth = new java.util.ArrayList<>();
-        for (float[] q : queries) {
-            truth.add(ids(exact.nearest(q, model, plan.k(), Metric.COSINE)));
+        double[][] distances = new double[queries.length][];
+        for (int i = 0; i < queries.length; i++) {
+            List<Neighbour> nearest = exact.nearest(queries[i], model, plan.k(), Metric.COSINE);
+            truth.add(ids(nearest));
+            distances[i] = nearest.stream()
+                    .mapToDouble(r -> IntrinsicDimension.fromCosine(r.score()))
+                    .toArray();
         }
+        out.printf(
+                Locale.ROOT,
+                "intrinsic dimension seen by the queries: %.1f (Levina-Bickel maximum likelihood over their %d "
+                        + "nearest)%n",
+                IntrinsicDimension.pooled(distances),
+                plan.k());
         double exactQps = measure(exact, queries);
         double euclideanQps = measureEuclidean(exact, queries);
         exact.close();
@@ -124,7 +136,9 @@ final class SearchBenchmark {
         for (BenchmarkPlan.Graph graph : plan.graphs()) {
             Path dir = base.resolve(String.format(
                     Locale.ROOT,
-                    "n%d-m%d-b%d-%s",
+                    "%s%d-n%d-m%d-b%d-%s",
+                    data.kind().name().toLowerCase(Locale.ROOT),
+                    data.latent(),
                     n,
                     graph.m(),
                     graph.beamWidth(),
@@ -141,7 +155,7 @@ final class SearchBenchmark {
             long heap;
             Map<String, Long> files;
             try (SimilarityIndex hnsw = SimilarityIndex.open(settings, model)) {
-                fill(hnsw, n);
+                fill(hnsw, data, n);
                 hnsw.commit(TOPIC, Map.of(0, (long) n));
                 double build = (System.nanoTime() - b0) / 1e9;
                 HnswVectors vectors = (HnswVectors) hnsw.vectors();
@@ -228,8 +242,8 @@ final class SearchBenchmark {
         out.flush();
     }
 
-    private void fill(SimilarityIndex index, int n) {
-        SyntheticVectors vectors = new SyntheticVectors(plan.data(), plan.dimension(), SEED);
+    private void fill(SimilarityIndex index, SyntheticVectors.Data data, int n) {
+        SyntheticVectors vectors = new SyntheticVectors(data, plan.dimension(), SEED);
         for (int i = 0; i < n; i++) {
             String id = String.format(Locale.ROOT, "img-%08d", i);
             FeatureVector.Builder v = FeatureVector.newBuilder()

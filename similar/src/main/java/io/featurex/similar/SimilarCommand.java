@@ -220,10 +220,12 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
     @Option(
             names = "--benchmark-data",
             paramLabel = "KIND",
-            description =
-                    "Benchmark vectors: clustered (around 1,000 centres, like photos of similar things) or random. "
-                            + "Default: ${DEFAULT-VALUE}.")
-    String benchmarkData = "clustered";
+            split = ",",
+            description = "Benchmark vectors, each kind of a list in turn: clustered (around 1,000 centres, like "
+                    + "photos of similar things, varying along 24 latent directions), clustered:L (along L: the "
+                    + "data's intrinsic dimension, which decides how hard it is for a graph) or random. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    List<String> benchmarkData = new ArrayList<>(List.of("clustered"));
 
     @Option(
             names = "--benchmark-graphs",

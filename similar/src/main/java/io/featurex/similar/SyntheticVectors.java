@@ -1,5 +1,6 @@
 package io.featurex.similar;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -10,10 +11,16 @@ import java.util.SplittableRandom;
  * <p>RANDOM is each dimension on its own: every vector about as far from every other (in 512-d
  * the nearest ten are barely nearer than the rest), the worst case for a graph and unlike image
  * features. CLUSTERED is closer to them: {@value #CENTRES} centres, as photos of similar things
- * gather, and around each centre variation along {@value #LATENT} shared directions (pose,
- * light, crop: features vary along few directions) plus a little noise in every dimension. The
- * near neighbours are then a cluster's, and which ten of its members are nearest is decided by
- * the few directions, as it is for real features.
+ * gather, and around each centre variation along a few shared directions ({@value
+ * #DEFAULT_LATENT} unless told: pose, light, crop; features vary along few directions) plus a
+ * little noise in every dimension. The near neighbours are then a cluster's, and which ten of its
+ * members are nearest is decided by the few directions, as it is for real features.
+ *
+ * <p>How many directions is the data's intrinsic dimension, and that, more than the 512 of the
+ * vector, is what makes a graph search hard (the ten nearest of a query are barely nearer than the
+ * rest of its cluster when the directions are many). The clusters' spread stays the same whatever
+ * the count, so only the intrinsic dimension changes between {@code clustered:8} and {@code
+ * clustered:24}.
  */
 final class SyntheticVectors {
 
@@ -22,9 +29,56 @@ final class SyntheticVectors {
         CLUSTERED
     }
 
+    /**
+     * A kind of benchmark data, as {@code --benchmark-data} names it: {@code random}, {@code
+     * clustered} or {@code clustered:L} with L latent directions.
+     */
+    record Data(Kind kind, int latent) {
+        static Data parse(String text, int dimension) {
+            String[] parts = text.trim().toLowerCase(Locale.ROOT).split(":", -1);
+            String problem = "--benchmark-data: '" + text + "' is not random, clustered or clustered:L with L in 1.."
+                    + dimension + " (latent directions)";
+            Kind kind;
+            try {
+                kind = Kind.valueOf(parts[0].toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(problem, e);
+            }
+            if (parts.length == 1) {
+                return new Data(kind, kind == Kind.CLUSTERED ? DEFAULT_LATENT : 0);
+            }
+            if (kind != Kind.CLUSTERED || parts.length != 2) {
+                throw new IllegalArgumentException(problem);
+            }
+            try {
+                int latent = Integer.parseInt(parts[1]);
+                if (latent >= 1 && latent <= dimension) {
+                    return new Data(kind, latent);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(problem, e);
+            }
+            throw new IllegalArgumentException(problem);
+        }
+
+        String describe() {
+            return kind == Kind.RANDOM
+                    ? "random"
+                    : String.format(
+                            Locale.ROOT,
+                            "clustered (%d centres, %d latent directions: clustered:%d)",
+                            CENTRES,
+                            latent,
+                            latent);
+        }
+    }
+
     static final int CENTRES = 1000;
-    static final int LATENT = 24;
-    /** Per latent direction; the directions' entries are N(0, 1): about 0.5 a dimension in all, the centres' own spread. */
+    static final int DEFAULT_LATENT = 24;
+    /**
+     * Per latent direction at the default count; the directions' entries are N(0, 1): about 0.5 a
+     * dimension in all, the centres' own spread. Other counts scale it so that the total stays.
+     */
     private static final double LATENT_SPREAD = 0.1;
     /** In every dimension, on its own. */
     private static final double NOISE = 0.05;
@@ -34,9 +88,12 @@ final class SyntheticVectors {
     private final SplittableRandom random;
     private final float[][] centres;
     private final float[][] directions;
+    private final double latentSpread;
 
-    SyntheticVectors(Kind kind, int dimension, long seed) {
-        this.kind = kind;
+    SyntheticVectors(Data data, int dimension, long seed) {
+        this.kind = data.kind();
+        // sqrt(1.0) is exactly 1: the default count gives the very vectors it always gave.
+        this.latentSpread = LATENT_SPREAD * Math.sqrt(DEFAULT_LATENT / (double) Math.max(1, data.latent()));
         this.dimension = dimension;
         this.random = new SplittableRandom(seed);
         SplittableRandom centreRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
@@ -47,7 +104,7 @@ final class SyntheticVectors {
                 centres[c][d] = (float) Math.abs(gaussian(centreRandom));
             }
         }
-        this.directions = new float[kind == Kind.CLUSTERED ? LATENT : 0][dimension];
+        this.directions = new float[kind == Kind.CLUSTERED ? data.latent() : 0][dimension];
         for (float[] direction : directions) {
             for (int d = 0; d < dimension; d++) {
                 direction[d] = (float) gaussian(centreRandom);
@@ -64,13 +121,13 @@ final class SyntheticVectors {
             return v;
         }
         float[] centre = centres[random.nextInt(centres.length)];
-        double[] z = new double[LATENT];
-        for (int j = 0; j < LATENT; j++) {
-            z[j] = LATENT_SPREAD * gaussian(random);
+        double[] z = new double[directions.length];
+        for (int j = 0; j < z.length; j++) {
+            z[j] = latentSpread * gaussian(random);
         }
         for (int d = 0; d < dimension; d++) {
             double x = centre[d] + NOISE * gaussian(random);
-            for (int j = 0; j < LATENT; j++) {
+            for (int j = 0; j < z.length; j++) {
                 x += z[j] * directions[j][d];
             }
             v[d] = (float) Math.max(0, x);

@@ -262,29 +262,35 @@ class HnswIndexTest {
                         List.of(0),
                         512,
                         10,
-                        "gaussian",
+                        List.of("gaussian", "clustered:0", "random:8"),
                         List.of("16:100", "16:100:int4"),
                         List.of(5),
                         0,
                         Duration.ofSeconds(1),
                         null))
                 .hasMessageContaining("--benchmark sizes")
-                .hasMessageContaining("--benchmark-data")
+                .hasMessageContaining("'gaussian'")
+                .hasMessageContaining("'clustered:0'")
+                .hasMessageContaining("'random:8'")
                 .hasMessageContaining("'16:100'")
                 .hasMessageContaining("'16:100:int4'")
                 .hasMessageContaining("--benchmark-candidates")
                 .hasMessageContaining("--benchmark-queries");
-        List<BenchmarkPlan.Graph> graphs = BenchmarkPlan.of(
-                        new ArrayList<>(List.of(1000)),
-                        8,
-                        10,
-                        "clustered",
-                        List.of("8:50:int8"),
-                        List.of(10, 40),
-                        5,
-                        Duration.ofSeconds(1),
-                        null)
-                .graphs();
-        assertThat(graphs).containsExactly(new BenchmarkPlan.Graph(8, 50, IndexSettings.Quantization.INT8));
+        BenchmarkPlan plan = BenchmarkPlan.of(
+                new ArrayList<>(List.of(1000)),
+                8,
+                10,
+                List.of("clustered", "clustered:3", "random"),
+                List.of("8:50:int8"),
+                List.of(10, 40),
+                5,
+                Duration.ofSeconds(1),
+                null);
+        assertThat(plan.graphs()).containsExactly(new BenchmarkPlan.Graph(8, 50, IndexSettings.Quantization.INT8));
+        assertThat(plan.data())
+                .containsExactly(
+                        new SyntheticVectors.Data(SyntheticVectors.Kind.CLUSTERED, SyntheticVectors.DEFAULT_LATENT),
+                        new SyntheticVectors.Data(SyntheticVectors.Kind.CLUSTERED, 3),
+                        new SyntheticVectors.Data(SyntheticVectors.Kind.RANDOM, 0));
     }
 }
