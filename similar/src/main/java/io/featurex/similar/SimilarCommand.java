@@ -222,8 +222,8 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
             paramLabel = "KIND",
             split = ",",
             description = "Benchmark vectors, each kind of a list in turn: clustered (around 1,000 centres, like "
-                    + "photos of similar things, varying along 24 latent directions), clustered:L (along L: the "
-                    + "data's intrinsic dimension, which decides how hard it is for a graph) or random. "
+                    + "photos of similar things, varying along 24 latent directions), clustered:L (along L, the "
+                    + "same spread) or random. Each prints the intrinsic dimension its queries see. "
                     + "Default: ${DEFAULT-VALUE}.")
     List<String> benchmarkData = new ArrayList<>(List.of("clustered"));
 
