@@ -64,6 +64,14 @@ finish() {
   if [ $rc -ne 0 ]; then
     echo "chaos: FAILED; the workers' last log lines:" >&2
     "${compose[@]}" logs --no-color --tail 30 worker-1 worker-2 worker-3 >&2 || true
+    # Whole, kept with the run (a restarted worker's log holds both processes), and why any worker
+    # stopped on its own: its error line and the causes under it, or the JVM's last word.
+    for w in worker-1 worker-2 worker-3; do
+      docker logs "$(container "$w")" > "$work/$w.log" 2>&1 || true
+      grep -s -A60 -E 'worker failed|Terminating due to|A fatal error has been detected' "$work/$w.log" \
+        | grep -E 'worker failed|Terminating due to|A fatal error|^Caused by|^\s+Suppressed' \
+        | head -12 | sed "s/^/chaos: $w: /" >&2 || true
+    done
     # Last, so that a log's tail shows why.
     grep -hs 'FAILED' "$work/verdict" >&2 || true
     [ -z "$failed" ] || echo "chaos: FAILED at $failed" >&2

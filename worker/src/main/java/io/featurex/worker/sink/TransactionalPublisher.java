@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +31,20 @@ import org.slf4j.LoggerFactory;
  * bumps the epoch again, so two live workers given the same worker id would fence each other in
  * turn without end: fenced by a newer producer {@value #MAX_FENCED} times within a minute, the
  * worker stops and says why.
+ *
+ * <p>A commit that the coordinator has not acknowledged within max.block.ms may still be applied,
+ * so it is never aborted (the client forbids that): it is awaited again. A new producer whose
+ * transactions could not be initialised in time (the coordinator is moving) tries again with the
+ * next publish. Any other call the client refuses in the state it is in leaves the producer in a
+ * state this class does not know, and a new one takes over.
  */
 public final class TransactionalPublisher implements Publisher {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionalPublisher.class);
     static final int MAX_FENCED = 5;
+    /** Waits of max.block.ms (60 s by default) for one commit's acknowledgement before the worker gives up. */
+    static final int COMMIT_WAITS = 5;
+
     private static final long FENCED_WINDOW_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final Supplier<Producer<byte[], byte[]>> producers;
@@ -43,6 +53,8 @@ public final class TransactionalPublisher implements Publisher {
     private final ArrayDeque<Long> fencedAt = new ArrayDeque<>();
     // Replaced on the publish thread, closed from the loop's.
     private volatile Producer<byte[], byte[]> producer;
+    /** Whether initTransactions went through on {@link #producer}. */
+    private boolean initialised;
 
     /**
      * @param producers   makes a producer with the worker's transactional.id (at start, and after
@@ -63,6 +75,7 @@ public final class TransactionalPublisher implements Publisher {
         this.nanoTime = nanoTime;
         this.producer = producers.get();
         producer.initTransactions();
+        this.initialised = true;
     }
 
     @Override
@@ -70,6 +83,9 @@ public final class TransactionalPublisher implements Publisher {
             List<Output> outputs, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         if (outputs.isEmpty() && offsets.isEmpty()) {
             return outputs;
+        }
+        if (!initialised) {
+            initialise();
         }
         List<Output> attempt = outputs;
         for (int round = 1; ; round++) {
@@ -88,8 +104,14 @@ public final class TransactionalPublisher implements Publisher {
                     producer.sendOffsetsToTransaction(offsets, group);
                 }
                 // Fails if any send failed: no callback error can be lost.
-                producer.commitTransaction();
+                commit();
                 return attempt;
+            } catch (IllegalStateException e) {
+                // The client refused a call in the state it is in (an error its I/O thread hit, say):
+                // only a new producer has a known state, and its initTransactions ends this transaction.
+                replaceProducer(e);
+                throw new RetriablePublishException(
+                        "transaction lost with its producer (a new one took over): " + e, e);
             } catch (KafkaException e) {
                 if (PublishErrors.isFatal(e)) {
                     throw new FatalPublishException("transaction failed for good: " + e, e);
@@ -108,11 +130,38 @@ public final class TransactionalPublisher implements Publisher {
         }
     }
 
-    /** @return false if the producer could not even abort (it is fenced, or in an error state) */
+    /**
+     * A commit that timed out may have been applied all the same; calling it again awaits the same
+     * outcome, where an abort would be refused. Given up on after {@value #COMMIT_WAITS} waits:
+     * only the broker knows whether it committed, and a restarted worker resumes from the offsets
+     * it did commit, so nothing is lost or done twice.
+     */
+    private void commit() {
+        for (int wait = 1; ; wait++) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                if (wait == COMMIT_WAITS) {
+                    throw new FatalPublishException(
+                            "a commit was not acknowledged in " + wait + " waits of max.block.ms; whether it was"
+                                    + " applied only the broker knows, and a restart resumes from the offsets it committed",
+                            e);
+                }
+                log.warn(
+                        "commit not acknowledged yet ({}); waiting for it again, as it may be applied", e.getMessage());
+            }
+        }
+    }
+
+    /** @return false if the producer could not even abort (it is fenced, in an error state, or refused the call) */
     private boolean abort(KafkaException failure) {
         try {
             producer.abortTransaction();
             return true;
+        } catch (IllegalStateException abortFailure) {
+            failure.addSuppressed(abortFailure);
+            return false;
         } catch (KafkaException abortFailure) {
             if (PublishErrors.isFatal(abortFailure)) {
                 failure.addSuppressed(abortFailure);
@@ -123,7 +172,7 @@ public final class TransactionalPublisher implements Publisher {
         }
     }
 
-    private void replaceProducer(KafkaException cause) {
+    private void replaceProducer(RuntimeException cause) {
         if (fencedByNewerProducer(cause)) {
             long now = nanoTime.getAsLong();
             fencedAt.addLast(now);
@@ -145,14 +194,27 @@ public final class TransactionalPublisher implements Publisher {
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }
-        Producer<byte[], byte[]> next = producers.get();
+        producer = producers.get();
+        initialised = false;
+        initialise();
+    }
+
+    /**
+     * Its initTransactions also ends the old producer's transaction (aborted, or awaited where its
+     * commit had begun). Timed out, it is called again on the next publish, which awaits the same.
+     */
+    private void initialise() {
         try {
-            next.initTransactions();
+            producer.initTransactions();
+            initialised = true;
+        } catch (TimeoutException e) {
+            throw new RetriablePublishException(
+                    "a new producer's transactions are not initialised yet (tried again with the next publish): " + e,
+                    e);
         } catch (RuntimeException e) {
-            next.close(Duration.ZERO);
+            producer.close(Duration.ZERO);
             throw new FatalPublishException("a new producer could not take over: " + e, e);
         }
-        producer = next;
     }
 
     private static boolean fencedByNewerProducer(Throwable error) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -172,5 +174,128 @@ class TransactionalPublisherTest {
                     .isInstanceOf(RetriablePublishException.class);
         }
         assertThat(publisher.publish(outputs(), OFFSETS, GROUP)).hasSize(1);
+    }
+
+    @Test
+    void aCommitNotAcknowledgedInTimeIsAwaitedAgainAndNeverAborted() {
+        int[] commits = {0};
+        List<MockProducer<byte[], byte[]>> own = new ArrayList<>();
+        TransactionalPublisher publisher = publisherOf(
+                own, () -> new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public void commitTransaction() {
+                        if (commits[0]++ == 0) {
+                            throw new TimeoutException("CommitTransaction timed out");
+                        }
+                        super.commitTransaction();
+                    }
+                });
+
+        assertThat(publisher.publish(outputs(), OFFSETS, GROUP)).hasSize(1);
+        assertThat(commits[0]).isEqualTo(2);
+        assertThat(own).hasSize(1);
+        assertThat(own.get(0).transactionCommitted()).isTrue();
+        assertThat(own.get(0).transactionAborted()).isFalse();
+    }
+
+    @Test
+    void aCommitNeverAcknowledgedStopsTheWorkerWithoutAbortingIt() {
+        List<MockProducer<byte[], byte[]>> own = new ArrayList<>();
+        TransactionalPublisher publisher = publisherOf(own, () -> {
+            MockProducer<byte[], byte[]> p =
+                    new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+            p.commitTransactionException = new TimeoutException("CommitTransaction timed out");
+            return p;
+        });
+
+        // Aborting a commit that may be applied would be refused, and redoing its records could publish them twice.
+        assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOf(FatalPublishException.class)
+                .hasMessageContaining(TransactionalPublisher.COMMIT_WAITS + " waits")
+                .hasMessageContaining("resumes from the offsets it committed");
+        assertThat(own).hasSize(1);
+        assertThat(own.get(0).transactionAborted()).isFalse();
+    }
+
+    @Test
+    void anAbortTheClientRefusesInItsStateGetsANewProducer() {
+        List<MockProducer<byte[], byte[]>> own = new ArrayList<>();
+        TransactionalPublisher publisher = publisherOf(
+                own, () -> new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public void abortTransaction() {
+                        throw new IllegalStateException("Invalid transition attempted");
+                    }
+                });
+        own.get(0).commitTransactionException = new KafkaException("commit failed");
+
+        assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOf(RetriablePublishException.class)
+                .hasMessageContaining("a new one took over");
+        assertThat(own).hasSize(2);
+        assertThat(own.get(0).closed()).isTrue();
+        assertThat(publisher.publish(outputs(), OFFSETS, GROUP)).hasSize(1);
+        assertThat(own.get(1).transactionCommitted()).isTrue();
+    }
+
+    @Test
+    void aTransactionTheClientRefusesToBeginGetsANewProducer() {
+        List<MockProducer<byte[], byte[]>> own = new ArrayList<>();
+        TransactionalPublisher publisher = publisherOf(
+                own, () -> new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public void beginTransaction() {
+                        if (own.size() == 1) {
+                            throw new IllegalStateException(
+                                    "TransactionalId featurex-worker-1: Invalid transition attempted");
+                        }
+                        super.beginTransaction();
+                    }
+                });
+
+        assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOf(RetriablePublishException.class);
+        assertThat(own).hasSize(2);
+        assertThat(publisher.publish(outputs(), OFFSETS, GROUP)).hasSize(1);
+    }
+
+    @Test
+    void aNewProducerWhoseTransactionsAreNotInitialisedInTimeTriesAgainWithTheNextPublish() {
+        int[] inits = {0};
+        List<MockProducer<byte[], byte[]>> own = new ArrayList<>();
+        TransactionalPublisher publisher = publisherOf(
+                own, () -> new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public void initTransactions() {
+                        // The first producer starts; the one after it finds the coordinator moving, once.
+                        if (inits[0]++ == 1) {
+                            throw new TimeoutException("Timeout expired while initializing transactional state");
+                        }
+                        super.initTransactions();
+                    }
+                });
+        own.get(0).fenceProducer();
+
+        assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOf(RetriablePublishException.class)
+                .hasMessageContaining("tried again with the next publish");
+        assertThat(own).hasSize(2);
+        assertThat(own.get(1).closed()).isFalse();
+
+        assertThat(publisher.publish(outputs(), OFFSETS, GROUP)).hasSize(1);
+        assertThat(inits[0]).isEqualTo(3);
+        assertThat(own).hasSize(2);
+        assertThat(own.get(1).transactionCommitted()).isTrue();
+    }
+
+    private static TransactionalPublisher publisherOf(
+            List<MockProducer<byte[], byte[]>> made, Supplier<MockProducer<byte[], byte[]>> producers) {
+        return new TransactionalPublisher(
+                () -> {
+                    MockProducer<byte[], byte[]> p = producers.get();
+                    made.add(p);
+                    return p;
+                },
+                (output, error) -> output);
     }
 }
