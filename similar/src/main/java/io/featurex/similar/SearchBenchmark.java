@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +39,9 @@ final class SearchBenchmark {
     private final BenchmarkPlan plan;
     private final PrintStream out;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    /** The seeded model's vectors, made (or read) once a run for its largest size. */
+    private ModelVectors.Set modelVectors;
+
     private final ModelIdentity model = ModelIdentity.newBuilder()
             .setArchitecture("benchmark")
             .setWeightsDigest("synthetic")
@@ -82,9 +86,13 @@ final class SearchBenchmark {
     private void size(SyntheticVectors.Data data, int n, Path base) throws IOException {
         out.printf(Locale.ROOT, "%n%,d vectors, %s%n", n, data.describe());
         float[][] queries = new float[plan.queries()][];
-        SyntheticVectors queryVectors = new SyntheticVectors(data, plan.dimension(), SEED + 1);
-        for (int i = 0; i < queries.length; i++) {
-            queries[i] = queryVectors.next();
+        if (data.kind() == SyntheticVectors.Kind.SEEDED_VGG16) {
+            queries = modelVectors(base).queries();
+        } else {
+            SyntheticVectors queryVectors = new SyntheticVectors(data, plan.dimension(), SEED + 1);
+            for (int i = 0; i < queries.length; i++) {
+                queries[i] = queryVectors.next();
+            }
         }
 
         long before = heapAfterGc();
@@ -242,8 +250,27 @@ final class SearchBenchmark {
         out.flush();
     }
 
+    private ModelVectors.Set modelVectors(Path base) throws IOException {
+        if (modelVectors == null) {
+            int largest =
+                    plan.sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
+            int smallest =
+                    plan.sizes().stream().mapToInt(Integer::intValue).min().orElseThrow();
+            modelVectors =
+                    ModelVectors.of(base, largest, plan.queries(), Math.max(1, smallest / ModelVectors.FAMILY), out);
+        }
+        return modelVectors;
+    }
+
     private void fill(SimilarityIndex index, SyntheticVectors.Data data, int n) {
-        SyntheticVectors vectors = new SyntheticVectors(data, plan.dimension(), SEED);
+        IntFunction<float[]> vectors;
+        if (data.kind() == SyntheticVectors.Kind.SEEDED_VGG16) {
+            float[][] made = modelVectors.indexed();
+            vectors = i -> made[i];
+        } else {
+            SyntheticVectors synthetic = new SyntheticVectors(data, plan.dimension(), SEED);
+            vectors = i -> synthetic.next();
+        }
         for (int i = 0; i < n; i++) {
             String id = String.format(Locale.ROOT, "img-%08d", i);
             FeatureVector.Builder v = FeatureVector.newBuilder()
@@ -251,7 +278,7 @@ final class SearchBenchmark {
                     .setSourceUri("file:///images/" + id + ".jpg")
                     .setDimension(plan.dimension())
                     .setModel(model);
-            for (float x : vectors.next()) {
+            for (float x : vectors.apply(i)) {
                 v.addValues(x);
             }
             index.accept(v.build());

@@ -26,23 +26,37 @@ final class SyntheticVectors {
 
     enum Kind {
         RANDOM,
-        CLUSTERED
+        CLUSTERED,
+        /** Not from here: the seeded model's vectors of rendered images ({@link ModelVectors}). */
+        SEEDED_VGG16
     }
 
     /**
      * A kind of benchmark data, as {@code --benchmark-data} names it: {@code random}, {@code
-     * clustered} or {@code clustered:L} with L latent directions.
+     * clustered}, {@code clustered:L} with L latent directions, or {@code seeded-vgg16}.
      */
     record Data(Kind kind, int latent) {
+        static final String SEEDED_VGG16 = "seeded-vgg16";
+
         static Data parse(String text, int dimension) {
             String[] parts = text.trim().toLowerCase(Locale.ROOT).split(":", -1);
-            String problem = "--benchmark-data: '" + text + "' is not random, clustered or clustered:L with L in 1.."
-                    + dimension + " (latent directions)";
+            String problem = "--benchmark-data: '" + text + "' is not random, clustered, clustered:L with L in 1.."
+                    + dimension + " (latent directions) or " + SEEDED_VGG16;
+            if (parts.length == 1 && parts[0].equals(SEEDED_VGG16)) {
+                if (dimension != ModelVectors.DIMENSION) {
+                    throw new IllegalArgumentException("--benchmark-data " + SEEDED_VGG16 + " gives "
+                            + ModelVectors.DIMENSION + "-d vectors; --benchmark-dimension is " + dimension);
+                }
+                return new Data(Kind.SEEDED_VGG16, 0);
+            }
             Kind kind;
             try {
                 kind = Kind.valueOf(parts[0].toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(problem, e);
+            }
+            if (kind == Kind.SEEDED_VGG16) {
+                throw new IllegalArgumentException(problem);
             }
             if (parts.length == 1) {
                 return new Data(kind, kind == Kind.CLUSTERED ? DEFAULT_LATENT : 0);
@@ -60,6 +74,10 @@ final class SyntheticVectors {
         }
 
         String describe() {
+            if (kind == Kind.SEEDED_VGG16) {
+                return "seeded-vgg16 (the seeded model's vectors of rendered scenes, " + ModelVectors.FAMILY
+                        + " photos of each indexed; queries are other photos of indexed scenes)";
+            }
             return kind == Kind.RANDOM
                     ? "random"
                     : String.format(

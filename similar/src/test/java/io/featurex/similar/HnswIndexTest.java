@@ -276,6 +276,30 @@ class HnswIndexTest {
                 .hasMessageContaining("'16:100:int4'")
                 .hasMessageContaining("--benchmark-candidates")
                 .hasMessageContaining("--benchmark-queries");
+        assertThatThrownBy(() -> BenchmarkPlan.of(
+                        List.of(1000),
+                        64,
+                        10,
+                        List.of("seeded-vgg16", "seeded_vgg16"),
+                        List.of("16:100:none"),
+                        List.of(10),
+                        5,
+                        Duration.ofSeconds(1),
+                        null))
+                .hasMessageContaining("seeded-vgg16 gives 512-d vectors; --benchmark-dimension is 64")
+                .hasMessageContaining("'seeded_vgg16' is not");
+        assertThat(BenchmarkPlan.of(
+                                List.of(1000),
+                                512,
+                                10,
+                                List.of("seeded-vgg16"),
+                                List.of("16:100:none"),
+                                List.of(10),
+                                5,
+                                Duration.ofSeconds(1),
+                                null)
+                        .data())
+                .containsExactly(new SyntheticVectors.Data(SyntheticVectors.Kind.SEEDED_VGG16, 0));
         BenchmarkPlan plan = BenchmarkPlan.of(
                 new ArrayList<>(List.of(1000)),
                 8,
