@@ -1,12 +1,17 @@
 package io.featurex.worker.sink;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.IllegalGenerationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 /**
@@ -25,6 +30,20 @@ final class PublishErrors {
                     || t instanceof AuthenticationException
                     || t instanceof UnsupportedVersionException
                     || t instanceof SerializationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The consumer group's generation moved on: the offsets were refused, the partitions are someone else's now. */
+    static boolean partitionsMoved(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof CommitFailedException
+                    || t instanceof RebalanceInProgressException
+                    || t instanceof IllegalGenerationException
+                    || t instanceof UnknownMemberIdException
+                    || t instanceof FencedInstanceIdException) {
                 return true;
             }
         }

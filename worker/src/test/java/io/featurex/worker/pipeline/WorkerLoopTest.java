@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -52,8 +53,21 @@ class WorkerLoopTest {
             "test-model", WeightsSource.RANDOM, "none", Preprocessing.CAFFE, Precision.FP32, 4, 3, "none");
 
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    /** Commits that fail because the group's generation moved on, before they pass again. */
+    private final AtomicInteger movedGenerations = new AtomicInteger();
+
     private final MockProducer<byte[], byte[]> producer =
-            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                @Override
+                public void commitTransaction() {
+                    if (movedGenerations.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new KafkaException(
+                                "commit failed",
+                                new CommitFailedException("Specified group generation id is not valid."));
+                    }
+                    super.commitTransaction();
+                }
+            };
     private final Health health = new Health();
     private final List<Integer> batchSizes = new ArrayList<>();
     private Feed.Decode decode = bytes -> new float[4 * 4 * 3];
@@ -147,6 +161,21 @@ class WorkerLoopTest {
         assertThat(producer.history()).hasSize(1);
         assertThat(FeatureVector.parseFrom(producer.history().get(0).value()).getId())
                 .isEqualTo("img-0");
+    }
+
+    @Test
+    void offsetsRefusedAgainAndAgainWhileTheGroupMovesDoNotStopTheWorker() throws Exception {
+        // More than the 10 failures in a row that stop a worker: these are the group's, not its own.
+        movedGenerations.set(15);
+        start(Map.of());
+        for (int i = 0; i < 40; i++) {
+            add(P0, 0, ref("img-0"));
+        }
+        awaitTrue(() -> committedOffset(P0) == 1);
+        assertThat(movedGenerations.get()).isZero();
+        assertThat(loop.isAlive()).isTrue();
+        assertThat(health.state()).isEqualTo(Health.State.RUNNING);
+        assertThat(producer.history()).hasSize(1);
     }
 
     @Test

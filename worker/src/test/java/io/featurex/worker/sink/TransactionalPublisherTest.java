@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -93,6 +94,24 @@ class TransactionalPublisherTest {
                 .hasMessageContaining("transaction aborted");
         assertThat(made).hasSize(1);
         assertThat(made.get(0).transactionAborted()).isTrue();
+    }
+
+    @Test
+    void offsetsRefusedForAMovedGenerationSayThePartitionsMoved() {
+        made.get(0).commitTransactionException = new KafkaException(
+                "commit failed", new CommitFailedException("Specified group generation id is not valid."));
+
+        assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOfSatisfying(
+                        RetriablePublishException.class,
+                        e -> assertThat(e.partitionsMoved()).isTrue());
+        assertThat(made.get(0).transactionAborted()).isTrue();
+
+        made.get(0).commitTransactionException = new KafkaException("broker gone for a moment");
+        assertThatThrownBy(() -> publisher.publish(outputs(), OFFSETS, GROUP))
+                .isInstanceOfSatisfying(
+                        RetriablePublishException.class,
+                        e -> assertThat(e.partitionsMoved()).isFalse());
     }
 
     @Test
