@@ -5,6 +5,7 @@ import io.featurex.worker.batch.PixelBatch;
 import io.featurex.worker.decode.DecodeSpec;
 import io.featurex.worker.decode.ImageDecoder;
 import io.featurex.worker.decode.Preprocessing;
+import io.featurex.worker.infer.CpuFeatures;
 import io.featurex.worker.infer.FeatureExtractor;
 import io.featurex.worker.infer.ModelLoader;
 import io.featurex.worker.infer.ModelSpec;
@@ -45,10 +46,15 @@ final class ModelVectors {
 
     private ModelVectors() {}
 
-    /** @param sceneLimit the scenes every measured size holds: queries are of these */
-    static Set of(Path dir, int count, int queries, int sceneLimit, PrintStream out) throws IOException {
-        Path file = dir.resolve(
-                String.format(Locale.ROOT, "seeded-vgg16-s%d-n%d-q%d-of%d.f32", SEED, count, queries, sceneLimit));
+    /**
+     * @param sceneLimit the scenes every measured size holds: queries are of these
+     * @param side       the network's input side; the scenes are rendered at {@code side * 8 / 7}
+     *     (256 for 224), so the decoder resizes them as it would photos
+     */
+    static Set of(Path dir, int count, int queries, int sceneLimit, int side, PrintStream out) throws IOException {
+        String name = String.format(Locale.ROOT, "seeded-vgg16-s%d-n%d-q%d-of%d", SEED, count, queries, sceneLimit);
+        // 224 keeps the name files made before the side could be chosen were written under.
+        Path file = dir.resolve(name + (side == ModelSpec.INPUT_SIZE ? "" : "-px" + side) + ".f32");
         SplittableRandom askedScenes = new SplittableRandom(SEED + 1);
         int[] queryScenes = new int[queries];
         for (int j = 0; j < queries; j++) {
@@ -56,7 +62,7 @@ final class ModelVectors {
         }
         long bytes = (long) (count + queries) * DIMENSION * Float.BYTES;
         if (!Files.exists(file) || Files.size(file) != bytes) {
-            compute(file, count, queryScenes, out);
+            compute(file, count, queryScenes, side, out);
         } else {
             out.printf(Locale.ROOT, "model vectors read from %s%n", file);
         }
@@ -68,12 +74,15 @@ final class ModelVectors {
         return new Set(indexed, asked, queryScenes);
     }
 
-    private static void compute(Path file, int count, int[] queryScenes, PrintStream out) throws IOException {
-        RenderedImages images = new RenderedImages(SEED);
+    private static void compute(Path file, int count, int[] queryScenes, int side, PrintStream out) throws IOException {
+        RenderedImages images = new RenderedImages(SEED, side * RenderedImages.SIZE / ModelSpec.INPUT_SIZE);
         int queries = queryScenes.length;
-        // bf16 where the CPU has it: twice float32's speed here, and its vectors pass the worker's agreement check.
-        Precision precision = Precision.BF16;
-        ModelSpec spec = ModelSpec.seeded(SEED, 1, Preprocessing.CAFFE).withPrecision(precision);
+        // bf16 where the CPU has it in hardware: twice float32's speed, and its vectors pass the worker's
+        // agreement check. Emulated bf16 is far slower than float32.
+        Precision precision = CpuFeatures.nativeBf16() ? Precision.BF16 : Precision.FP32;
+        ModelSpec spec = ModelSpec.seeded(SEED, 1, Preprocessing.CAFFE)
+                .withPrecision(precision)
+                .withInputSize(side);
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         long t0 = System.nanoTime();
         try (FeatureExtractor model = ModelLoader.load(spec);

@@ -31,13 +31,26 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  */
 final class RenderedImages {
 
-    /** Rendered larger than the network's input, so the decoder resizes them as it would photos. */
+    /**
+     * The side scenes are drawn in: larger than the network's 224, so the decoder resizes them as
+     * it would photos. Every coordinate below is in these units.
+     */
     static final int SIZE = 256;
 
     private final long seed;
+    /** The side of the JPEGs: the same drawing, at SIZE or fewer pixels. */
+    private final int pixels;
 
     RenderedImages(long seed) {
+        this(seed, SIZE);
+    }
+
+    RenderedImages(long seed, int pixels) {
+        if (pixels < 8 || pixels > SIZE) {
+            throw new IllegalArgumentException("rendered side " + pixels + " px: 8.." + SIZE);
+        }
         this.seed = seed;
+        this.pixels = pixels;
     }
 
     byte[] jpeg(int scene, int variant) {
@@ -48,8 +61,9 @@ final class RenderedImages {
 
     private BufferedImage scene(int scene) {
         SplittableRandom r = new SplittableRandom(mix(scene, -1));
-        BufferedImage image = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+        BufferedImage image = new BufferedImage(pixels, pixels, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
+        g.scale(pixels / (double) SIZE, pixels / (double) SIZE);
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setPaint(new GradientPaint(
                 coordinate(r), coordinate(r), colour(r, 255), coordinate(r), coordinate(r), colour(r, 255)));
@@ -125,9 +139,11 @@ final class RenderedImages {
     }
 
     /** Another photo of the same scene: a crop of 65-100% rescaled, maybe mirrored, turned up to 12 degrees, 25% lighter or darker. */
-    private static BufferedImage variant(BufferedImage scene, SplittableRandom r) {
-        BufferedImage out = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+    private BufferedImage variant(BufferedImage scene, SplittableRandom r) {
+        double scale = pixels / (double) SIZE;
+        BufferedImage out = new BufferedImage(pixels, pixels, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
+        g.scale(scale, scale);
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.setColor(Color.GRAY);
         g.fillRect(0, 0, SIZE, SIZE);
@@ -140,6 +156,7 @@ final class RenderedImages {
         at.rotate(Math.toRadians(24 * r.nextDouble() - 12));
         at.scale((r.nextBoolean() ? -1 : 1) / crop, 1 / crop);
         at.translate(-cx, -cy);
+        at.scale(1 / scale, 1 / scale); // the scene's pixels into SIZE units
         g.drawImage(scene, at, null);
         g.dispose();
         float light = (float) (0.75 + 0.5 * r.nextDouble());

@@ -10,6 +10,7 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -39,8 +40,8 @@ final class SearchBenchmark {
     private final BenchmarkPlan plan;
     private final PrintStream out;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    /** The seeded model's vectors, made (or read) once a run for its largest size. */
-    private ModelVectors.Set modelVectors;
+    /** The seeded model's vectors by input side, made (or read) once a run for its largest size. */
+    private final Map<Integer, ModelVectors.Set> modelVectors = new HashMap<>();
 
     private final ModelIdentity model = ModelIdentity.newBuilder()
             .setArchitecture("benchmark")
@@ -87,7 +88,7 @@ final class SearchBenchmark {
         out.printf(Locale.ROOT, "%n%,d vectors, %s%n", n, data.describe());
         float[][] queries = new float[plan.queries()][];
         if (data.kind() == SyntheticVectors.Kind.SEEDED_VGG16) {
-            queries = modelVectors(base).queries();
+            queries = modelVectors(data, base).queries();
         } else {
             SyntheticVectors queryVectors = new SyntheticVectors(data, plan.dimension(), SEED + 1);
             for (int i = 0; i < queries.length; i++) {
@@ -144,9 +145,8 @@ final class SearchBenchmark {
         for (BenchmarkPlan.Graph graph : plan.graphs()) {
             Path dir = base.resolve(String.format(
                     Locale.ROOT,
-                    "%s%d-n%d-m%d-b%d-%s",
-                    data.kind().name().toLowerCase(Locale.ROOT),
-                    data.latent(),
+                    "%s-n%d-m%d-b%d-%s",
+                    data.key(),
                     n,
                     graph.m(),
                     graph.beamWidth(),
@@ -250,22 +250,24 @@ final class SearchBenchmark {
         out.flush();
     }
 
-    private ModelVectors.Set modelVectors(Path base) throws IOException {
-        if (modelVectors == null) {
+    private ModelVectors.Set modelVectors(SyntheticVectors.Data data, Path base) throws IOException {
+        ModelVectors.Set made = modelVectors.get(data.side());
+        if (made == null) {
             int largest =
                     plan.sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
             int smallest =
                     plan.sizes().stream().mapToInt(Integer::intValue).min().orElseThrow();
-            modelVectors =
-                    ModelVectors.of(base, largest, plan.queries(), Math.max(1, smallest / ModelVectors.FAMILY), out);
+            made = ModelVectors.of(
+                    base, largest, plan.queries(), Math.max(1, smallest / ModelVectors.FAMILY), data.side(), out);
+            modelVectors.put(data.side(), made);
         }
-        return modelVectors;
+        return made;
     }
 
     private void fill(SimilarityIndex index, SyntheticVectors.Data data, int n) {
         IntFunction<float[]> vectors;
         if (data.kind() == SyntheticVectors.Kind.SEEDED_VGG16) {
-            float[][] made = modelVectors.indexed();
+            float[][] made = modelVectors.get(data.side()).indexed();
             vectors = i -> made[i];
         } else {
             SyntheticVectors synthetic = new SyntheticVectors(data, plan.dimension(), SEED);

@@ -1,5 +1,6 @@
 package io.featurex.similar;
 
+import io.featurex.worker.infer.ModelSpec;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -33,50 +34,71 @@ final class SyntheticVectors {
 
     /**
      * A kind of benchmark data, as {@code --benchmark-data} names it: {@code random}, {@code
-     * clustered}, {@code clustered:L} with L latent directions, or {@code seeded-vgg16}.
+     * clustered}, {@code clustered:L} with L latent directions, or {@code seeded-vgg16}, {@code
+     * seeded-vgg16:S} with the network run on S x S pixels (224 unless told).
+     *
+     * @param latent the latent directions of clustered data, 0 for the others
+     * @param side   the model's input side for seeded-vgg16, 0 for the others
      */
-    record Data(Kind kind, int latent) {
+    record Data(Kind kind, int latent, int side) {
         static final String SEEDED_VGG16 = "seeded-vgg16";
 
         static Data parse(String text, int dimension) {
             String[] parts = text.trim().toLowerCase(Locale.ROOT).split(":", -1);
             String problem = "--benchmark-data: '" + text + "' is not random, clustered, clustered:L with L in 1.."
-                    + dimension + " (latent directions) or " + SEEDED_VGG16;
-            if (parts.length == 1 && parts[0].equals(SEEDED_VGG16)) {
-                if (dimension != ModelVectors.DIMENSION) {
-                    throw new IllegalArgumentException("--benchmark-data " + SEEDED_VGG16 + " gives "
-                            + ModelVectors.DIMENSION + "-d vectors; --benchmark-dimension is " + dimension);
-                }
-                return new Data(Kind.SEEDED_VGG16, 0);
-            }
-            Kind kind;
-            try {
-                kind = Kind.valueOf(parts[0].toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(problem, e);
-            }
-            if (kind == Kind.SEEDED_VGG16) {
+                    + dimension + " (latent directions), " + SEEDED_VGG16 + " or " + SEEDED_VGG16 + ":S with S in "
+                    + ModelSpec.MIN_INPUT_SIZE + ".." + ModelSpec.INPUT_SIZE + " (the model's input side)";
+            Kind kind = switch (parts[0]) {
+                case "random" -> Kind.RANDOM;
+                case "clustered" -> Kind.CLUSTERED;
+                case SEEDED_VGG16 -> Kind.SEEDED_VGG16;
+                default -> throw new IllegalArgumentException(problem);
+            };
+            if (parts.length > 2 || parts.length == 2 && kind == Kind.RANDOM) {
                 throw new IllegalArgumentException(problem);
             }
-            if (parts.length == 1) {
-                return new Data(kind, kind == Kind.CLUSTERED ? DEFAULT_LATENT : 0);
-            }
-            int latent;
+            int given;
             try {
-                latent = kind == Kind.CLUSTERED && parts.length == 2 ? Integer.parseInt(parts[1]) : 0;
+                given = parts.length == 2 ? Integer.parseInt(parts[1]) : -1;
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(problem, e);
             }
-            if (latent < 1 || latent > dimension) {
-                throw new IllegalArgumentException(problem);
-            }
-            return new Data(kind, latent);
+            return switch (kind) {
+                case RANDOM -> new Data(kind, 0, 0);
+                case CLUSTERED -> {
+                    int latent = given < 0 ? DEFAULT_LATENT : given;
+                    if (given >= 0 && (latent < 1 || latent > dimension)) {
+                        throw new IllegalArgumentException(problem);
+                    }
+                    yield new Data(kind, latent, 0);
+                }
+                case SEEDED_VGG16 -> {
+                    int side = given < 0 ? ModelSpec.INPUT_SIZE : given;
+                    if (side < ModelSpec.MIN_INPUT_SIZE || side > ModelSpec.INPUT_SIZE) {
+                        throw new IllegalArgumentException(problem);
+                    }
+                    if (dimension != ModelVectors.DIMENSION) {
+                        throw new IllegalArgumentException("--benchmark-data " + SEEDED_VGG16 + " gives "
+                                + ModelVectors.DIMENSION + "-d vectors; --benchmark-dimension is " + dimension);
+                    }
+                    yield new Data(kind, 0, side);
+                }
+            };
+        }
+
+        /** For file and directory names. */
+        String key() {
+            return switch (kind) {
+                case RANDOM -> "random";
+                case CLUSTERED -> "clustered" + latent;
+                case SEEDED_VGG16 -> "seeded-vgg16-px" + side;
+            };
         }
 
         String describe() {
             if (kind == Kind.SEEDED_VGG16) {
-                return "seeded-vgg16 (the seeded model's vectors of rendered scenes, " + ModelVectors.FAMILY
-                        + " photos of each indexed; queries are other photos of indexed scenes)";
+                return "seeded-vgg16 (the seeded model's vectors of rendered scenes at " + side + "x" + side + " px, "
+                        + ModelVectors.FAMILY + " photos of each indexed; queries are other photos of indexed scenes)";
             }
             return kind == Kind.RANDOM
                     ? "random"

@@ -280,26 +280,30 @@ class HnswIndexTest {
                         List.of(1000),
                         64,
                         10,
-                        List.of("seeded-vgg16", "seeded_vgg16"),
+                        List.of("seeded-vgg16", "seeded_vgg16", "seeded-vgg16:16", "seeded-vgg16:256"),
                         List.of("16:100:none"),
                         List.of(10),
                         5,
                         Duration.ofSeconds(1),
                         null))
                 .hasMessageContaining("seeded-vgg16 gives 512-d vectors; --benchmark-dimension is 64")
-                .hasMessageContaining("'seeded_vgg16' is not");
+                .hasMessageContaining("'seeded_vgg16' is not")
+                .hasMessageContaining("'seeded-vgg16:16' is not")
+                .hasMessageContaining("'seeded-vgg16:256' is not");
         assertThat(BenchmarkPlan.of(
                                 List.of(1000),
                                 512,
                                 10,
-                                List.of("seeded-vgg16"),
+                                List.of("seeded-vgg16", "seeded-vgg16:64"),
                                 List.of("16:100:none"),
                                 List.of(10),
                                 5,
                                 Duration.ofSeconds(1),
                                 null)
                         .data())
-                .containsExactly(new SyntheticVectors.Data(SyntheticVectors.Kind.SEEDED_VGG16, 0));
+                .containsExactly(
+                        new SyntheticVectors.Data(SyntheticVectors.Kind.SEEDED_VGG16, 0, 224),
+                        new SyntheticVectors.Data(SyntheticVectors.Kind.SEEDED_VGG16, 0, 64));
         BenchmarkPlan plan = BenchmarkPlan.of(
                 new ArrayList<>(List.of(1000)),
                 8,
@@ -313,8 +317,8 @@ class HnswIndexTest {
         assertThat(plan.graphs()).containsExactly(new BenchmarkPlan.Graph(8, 50, IndexSettings.Quantization.INT8));
         assertThat(plan.data())
                 .containsExactly(
-                        new SyntheticVectors.Data(SyntheticVectors.Kind.CLUSTERED, SyntheticVectors.DEFAULT_LATENT),
-                        new SyntheticVectors.Data(SyntheticVectors.Kind.CLUSTERED, 3),
-                        new SyntheticVectors.Data(SyntheticVectors.Kind.RANDOM, 0));
+                        new SyntheticVectors.Data(SyntheticVectors.Kind.CLUSTERED, SyntheticVectors.DEFAULT_LATENT, 0),
+                        new SyntheticVectors.Data(SyntheticVectors.Kind.CLUSTERED, 3, 0),
+                        new SyntheticVectors.Data(SyntheticVectors.Kind.RANDOM, 0, 0));
     }
 }

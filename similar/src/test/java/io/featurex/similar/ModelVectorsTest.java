@@ -37,7 +37,7 @@ class ModelVectorsTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
 
-        ModelVectors.Set made = ModelVectors.of(dir, count, 6, scenes, out);
+        ModelVectors.Set made = ModelVectors.of(dir, count, 6, scenes, 224, out);
         assertThat(made.indexed()).hasNumberOfRows(count);
         assertThat(made.queries()).hasNumberOfRows(6);
         for (float[] v : made.indexed()) {
@@ -54,13 +54,57 @@ class ModelVectorsTest {
         }
 
         log.reset();
-        ModelVectors.Set read = ModelVectors.of(dir, count, 6, scenes, out);
+        ModelVectors.Set read = ModelVectors.of(dir, count, 6, scenes, 224, out);
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("model vectors read from");
         assertThat(read.indexed()).isDeepEqualTo(made.indexed());
         assertThat(read.queries()).isDeepEqualTo(made.queries());
 
         // A photo of an indexed scene that was not indexed itself: the nearest indexed photo is of
         // its scene far more often than the one in six a blind guess would give.
+        assertThat(ownSceneFirst(made, count)).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void aSmallerInputSideDrawsTheSameScenesSmallerAndKeepsItsOwnFile(@TempDir Path dir) throws Exception {
+        RenderedImages small = new RenderedImages(42, 73);
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(small.jpeg(5, 2)));
+        assertThat(decoded.getWidth()).isEqualTo(73);
+        assertThat(decoded.getHeight()).isEqualTo(73);
+        // The same drawing: a scene and its small copy are far closer than two scenes are.
+        BufferedImage full = ImageIO.read(new ByteArrayInputStream(new RenderedImages(42).jpeg(5, 0)));
+        BufferedImage same = ImageIO.read(new ByteArrayInputStream(small.jpeg(5, 0)));
+        BufferedImage other = ImageIO.read(new ByteArrayInputStream(small.jpeg(6, 0)));
+        assertThat(meanDifference(full, same)).isLessThan(meanDifference(full, other) / 3);
+
+        int scenes = 6;
+        int count = scenes * ModelVectors.FAMILY;
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        ModelVectors.Set made = ModelVectors.of(dir, count, 6, scenes, 64, out);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactly("seeded-vgg16-s42-n24-q6-of6-px64.f32");
+        }
+        assertThat(made.indexed()[0]).hasSize(ModelVectors.DIMENSION);
+        assertThat(ownSceneFirst(made, count)).isGreaterThanOrEqualTo(4);
+    }
+
+    /** Mean absolute difference per channel, {@code small} scaled up to {@code full}'s side. */
+    private static double meanDifference(BufferedImage full, BufferedImage small) {
+        double sum = 0;
+        int n = full.getWidth();
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                int a = full.getRGB(x, y);
+                int b = small.getRGB(x * small.getWidth() / n, y * small.getHeight() / n);
+                for (int shift = 0; shift < 24; shift += 8) {
+                    sum += Math.abs((a >> shift & 255) - (b >> shift & 255));
+                }
+            }
+        }
+        return sum / (3.0 * n * n);
+    }
+
+    private static int ownSceneFirst(ModelVectors.Set made, int count) {
         int ownSceneFirst = 0;
         for (int j = 0; j < made.queries().length; j++) {
             int best = -1;
@@ -76,7 +120,7 @@ class ModelVectorsTest {
                 ownSceneFirst++;
             }
         }
-        assertThat(ownSceneFirst).isGreaterThanOrEqualTo(4);
+        return ownSceneFirst;
     }
 
     private static double cosine(float[] a, float[] b) {

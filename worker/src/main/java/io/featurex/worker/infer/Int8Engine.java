@@ -1,12 +1,7 @@
 package io.featurex.worker.infer;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Which of libtorch's int8 kernels run on this CPU, and whether the file was calibrated for them.
@@ -23,19 +18,8 @@ final class Int8Engine {
 
     private Int8Engine() {}
 
-    /** The CPU's feature flags (Linux {@code /proc/cpuinfo}); empty where unknown. */
     static Set<String> cpuFlags() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(line -> line.startsWith("flags"))
-                    .findFirst()
-                    .map(line -> Arrays.stream(
-                                    line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
-                            .collect(Collectors.toUnmodifiableSet()))
-                    .orElse(Set.of());
-        } catch (IOException | RuntimeException e) {
-            return Set.of();
-        }
+        return CpuFeatures.flags();
     }
 
     /** The kernels libtorch's default engine picks for VGG16's convolutions on a CPU with these flags. */

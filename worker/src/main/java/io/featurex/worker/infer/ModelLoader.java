@@ -32,6 +32,11 @@ public final class ModelLoader {
         WeightsSource source = source(spec);
         Preprocessing preprocessing = preprocessing(spec, source);
         PrecisionNegotiation.requireSupported(spec.precision(), device);
+        if (spec.inputSize() != ModelSpec.INPUT_SIZE && source != WeightsSource.RANDOM) {
+            // Weights trained at 224 px would give vectors nobody could compare with anyone else's.
+            throw new ModelLoadException("an input size of " + spec.inputSize() + " px is for seeded weights only; "
+                    + source.key() + " weights run at " + ModelSpec.INPUT_SIZE);
+        }
         Model model = switch (source) {
             case RANDOM -> SeededWeights.load(spec, device, architecture);
             case DJL_PARAMS -> DjlParamsWeights.load(spec, device, architecture);
@@ -45,7 +50,7 @@ public final class ModelLoader {
                 WeightsDigest.of(spec),
                 preprocessing,
                 Precision.FP32,
-                ModelSpec.INPUT_SIZE,
+                spec.inputSize(),
                 Vgg16.dimension(spec.widthDivisor()),
                 device.toString());
         FeatureExtractor extractor;

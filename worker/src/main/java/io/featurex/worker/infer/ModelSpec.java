@@ -15,6 +15,10 @@ import java.util.Optional;
  * @param preprocessing empty to take the one the weights were trained with (caffe when unknown)
  * @param device        "auto", "cpu", "gpu" or "gpu:N"
  * @param precision     the float type the network computes in (inputs and outputs stay float32)
+ * @param inputSize     the side of the square images the network takes: {@value #INPUT_SIZE} for
+ *     everything a worker runs; smaller only for seeded weights, where the similar benchmark buys
+ *     a million model vectors in an hour instead of a night (the convolutions do not care, the
+ *     pooling averages fewer positions)
  */
 public record ModelSpec(
         Optional<Path> weights,
@@ -23,9 +27,30 @@ public record ModelSpec(
         int widthDivisor,
         Optional<Preprocessing> preprocessing,
         String device,
-        Precision precision) {
+        Precision precision,
+        int inputSize) {
 
     public static final int INPUT_SIZE = 224;
+    /** Five 2x2 poolings: below this the last has nothing left to pool. */
+    public static final int MIN_INPUT_SIZE = 32;
+
+    public ModelSpec {
+        if (inputSize < MIN_INPUT_SIZE) {
+            throw new IllegalArgumentException(
+                    "input size " + inputSize + " px: VGG16 needs at least " + MIN_INPUT_SIZE);
+        }
+    }
+
+    public ModelSpec(
+            Optional<Path> weights,
+            Optional<WeightsSource> format,
+            int seed,
+            int widthDivisor,
+            Optional<Preprocessing> preprocessing,
+            String device,
+            Precision precision) {
+        this(weights, format, seed, widthDivisor, preprocessing, device, precision, INPUT_SIZE);
+    }
 
     public static ModelSpec seeded(int seed, int widthDivisor, Preprocessing preprocessing) {
         return new ModelSpec(
@@ -44,10 +69,15 @@ public record ModelSpec(
     }
 
     public ModelSpec withPreprocessing(Preprocessing mode) {
-        return new ModelSpec(weights, format, seed, widthDivisor, Optional.of(mode), device, precision);
+        return new ModelSpec(weights, format, seed, widthDivisor, Optional.of(mode), device, precision, inputSize);
     }
 
     public ModelSpec withPrecision(Precision narrower) {
-        return new ModelSpec(weights, format, seed, widthDivisor, preprocessing, device, narrower);
+        return new ModelSpec(weights, format, seed, widthDivisor, preprocessing, device, narrower, inputSize);
+    }
+
+    /** Seeded weights only ({@link ModelLoader} refuses the rest): see {@code inputSize}. */
+    public ModelSpec withInputSize(int side) {
+        return new ModelSpec(weights, format, seed, widthDivisor, preprocessing, device, precision, side);
     }
 }

@@ -43,6 +43,34 @@ class ModelLoaderTest {
     }
 
     @Test
+    void seededWeightsRunAtASmallerInputSizeAndRefuseTheUsualOne() {
+        try (FeatureExtractor model = ModelLoader.load(seeded(1).withInputSize(64))) {
+            assertThat(model.info().inputSize()).isEqualTo(64);
+            float[] small = new float[64 * 64 * 3];
+            System.arraycopy(image(1), 0, small, 0, small.length);
+            float[][] out = model.extract(new PixelBatch(List.of(small, small), 64));
+            assertThat(out[0]).hasSize(64).containsExactly(out[1]);
+            assertThat(catchThrowableOfType(
+                            IllegalArgumentException.class,
+                            () -> model.extract(new PixelBatch(List.of(image(1)), 224))))
+                    .hasMessageContaining("model takes 64");
+        }
+    }
+
+    @Test
+    void aWeightsFileRefusesAnotherInputSize(@TempDir Path dir) {
+        Path file = dir.resolve("vgg16-w8.params");
+        ModelLoader.writeParams(seeded(3), file);
+        assertThat(catchThrowableOfType(
+                        ModelLoadException.class,
+                        () -> ModelLoader.load(ModelSpec.file(file, WIDTH).withInputSize(64))))
+                .hasMessageContaining("64 px is for seeded weights only");
+        assertThat(catchThrowableOfType(
+                        IllegalArgumentException.class, () -> seeded(1).withInputSize(16)))
+                .hasMessageContaining("at least 32");
+    }
+
+    @Test
     void aSeedMeansTheSameWeightsEveryTime() {
         float[] a;
         float[] b;
