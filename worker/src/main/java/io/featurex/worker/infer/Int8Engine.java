@@ -44,7 +44,7 @@ final class Int8Engine {
         return Optional.empty();
     }
 
-    private static boolean vnni(Set<String> flags) {
+    static boolean vnni(Set<String> flags) {
         return flags.contains("avx512_vnni") || flags.contains("avx_vnni");
     }
 }
