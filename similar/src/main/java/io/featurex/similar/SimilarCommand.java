@@ -224,9 +224,10 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
             description = "Benchmark vectors, each kind of a list in turn: clustered (around 1,000 centres, like "
                     + "photos of similar things, varying along 24 latent directions), clustered:L (along L, the "
                     + "same spread), random, or seeded-vgg16 (the seeded VGG16's vectors of rendered scenes, "
-                    + "4 photos of each: made once, at about 21 images/s on two cores with AVX-512 BF16, into "
-                    + "--benchmark-dir, and read from there after). Each prints the intrinsic dimension its "
-                    + "queries see. "
+                    + "4 photos of each: made once into --benchmark-dir, and read from there after; about 21 "
+                    + "images/s on two cores with AVX-512 BF16, 3 on two AVX2 cores in float32), seeded-vgg16:S "
+                    + "(the same scenes drawn smaller, the network run on S x S pixels, S in 32..224: 35 "
+                    + "images/s at 64 on the AVX2 cores). Each prints the intrinsic dimension its queries see. "
                     + "Default: ${DEFAULT-VALUE}.")
     List<String> benchmarkData = new ArrayList<>(List.of("clustered"));
 

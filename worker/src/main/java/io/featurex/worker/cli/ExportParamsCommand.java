@@ -45,7 +45,8 @@ final class ExportParamsCommand implements Callable<Integer> {
                 widthDivisor,
                 Optional.of(Preprocessing.CAFFE),
                 "cpu",
-                Precision.FP32);
+                Precision.FP32,
+                ModelSpec.INPUT_SIZE);
         ModelLoader.writeParams(spec, out);
         System.out.println("wrote " + out);
         return 0;

@@ -63,6 +63,7 @@ final class ModelSettings {
                 divisor,
                 preprocessing,
                 device,
-                precision);
+                precision,
+                ModelSpec.INPUT_SIZE);
     }
 }

@@ -41,17 +41,6 @@ public record ModelSpec(
         }
     }
 
-    public ModelSpec(
-            Optional<Path> weights,
-            Optional<WeightsSource> format,
-            int seed,
-            int widthDivisor,
-            Optional<Preprocessing> preprocessing,
-            String device,
-            Precision precision) {
-        this(weights, format, seed, widthDivisor, preprocessing, device, precision, INPUT_SIZE);
-    }
-
     public static ModelSpec seeded(int seed, int widthDivisor, Preprocessing preprocessing) {
         return new ModelSpec(
                 Optional.empty(),
@@ -60,12 +49,20 @@ public record ModelSpec(
                 widthDivisor,
                 Optional.of(preprocessing),
                 "cpu",
-                Precision.FP32);
+                Precision.FP32,
+                INPUT_SIZE);
     }
 
     public static ModelSpec file(Path weights, int widthDivisor) {
         return new ModelSpec(
-                Optional.of(weights), Optional.empty(), 0, widthDivisor, Optional.empty(), "cpu", Precision.FP32);
+                Optional.of(weights),
+                Optional.empty(),
+                0,
+                widthDivisor,
+                Optional.empty(),
+                "cpu",
+                Precision.FP32,
+                INPUT_SIZE);
     }
 
     public ModelSpec withPreprocessing(Preprocessing mode) {

@@ -138,7 +138,14 @@ class GoldenModelTest {
         ModelLoadException unknown = catchThrowableOfType(
                 ModelLoadException.class,
                 () -> ModelLoader.load(new ModelSpec(
-                        Optional.of(text), Optional.empty(), 0, 1, Optional.empty(), "cpu", Precision.FP32)));
+                        Optional.of(text),
+                        Optional.empty(),
+                        0,
+                        1,
+                        Optional.empty(),
+                        "cpu",
+                        Precision.FP32,
+                        ModelSpec.INPUT_SIZE)));
         assertThat(unknown.getMessage()).contains(text.toString(), "neither");
     }
 

@@ -107,8 +107,15 @@ class Int8Test {
     @Test
     void theWidthMustBeTheFilesOwn() {
         ModelSpec spec = int8();
-        ModelSpec wide =
-                new ModelSpec(spec.weights(), spec.format(), 0, 4, spec.preprocessing(), spec.device(), Precision.INT8);
+        ModelSpec wide = new ModelSpec(
+                spec.weights(),
+                spec.format(),
+                0,
+                4,
+                spec.preprocessing(),
+                spec.device(),
+                Precision.INT8,
+                ModelSpec.INPUT_SIZE);
         assertThat(catchThrowableOfType(ModelLoadException.class, () -> ModelLoader.load(wide)))
                 .hasMessageContaining("width/8 but model.width-divisor=4");
     }
