@@ -59,21 +59,21 @@ final class SyntheticVectors {
             }
             int given;
             try {
-                given = parts.length == 2 ? Integer.parseInt(parts[1]) : -1;
+                given = parts.length == 2 ? Integer.parseInt(parts[1]) : 0;
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(problem, e);
             }
             return switch (kind) {
                 case RANDOM -> new Data(kind, 0, 0);
                 case CLUSTERED -> {
-                    int latent = given < 0 ? DEFAULT_LATENT : given;
-                    if (given >= 0 && (latent < 1 || latent > dimension)) {
+                    int latent = parts.length == 2 ? given : DEFAULT_LATENT;
+                    if (parts.length == 2 && (latent < 1 || latent > dimension)) {
                         throw new IllegalArgumentException(problem);
                     }
                     yield new Data(kind, latent, 0);
                 }
                 case SEEDED_VGG16 -> {
-                    int side = given < 0 ? ModelSpec.INPUT_SIZE : given;
+                    int side = parts.length == 2 ? given : ModelSpec.INPUT_SIZE;
                     if (side < ModelSpec.MIN_INPUT_SIZE || side > ModelSpec.INPUT_SIZE) {
                         throw new IllegalArgumentException(problem);
                     }

@@ -262,7 +262,7 @@ class HnswIndexTest {
                         List.of(0),
                         512,
                         10,
-                        List.of("gaussian", "clustered:0", "random:8"),
+                        List.of("gaussian", "clustered:0", "clustered:-1", "random:8"),
                         List.of("16:100", "16:100:int4"),
                         List.of(5),
                         0,
@@ -271,6 +271,7 @@ class HnswIndexTest {
                 .hasMessageContaining("--benchmark sizes")
                 .hasMessageContaining("'gaussian'")
                 .hasMessageContaining("'clustered:0'")
+                .hasMessageContaining("'clustered:-1'")
                 .hasMessageContaining("'random:8'")
                 .hasMessageContaining("'16:100'")
                 .hasMessageContaining("'16:100:int4'")
@@ -280,7 +281,12 @@ class HnswIndexTest {
                         List.of(1000),
                         64,
                         10,
-                        List.of("seeded-vgg16", "seeded_vgg16", "seeded-vgg16:16", "seeded-vgg16:256"),
+                        List.of(
+                                "seeded-vgg16",
+                                "seeded_vgg16",
+                                "seeded-vgg16:16",
+                                "seeded-vgg16:256",
+                                "seeded-vgg16:-1"),
                         List.of("16:100:none"),
                         List.of(10),
                         5,
@@ -289,7 +295,8 @@ class HnswIndexTest {
                 .hasMessageContaining("seeded-vgg16 gives 512-d vectors; --benchmark-dimension is 64")
                 .hasMessageContaining("'seeded_vgg16' is not")
                 .hasMessageContaining("'seeded-vgg16:16' is not")
-                .hasMessageContaining("'seeded-vgg16:256' is not");
+                .hasMessageContaining("'seeded-vgg16:256' is not")
+                .hasMessageContaining("'seeded-vgg16:-1' is not");
         assertThat(BenchmarkPlan.of(
                                 List.of(1000),
                                 512,
