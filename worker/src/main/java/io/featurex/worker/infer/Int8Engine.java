@@ -18,13 +18,9 @@ final class Int8Engine {
 
     private Int8Engine() {}
 
-    static Set<String> cpuFlags() {
-        return CpuFeatures.flags();
-    }
-
     /** The kernels libtorch's default engine picks for VGG16's convolutions on a CPU with these flags. */
     static String kernels(Set<String> flags) {
-        if (vnni(flags)) {
+        if (CpuFeatures.vnni(flags)) {
             return "libtorch x86 engine: oneDNN VNNI convolutions";
         }
         if (flags.contains("avx2")) {
@@ -35,16 +31,12 @@ final class Int8Engine {
 
     /** Why the calibration does not suit this CPU's kernels, if it does not. */
     static Optional<String> mismatch(Int8Calibration calibration, Set<String> flags) {
-        if (calibration.fullRange() && !vnni(flags)) {
+        if (calibration.fullRange() && !CpuFeatures.vnni(flags)) {
             return Optional.of(
                     "calibrated for " + calibration.qengine() + " with 8-bit activations, but this CPU has "
                             + "no VNNI, so libtorch runs fbgemm kernels, whose 16-bit sums can saturate; remake the file with "
                             + "tools/int8/quantize_vgg16.py --engine x86 (torch >= 2.0) or fbgemm, which calibrate with 7 bits");
         }
         return Optional.empty();
-    }
-
-    static boolean vnni(Set<String> flags) {
-        return flags.contains("avx512_vnni") || flags.contains("avx_vnni");
     }
 }

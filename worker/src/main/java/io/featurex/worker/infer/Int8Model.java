@@ -27,7 +27,7 @@ final class Int8Model {
                 throw new ModelLoadException("weights file " + file + " is VGG16 at width/" + calibration.widthDivisor()
                         + " but model.width-divisor=" + spec.widthDivisor());
             }
-            var flags = Int8Engine.cpuFlags();
+            var flags = CpuFeatures.flags();
             Int8Engine.mismatch(calibration, flags).ifPresent(why -> log.warn("weights file {}: {}", file, why));
         } catch (RuntimeException e) {
             model.close();
@@ -45,7 +45,7 @@ final class Int8Model {
             log.info(
                     "int8 calibrated on {}, {}; agrees with float32 on the file's {} probe images: cosine {}",
                     calibration.summary(),
-                    Int8Engine.kernels(Int8Engine.cpuFlags()),
+                    Int8Engine.kernels(CpuFeatures.flags()),
                     cosines.length,
                     PrecisionCheck.format(cosines));
             return int8;

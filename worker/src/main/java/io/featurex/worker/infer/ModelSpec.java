@@ -16,9 +16,9 @@ import java.util.Optional;
  * @param device        "auto", "cpu", "gpu" or "gpu:N"
  * @param precision     the float type the network computes in (inputs and outputs stay float32)
  * @param inputSize     the side of the square images the network takes: {@value #INPUT_SIZE} for
- *     everything a worker runs; smaller only for seeded weights, where the similar benchmark buys
- *     a million model vectors in an hour instead of a night (the convolutions do not care, the
- *     pooling averages fewer positions)
+ *     everything a worker runs; smaller only for seeded weights, where the similar benchmark makes
+ *     model vectors at a fraction of the cost (64 px: 12x faster; the convolutions do not care,
+ *     the pooling averages fewer positions)
  */
 public record ModelSpec(
         Optional<Path> weights,
