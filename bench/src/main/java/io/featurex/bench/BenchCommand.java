@@ -1,6 +1,7 @@
 package io.featurex.bench;
 
 import io.featurex.worker.decode.Preprocessing;
+import io.featurex.worker.infer.CpuFeatures;
 import io.featurex.worker.infer.ModelSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -151,9 +152,12 @@ public final class BenchCommand implements Callable<Integer> {
 
         boolean needsWeights = !model.batchSizes.isEmpty() || !e2e.workers.isEmpty();
         Path weights = needsWeights ? workspace.weights(seed, "fp32") : null;
-        Optional<Path> bf16Weights = model.precisions.contains("bf16") && !model.batchSizes.isEmpty()
-                ? Optional.of(workspace.weights(seed, "bf16"))
-                : Optional.empty();
+        Optional<String> bf16Skipped = model.bf16Skipped(CpuFeatures.nativeBf16());
+        if (model.precisions.contains("bf16") && bf16Skipped.isPresent()) {
+            progress.println("bench: bf16 model-only cells " + bf16Skipped.get());
+        }
+        Optional<Path> bf16Weights =
+                bf16Skipped.isEmpty() ? Optional.of(workspace.weights(seed, "bf16")) : Optional.empty();
         List<Path> samples = workspace.samples(images.images);
         if (samples.isEmpty()) {
             progress.println("no images in " + images.images);
@@ -186,6 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
                             .run(
                                     weights,
                                     bf16Weights,
+                                    bf16Skipped.orElse(""),
                                     int8Weights.filter(w -> model.precisions.contains("int8")),
                                     samples,
                                     accuracy));

@@ -92,7 +92,7 @@ final class ModelOnlyRows {
             table.add(
                     "model-only featurex bf16",
                     "",
-                    "not supported yet",
+                    "not measured",
                     "",
                     "",
                     "",

@@ -86,12 +86,14 @@ final class ModelOnlySection {
     /**
      * @param weights     the fp32 TorchScript file
      * @param bf16Weights the same weights in bfloat16 (casts inside the graph); empty when not measured
+     * @param bf16Absent  why bf16Weights is empty, for the table
      * @param int8Weights the same weights quantized by tools/int8/quantize_vgg16.py; empty when not measured
      * @param accuracy    images on which bf16 and int8 vectors are compared with fp32's; empty for none
      */
     Result run(
             Path weights,
             Optional<Path> bf16Weights,
+            String bf16Absent,
             Optional<Path> int8Weights,
             List<Path> images,
             Optional<AccuracyImages> accuracy)
@@ -131,7 +133,7 @@ final class ModelOnlySection {
                         graphFp32.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE)),
                         graphBf16.extract(new PixelBatch(pixels, ModelSpec.INPUT_SIZE)));
             } else {
-                bf16Unsupported = Optional.of("bf16 not requested (--precisions)");
+                bf16Unsupported = Optional.of(bf16Absent);
             }
             if (int8Weights.isPresent()) {
                 try {
