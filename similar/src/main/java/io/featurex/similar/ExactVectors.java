@@ -70,6 +70,16 @@ final class ExactVectors implements VectorIndex {
         // Nothing to keep: the exact index re-reads the topic on every start.
     }
 
+    @Override
+    public int segments() {
+        return 0;
+    }
+
+    @Override
+    public void compact(boolean wait) {
+        // One array already.
+    }
+
     /** The store itself, for the benchmark's baseline. */
     VectorStore store() {
         return store;

@@ -51,6 +51,8 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The approximate index: one Lucene document per id (the id, its source URI and its vector in
@@ -68,12 +70,15 @@ import org.apache.lucene.util.BytesRef;
  */
 final class HnswVectors implements VectorIndex {
 
+    private static final Logger log = LoggerFactory.getLogger(HnswVectors.class);
+
     static final String ID = "id";
     static final String SOURCE_URI = "source_uri";
     static final String VECTOR = "vector";
     private static final Set<String> STORED = Set.of(ID, SOURCE_URI);
 
     private final IndexSettings settings;
+    private final Merges merges;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
@@ -84,9 +89,11 @@ final class HnswVectors implements VectorIndex {
     private volatile boolean changed;
     private volatile long lastRefresh = System.nanoTime();
 
-    private HnswVectors(IndexSettings settings, Directory directory, IndexWriter writer, SearcherManager searchers)
+    private HnswVectors(
+            IndexSettings settings, Merges merges, Directory directory, IndexWriter writer, SearcherManager searchers)
             throws IOException {
         this.settings = settings;
+        this.merges = merges;
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
@@ -116,10 +123,12 @@ final class HnswVectors implements VectorIndex {
     static HnswVectors open(IndexSettings settings) throws IOException {
         Directory directory =
                 settings.dir().isPresent() ? FSDirectory.open(settings.dir().get()) : new ByteBuffersDirectory();
+        Merges merges = new Merges(settings.mergeThreads());
         IndexWriter writer = null;
         try {
             IndexWriterConfig config = new IndexWriterConfig()
-                    .setCodec(codec(settings))
+                    .setCodec(codec(settings, merges))
+                    .setMergeScheduler(merges.scheduler())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setRAMBufferSizeMB(settings.ramBufferMb())
                     // Separate files, not one compound file: their sizes tell graph, vectors and
@@ -139,22 +148,34 @@ final class HnswVectors implements VectorIndex {
                     return s;
                 }
             });
-            HnswVectors vectors = new HnswVectors(settings, directory, writer, searchers);
+            HnswVectors vectors = new HnswVectors(settings, merges, directory, writer, searchers);
+            merges.onMerged(() -> vectors.changed = true);
             vectors.checkMatches();
             return vectors;
         } catch (IOException | RuntimeException e) {
             if (writer != null) {
                 writer.close();
             }
+            merges.close();
             directory.close();
             throw e;
         }
     }
 
-    private static Codec codec(IndexSettings s) {
+    private static Codec codec(IndexSettings s, Merges merges) {
+        int workers = merges.executor().isPresent() ? s.mergeThreads() : 1;
         KnnVectorsFormat format = s.quantization() == IndexSettings.Quantization.INT8
-                ? new Lucene99HnswScalarQuantizedVectorsFormat(s.m(), s.beamWidth())
-                : new Lucene99HnswVectorsFormat(s.m(), s.beamWidth());
+                // 7 bits, uncompressed, the confidence interval from the dimension: Lucene's defaults.
+                ? new Lucene99HnswScalarQuantizedVectorsFormat(
+                        s.m(),
+                        s.beamWidth(),
+                        workers,
+                        7,
+                        false,
+                        null,
+                        merges.executor().orElse(null))
+                : new Lucene99HnswVectorsFormat(
+                        s.m(), s.beamWidth(), workers, merges.executor().orElse(null));
         return new Lucene912Codec() {
             @Override
             public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
@@ -432,6 +453,34 @@ final class HnswVectors implements VectorIndex {
         return unit;
     }
 
+    /**
+     * Merges the segments into one. Each segment has its own graph and a query searches every
+     * one, so an index flushed in many segments answers more slowly than one graph of the same
+     * vectors. The merge keeps the largest segment's graph and inserts the other vectors into it
+     * on {@code mergeThreads} threads. Queries go on meanwhile, on the segments as they were; the
+     * merged one is searched from the refresh after it is done, and kept from the next commit.
+     *
+     * @param wait whether to return only once merged
+     */
+    @Override
+    public void compact(boolean wait) {
+        if (segments() <= 1) {
+            return;
+        }
+        if (!wait) {
+            log.info(
+                    "merging the index's {} segments into one in the background, on {} thread(s); queries go on "
+                            + "meanwhile",
+                    segments(),
+                    settings.mergeThreads());
+        }
+        try {
+            writer.forceMerge(1, wait);
+        } catch (IOException e) {
+            throw new UncheckedIOException("merging the index's segments failed: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public VectorMemory memory() {
         return VectorMemory.NONE;
@@ -465,7 +514,8 @@ final class HnswVectors implements VectorIndex {
     }
 
     /** Segments in the searcher now: each is searched on its own, so more of them costs time. */
-    int segments() {
+    @Override
+    public int segments() {
         IndexSearcher searcher = acquire(false);
         try {
             return searcher.getIndexReader().leaves().size();
@@ -508,8 +558,10 @@ final class HnswVectors implements VectorIndex {
     public void close() throws IOException {
         try {
             searchers.close();
+            // A merge still running is abandoned: nothing of it was committed.
             writer.close();
         } finally {
+            merges.close();
             directory.close();
         }
     }

@@ -157,6 +157,9 @@ public final class IndexFollower implements AutoCloseable {
                             records.get(),
                             resumed.isEmpty() ? "" : " (resumed from the offsets committed with the index)");
                     caughtUp.countDown();
+                    // A backlog is flushed in many segments, each its own graph that every query
+                    // searches: merged into one in the background, while queries go on.
+                    index.compact(false);
                     nextCommit = nextCommit();
                 }
                 if (System.nanoTime() > nextCommit) {

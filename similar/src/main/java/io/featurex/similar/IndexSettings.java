@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param ramBufferMb  HNSW: vectors held in memory before Lucene writes a segment
  * @param commitEvery  HNSW with a dir: how often the index and the offsets are committed together
  * @param refreshEvery HNSW: how stale a search may see the index while vectors arrive
+ * @param mergeThreads HNSW: threads that insert vectors into the merged graph when segments are
+ *                     merged (Lucene's concurrent HNSW merge); 1 merges on the merging thread alone
  */
 public record IndexSettings(
         Kind kind,
@@ -37,7 +39,8 @@ public record IndexSettings(
         Optional<Path> dir,
         int ramBufferMb,
         Duration commitEvery,
-        Duration refreshEvery) {
+        Duration refreshEvery,
+        int mergeThreads) {
 
     /** Which index answers the queries. */
     public enum Kind {
@@ -67,12 +70,15 @@ public record IndexSettings(
     public static final int DEFAULT_RAM_BUFFER_MB = 256;
     public static final Duration DEFAULT_COMMIT_EVERY = Duration.ofSeconds(60);
     public static final Duration DEFAULT_REFRESH_EVERY = Duration.ofSeconds(1);
+    /** Every core: a merge of a large index is a rebuild of most of its graph. */
+    public static final int DEFAULT_MERGE_THREADS = Runtime.getRuntime().availableProcessors();
 
     /** Lucene's limits (Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN and MAXIMUM_BEAM_WIDTH). */
     static final int MAX_M = 512;
 
     static final int MAX_BEAM_WIDTH = 3200;
     static final int MAX_NUM_CANDIDATES = 10_000;
+    static final int MAX_MERGE_THREADS = 256;
 
     /** The exact index, as before HNSW existed. */
     public static IndexSettings exact(Metric metric) {
@@ -86,7 +92,8 @@ public record IndexSettings(
                 Optional.empty(),
                 DEFAULT_RAM_BUFFER_MB,
                 DEFAULT_COMMIT_EVERY,
-                DEFAULT_REFRESH_EVERY);
+                DEFAULT_REFRESH_EVERY,
+                DEFAULT_MERGE_THREADS);
     }
 
     /** An HNSW index with Lucene's default graph settings, in memory unless {@link #withDir}. */
@@ -101,7 +108,8 @@ public record IndexSettings(
                 Optional.empty(),
                 DEFAULT_RAM_BUFFER_MB,
                 DEFAULT_COMMIT_EVERY,
-                DEFAULT_REFRESH_EVERY);
+                DEFAULT_REFRESH_EVERY,
+                DEFAULT_MERGE_THREADS);
     }
 
     public IndexSettings withDir(Path dir) {
@@ -115,17 +123,53 @@ public record IndexSettings(
                 Optional.of(dir),
                 ramBufferMb,
                 commitEvery,
-                refreshEvery);
+                refreshEvery,
+                mergeThreads);
     }
 
     public IndexSettings withGraph(int m, int beamWidth, int numCandidates) {
         return new IndexSettings(
-                kind, metric, m, beamWidth, numCandidates, quantization, dir, ramBufferMb, commitEvery, refreshEvery);
+                kind,
+                metric,
+                m,
+                beamWidth,
+                numCandidates,
+                quantization,
+                dir,
+                ramBufferMb,
+                commitEvery,
+                refreshEvery,
+                mergeThreads);
     }
 
     public IndexSettings withBuffers(int ramBufferMb, Duration commitEvery, Duration refreshEvery) {
         return new IndexSettings(
-                kind, metric, m, beamWidth, numCandidates, quantization, dir, ramBufferMb, commitEvery, refreshEvery);
+                kind,
+                metric,
+                m,
+                beamWidth,
+                numCandidates,
+                quantization,
+                dir,
+                ramBufferMb,
+                commitEvery,
+                refreshEvery,
+                mergeThreads);
+    }
+
+    public IndexSettings withMergeThreads(int mergeThreads) {
+        return new IndexSettings(
+                kind,
+                metric,
+                m,
+                beamWidth,
+                numCandidates,
+                quantization,
+                dir,
+                ramBufferMb,
+                commitEvery,
+                refreshEvery,
+                mergeThreads);
     }
 
     /**
@@ -142,7 +186,8 @@ public record IndexSettings(
             String quantization,
             Path dir,
             int ramBufferMb,
-            int commitSeconds) {
+            int commitSeconds,
+            int mergeThreads) {
         List<String> problems = new ArrayList<>();
         Kind k = parse(Kind.class, "--index", kind, problems);
         Metric mt = null;
@@ -157,6 +202,7 @@ public record IndexSettings(
         range(problems, "--hnsw-candidates", numCandidates, 1, MAX_NUM_CANDIDATES);
         range(problems, "--index-ram-buffer-mb", ramBufferMb, 16, 2000);
         range(problems, "--index-commit-seconds", commitSeconds, 1, 86_400);
+        range(problems, "--index-merge-threads", mergeThreads, 1, MAX_MERGE_THREADS);
         if (k == Kind.EXACT) {
             if (dir != null) {
                 problems.add("--index-dir is for --index hnsw: the exact index lives in memory and re-reads the topic");
@@ -178,7 +224,8 @@ public record IndexSettings(
                 Optional.ofNullable(dir),
                 ramBufferMb,
                 Duration.ofSeconds(commitSeconds),
-                DEFAULT_REFRESH_EVERY);
+                DEFAULT_REFRESH_EVERY,
+                mergeThreads);
     }
 
     /** One line for logs and the benchmark. */
@@ -188,12 +235,13 @@ public record IndexSettings(
         }
         return String.format(
                 Locale.ROOT,
-                "hnsw metric=%s M=%d beam-width=%d candidates=%d quantization=%s %s",
+                "hnsw metric=%s M=%d beam-width=%d candidates=%d quantization=%s merge-threads=%d %s",
                 metric.key(),
                 m,
                 beamWidth,
                 numCandidates,
                 quantization.key(),
+                mergeThreads,
                 dir.map(d -> "dir=" + d).orElse("in memory"));
     }
 

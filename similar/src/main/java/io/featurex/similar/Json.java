@@ -101,12 +101,12 @@ final class Json {
                 .put(
                         "failure",
                         follower.failure() == null ? null : follower.failure().toString());
-        out.set("index", index(stats.index(), stats.fileBytes(), follower.resumedFrom()));
+        out.set("index", index(stats.index(), stats.fileBytes(), stats.segments(), follower.resumedFrom()));
         return write(out);
     }
 
     /** Which index answers, and the settings that decide its speed, recall and size. */
-    static ObjectNode index(IndexSettings s, long fileBytes, Map<Integer, Long> resumedFrom) {
+    static ObjectNode index(IndexSettings s, long fileBytes, int segments, Map<Integer, Long> resumedFrom) {
         ObjectNode out = NODES.objectNode()
                 .put("kind", s.kind().key())
                 .put("metric", s.metric().key());
@@ -116,7 +116,9 @@ final class Json {
                     .put("num_candidates", s.numCandidates())
                     .put("quantization", s.quantization().key())
                     .put("dir", s.dir().map(Object::toString).orElse(null))
-                    .put("file_bytes", fileBytes);
+                    .put("file_bytes", fileBytes)
+                    .put("segments", segments)
+                    .put("merge_threads", s.mergeThreads());
             ObjectNode resumed = out.putObject("resumed_from");
             resumedFrom.forEach((p, o) -> resumed.put(Integer.toString(p), o));
         }

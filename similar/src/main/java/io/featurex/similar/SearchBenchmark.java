@@ -124,7 +124,7 @@ final class SearchBenchmark {
 
         out.printf(
                 Locale.ROOT,
-                "%-28s %6s %9s %11s %8s %9s%n",
+                "%-34s %6s %9s %11s %8s %9s%n",
                 "index",
                 "cand",
                 "recall@" + plan.k(),
@@ -136,7 +136,7 @@ final class SearchBenchmark {
         StringBuilder sizes = new StringBuilder();
         sizes.append(String.format(
                 Locale.ROOT,
-                "  %-28s built in %6.1f s; heap %,.0f B/vector (floats, norms, ids); nothing on disk; a restart re-reads "
+                "  %-34s built in %6.1f s; heap %,.0f B/vector (floats, norms, ids); nothing on disk; a restart re-reads "
                         + "the topic (at least the build time)%n",
                 "exact",
                 exactBuild,
@@ -152,54 +152,68 @@ final class SearchBenchmark {
                     graph.beamWidth(),
                     graph.quantization().key()));
             delete(dir);
+            // The service's buffers and merge threads: the segments it would flush, and the merge
+            // it runs on catching up.
             IndexSettings settings = IndexSettings.hnsw(Metric.COSINE, graph.quantization())
                     .withGraph(graph.m(), graph.beamWidth(), IndexSettings.DEFAULT_NUM_CANDIDATES)
-                    .withDir(dir)
-                    // One segment where the heap allows: each segment is searched on its own.
-                    .withBuffers(1900, IndexSettings.DEFAULT_COMMIT_EVERY, IndexSettings.DEFAULT_REFRESH_EVERY);
+                    .withDir(dir);
             long heapBefore = heapAfterGc();
             long b0 = System.nanoTime();
-            int segments;
+            int flushed;
             long heap;
-            Map<String, Long> files;
+            double build;
             try (SimilarityIndex hnsw = SimilarityIndex.open(settings, model)) {
                 fill(hnsw, data, n);
                 hnsw.commit(TOPIC, Map.of(0, (long) n));
-                double build = (System.nanoTime() - b0) / 1e9;
+                build = (System.nanoTime() - b0) / 1e9;
+                flushed = ((HnswVectors) hnsw.vectors()).segments();
+                heap = heapAfterGc() - heapBefore;
+            }
+            double merge = 0;
+            if (flushed > 1) {
+                for (int candidates : plan.candidates()) {
+                    queryRow(
+                            settings,
+                            graph,
+                            candidates,
+                            graph.describe() + " " + flushed + " segs",
+                            queries,
+                            truth,
+                            exactQps);
+                }
+                long m0 = System.nanoTime();
+                try (SimilarityIndex hnsw = SimilarityIndex.open(settings, model)) {
+                    hnsw.compact(true);
+                    hnsw.commit(TOPIC, Map.of(0, (long) n));
+                }
+                merge = (System.nanoTime() - m0) / 1e9;
+            }
+            int segments;
+            Map<String, Long> files;
+            try (SimilarityIndex hnsw = SimilarityIndex.open(settings, model)) {
                 HnswVectors vectors = (HnswVectors) hnsw.vectors();
                 segments = vectors.segments();
                 files = vectors.filesByExtension();
-                heap = heapAfterGc() - heapBefore;
-                sizes.append(sizeLine(graph, build, n, files, segments, heap));
             }
+            sizes.append(sizeLine(graph, build, flushed, merge, settings.mergeThreads(), n, files, segments, heap));
             boolean first = true;
             for (int candidates : plan.candidates()) {
-                IndexSettings query = settings.withGraph(graph.m(), graph.beamWidth(), candidates);
-                long r0 = System.nanoTime();
-                try (SimilarityIndex reopened = SimilarityIndex.open(query, model)) {
-                    reopened.nearest(queries[0], model, plan.k(), Metric.COSINE);
-                    double restart = (System.nanoTime() - r0) / 1e9;
-                    if (first) {
-                        sizes.append(String.format(
-                                Locale.ROOT,
-                                "  %-28s restart (open the directory, load %,d ids, first answer): %.2f s%n",
-                                "",
-                                reopened.size(),
-                                restart));
-                        first = false;
-                    }
-                    double recall = 0;
-                    for (int i = 0; i < queries.length; i++) {
-                        Set<String> found = ids(reopened.nearest(queries[i], model, plan.k(), Metric.COSINE));
-                        found.retainAll(truth.get(i));
-                        recall += found.size() / (double) truth.get(i).size();
-                    }
-                    row(
-                            graph.describe(),
-                            Integer.toString(candidates),
-                            recall / queries.length,
-                            measure(reopened, queries),
-                            exactQps);
+                double restart = queryRow(
+                        settings,
+                        graph,
+                        candidates,
+                        graph.describe() + (flushed > 1 ? " merged" : ""),
+                        queries,
+                        truth,
+                        exactQps);
+                if (first) {
+                    sizes.append(String.format(
+                            Locale.ROOT,
+                            "  %-34s restart (open the directory, load %,d ids, first answer): %.2f s%n",
+                            "",
+                            n,
+                            restart));
+                    first = false;
                 }
             }
             if (plan.dir().isEmpty()) {
@@ -209,8 +223,47 @@ final class SearchBenchmark {
         out.printf("sizes and build:%n%s", sizes);
     }
 
+    /**
+     * Reopens the index with {@code candidates} (a restart), then measures recall and queries/s
+     * and prints the row.
+     *
+     * @return seconds from opening to the first answer
+     */
+    private double queryRow(
+            IndexSettings settings,
+            BenchmarkPlan.Graph graph,
+            int candidates,
+            String label,
+            float[][] queries,
+            List<Set<String>> truth,
+            double exactQps)
+            throws IOException {
+        IndexSettings query = settings.withGraph(graph.m(), graph.beamWidth(), candidates);
+        long r0 = System.nanoTime();
+        try (SimilarityIndex reopened = SimilarityIndex.open(query, model)) {
+            reopened.nearest(queries[0], model, plan.k(), Metric.COSINE);
+            double restart = (System.nanoTime() - r0) / 1e9;
+            double recall = 0;
+            for (int i = 0; i < queries.length; i++) {
+                Set<String> found = ids(reopened.nearest(queries[i], model, plan.k(), Metric.COSINE));
+                found.retainAll(truth.get(i));
+                recall += found.size() / (double) truth.get(i).size();
+            }
+            row(label, Integer.toString(candidates), recall / queries.length, measure(reopened, queries), exactQps);
+            return restart;
+        }
+    }
+
     private String sizeLine(
-            BenchmarkPlan.Graph graph, double build, int n, Map<String, Long> files, int segments, long heap) {
+            BenchmarkPlan.Graph graph,
+            double build,
+            int flushed,
+            double merge,
+            int mergeThreads,
+            int n,
+            Map<String, Long> files,
+            int segments,
+            long heap) {
         long total = files.values().stream().mapToLong(Long::longValue).sum();
         long graphBytes = files.getOrDefault("vex", 0L);
         long floats = files.getOrDefault("vec", 0L);
@@ -219,12 +272,20 @@ final class SearchBenchmark {
         double float32 = 4.0 * plan.dimension();
         return String.format(
                 Locale.ROOT,
-                "  %-28s built in %6.1f s (commit included), %d segment(s); on disk %,.1f MiB = %,.0f B/vector "
+                "  %-34s built in %6.1f s (commit included), %d segment(s)%s; on disk %,.1f MiB = %,.0f B/vector "
                         + "(floats %,.0f, int8 %,.0f, graph %,.0f, ids/URIs/meta %,.0f); search reads %,.0f B/vector "
                         + "= %.2f x float32 (%,.0f B), plus the floats of the candidates it ranks; heap %,.0f B/vector%n",
                 graph.describe(),
                 build,
-                segments,
+                flushed,
+                flushed > 1
+                        ? String.format(
+                                Locale.ROOT,
+                                ", merged into %d in %.1f s on %d thread(s)",
+                                segments,
+                                merge,
+                                mergeThreads)
+                        : "",
                 total / 1048576.0,
                 total / (double) n,
                 floats / (double) n,
@@ -240,7 +301,7 @@ final class SearchBenchmark {
     private void row(String index, String candidates, double recall, double qps, double exactQps) {
         out.printf(
                 Locale.ROOT,
-                "%-28s %6s %9s %11.1f %8.1f %9.3f%n",
+                "%-34s %6s %9s %11.1f %8.1f %9.3f%n",
                 index,
                 candidates,
                 Double.isNaN(recall) ? "-" : String.format(Locale.ROOT, "%.4f", recall),

@@ -157,6 +157,14 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
     int indexCommitSeconds = (int) IndexSettings.DEFAULT_COMMIT_EVERY.toSeconds();
 
     @Option(
+            names = "--index-merge-threads",
+            paramLabel = "N",
+            description = "hnsw: threads that build a merged segment's graph together. After catching up with the "
+                    + "topic the index is merged into one segment in the background (each segment is a graph every "
+                    + "query searches). Default: the machine's cores (${DEFAULT-VALUE}).")
+    int indexMergeThreads = IndexSettings.DEFAULT_MERGE_THREADS;
+
+    @Option(
             names = "--accept-model",
             paramLabel = "WHICH",
             description =
@@ -297,7 +305,8 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
                     quantization,
                     indexDir,
                     indexRamBufferMb,
-                    indexCommitSeconds);
+                    indexCommitSeconds,
+                    indexMergeThreads);
             Optional<String> badAddress = BindHost.problem(bindAddress);
             if (badAddress.isPresent()) {
                 throw new IllegalArgumentException("--bind-address " + badAddress.get());

@@ -52,7 +52,8 @@ public final class SimilarityIndex implements AutoCloseable {
             long removed,
             VectorMemory memory,
             IndexSettings index,
-            long fileBytes) {
+            long fileBytes,
+            int segments) {
 
         /** Bytes held for vectors now (see {@link VectorMemory#total()}). */
         public long vectorBytes() {
@@ -262,6 +263,16 @@ public final class SimilarityIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Merges an HNSW index's segments into one graph, the shape its queries are fastest in;
+     * searches go on meanwhile. A no-op for the exact index and for one segment.
+     *
+     * @param wait whether to return only once merged; otherwise the merge runs in the background
+     */
+    public void compact(boolean wait) {
+        vectors.compact(wait);
+    }
+
     /** True when vectors are kept in a directory across restarts, with the offsets. */
     public boolean persistent() {
         return settings.kind() == IndexSettings.Kind.HNSW && settings.dir().isPresent();
@@ -298,7 +309,8 @@ public final class SimilarityIndex implements AutoCloseable {
                     removed,
                     vectors.memory(),
                     settings,
-                    vectors.fileBytes());
+                    vectors.fileBytes(),
+                    vectors.segments());
         } finally {
             lock.readLock().unlock();
         }

@@ -38,11 +38,22 @@ interface VectorIndex extends AutoCloseable {
     /** Bytes of index files on disk (or in the in-memory directory); 0 for the exact index. */
     long fileBytes();
 
+    /** Segments a query searches (HNSW: each its own graph); 0 for the exact index. */
+    int segments();
+
     /** What was committed with the index last time (model, topic, offsets); empty for the exact index. */
     IndexCheckpoint checkpoint();
 
     /** Makes the vectors put so far durable together with {@code checkpoint}; a no-op for the exact index. */
     void commit(IndexCheckpoint checkpoint) throws IOException;
+
+    /**
+     * Brings the index into the shape it searches fastest in (HNSW: one segment); a no-op for the
+     * exact index.
+     *
+     * @param wait whether to return only once done; otherwise it goes on in the background
+     */
+    void compact(boolean wait);
 
     @Override
     void close() throws IOException;

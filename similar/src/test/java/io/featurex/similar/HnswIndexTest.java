@@ -99,6 +99,85 @@ class HnswIndexTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(IndexSettings.Quantization.class)
+    void compactingMergesTheSegmentsIntoOneGraphOnMergeThreadsAndKeepsEveryAnswer(IndexSettings.Quantization q)
+            throws Exception {
+        Random random = new Random(5);
+        SimilarityIndex exact = SimilarityIndex.forModel(MODEL);
+        IndexSettings s = settings(Metric.COSINE, q).withDir(dir).withMergeThreads(2);
+        try (SimilarityIndex hnsw = SimilarityIndex.open(s, MODEL)) {
+            // Each commit flushes a segment, as a backlog fills the RAM buffer again and again.
+            // Few deletes in each (Lucene merges segments with many on its own): the last segment
+            // replaces some ids of the first and removes others, whose vectors must stay gone.
+            for (int segment = 0; segment < 4; segment++) {
+                for (int i = 0; i < 80; i++) {
+                    FeatureVector fv = vector(segment * 80 + i, random);
+                    exact.accept(fv);
+                    hnsw.accept(fv);
+                }
+                hnsw.commit("features", Map.of(0, 80L * (segment + 1)));
+            }
+            for (int i = 0; i < 4; i++) {
+                FeatureVector fv = vector(i, random);
+                exact.accept(fv);
+                hnsw.accept(fv);
+                exact.remove(key(10 + i));
+                hnsw.remove(key(10 + i));
+            }
+            hnsw.commit("features", Map.of(0, 328L));
+            assertThat(hnsw.stats().segments()).as("segments before compacting").isEqualTo(5);
+
+            hnsw.compact(true);
+            hnsw.commit("features", Map.of(0, 328L));
+            assertThat(hnsw.stats().segments()).isEqualTo(1);
+            assertThat(hnsw.size()).isEqualTo(exact.size()).isEqualTo(316);
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .as("the graph of the merged segment was built on the merge threads")
+                    .anyMatch(t -> t.getName().startsWith("featurex-hnsw-merge-"));
+            agreeOnEveryId(exact, hnsw);
+        }
+        try (SimilarityIndex reopened = SimilarityIndex.open(s, MODEL)) {
+            assertThat(reopened.stats().segments()).isEqualTo(1);
+            agreeOnEveryId(exact, reopened);
+        }
+    }
+
+    private static String key(int i) {
+        return String.format("v%03d", i);
+    }
+
+    private static FeatureVector vector(int i, Random random) {
+        float[] v = new float[24];
+        for (int d = 0; d < v.length; d++) {
+            v[d] = (float) Math.abs(random.nextGaussian());
+        }
+        return vector(key(i), MODEL, v);
+    }
+
+    /** Every indexed id as a query: the same ten, in the same order, with the same scores. */
+    private static void agreeOnEveryId(SimilarityIndex exact, SimilarityIndex hnsw) {
+        int asked = 0;
+        for (int i = 0; i < 320; i++) {
+            String id = key(i);
+            List<Neighbour> want;
+            try {
+                want = exact.nearestToId(id, 10, Metric.COSINE);
+            } catch (NoSuchElementException e) {
+                assertThatThrownBy(() -> hnsw.nearestToId(id, 10, Metric.COSINE))
+                        .isInstanceOf(NoSuchElementException.class);
+                continue;
+            }
+            List<Neighbour> got = hnsw.nearestToId(id, 10, Metric.COSINE);
+            assertThat(ids(got)).as("neighbours of %s", id).isEqualTo(ids(want));
+            for (int j = 0; j < want.size(); j++) {
+                assertThat(got.get(j).score()).isCloseTo(want.get(j).score(), within(1e-5f));
+            }
+            asked++;
+        }
+        assertThat(asked).isEqualTo(exact.size());
+    }
+
     @Test
     void theLatestVectorOfAnIdWinsAndATombstoneRemovesIt() throws Exception {
         try (SimilarityIndex index =
@@ -225,17 +304,18 @@ class HnswIndexTest {
             SimilarityIndex.Stats stats = index.stats();
             assertThat(stats.index()).isEqualTo(s);
             assertThat(stats.fileBytes()).isPositive();
-            String json =
-                    Json.index(stats.index(), stats.fileBytes(), Map.of(0, 5L)).toString();
+            String json = Json.index(stats.index(), stats.fileBytes(), stats.segments(), Map.of(0, 5L))
+                    .toString();
             assertThat(json)
                     .contains("\"kind\":\"hnsw\"", "\"metric\":\"euclidean\"", "\"m\":8", "\"beam_width\":40")
-                    .contains("\"num_candidates\":60", "\"quantization\":\"int8\"", "\"resumed_from\":{\"0\":5}");
+                    .contains("\"num_candidates\":60", "\"quantization\":\"int8\"", "\"resumed_from\":{\"0\":5}")
+                    .contains("\"segments\":1", "\"merge_threads\":" + IndexSettings.DEFAULT_MERGE_THREADS);
         }
     }
 
     @Test
     void settingsReportEveryProblemAtOnce() {
-        assertThatThrownBy(() -> IndexSettings.of("hnsw", "manhattan", 1, 0, 0, "int4", null, 1, 0))
+        assertThatThrownBy(() -> IndexSettings.of("hnsw", "manhattan", 1, 0, 0, "int4", null, 1, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--metric")
                 .hasMessageContaining("--quantization must be none or int8, got 'int4'")
@@ -243,17 +323,19 @@ class HnswIndexTest {
                 .hasMessageContaining("--hnsw-beam-width")
                 .hasMessageContaining("--hnsw-candidates")
                 .hasMessageContaining("--index-ram-buffer-mb")
-                .hasMessageContaining("--index-commit-seconds");
-        assertThatThrownBy(() -> IndexSettings.of("exact", "cosine", 16, 100, 100, "int8", Path.of("x"), 256, 60))
+                .hasMessageContaining("--index-commit-seconds")
+                .hasMessageContaining("--index-merge-threads must be between 1 and 256, got 0");
+        assertThatThrownBy(() -> IndexSettings.of("exact", "cosine", 16, 100, 100, "int8", Path.of("x"), 256, 60, 2))
                 .hasMessageContaining("--index-dir is for --index hnsw")
                 .hasMessageContaining("--quantization int8 is for --index hnsw");
-        assertThatThrownBy(() -> IndexSettings.of("ivf", "cosine", 16, 100, 100, "none", null, 256, 60))
+        assertThatThrownBy(() -> IndexSettings.of("ivf", "cosine", 16, 100, 100, "none", null, 256, 60, 2))
                 .hasMessageContaining("--index must be exact or hnsw");
-        assertThat(IndexSettings.of("hnsw", "euclidean", 32, 200, 150, "int8", dir, 256, 30))
+        assertThat(IndexSettings.of("hnsw", "euclidean", 32, 200, 150, "int8", dir, 256, 30, 3))
                 .isEqualTo(IndexSettings.hnsw(Metric.EUCLIDEAN, IndexSettings.Quantization.INT8)
                         .withGraph(32, 200, 150)
                         .withDir(dir)
-                        .withBuffers(256, Duration.ofSeconds(30), IndexSettings.DEFAULT_REFRESH_EVERY));
+                        .withBuffers(256, Duration.ofSeconds(30), IndexSettings.DEFAULT_REFRESH_EVERY)
+                        .withMergeThreads(3));
     }
 
     @Test

@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -354,6 +355,65 @@ class SimilarIT {
         assertThatThrownBy(() -> SimilarityIndex.open(settings, other))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("another model");
+    }
+
+    /**
+     * A backlog larger than the RAM buffer is flushed in several segments, each a graph every
+     * query searches; after catching up the follower merges them into one in the background, and
+     * the merged index answers as before, then and after a restart.
+     */
+    @Test
+    void aBacklogFlushedInManySegmentsIsMergedIntoOneGraphAfterCatchingUp(@TempDir Path dir) throws Exception {
+        String topic = TestKafka.newTopic("backlog-features", 2);
+        ModelIdentity model = worker.features.get("cat/original").getModel();
+        Random random = new Random(11);
+        List<FeatureVector> pictures = new ArrayList<>(worker.features.values());
+        List<FeatureVector> backlog = new ArrayList<>();
+        int fillers = 12_000;
+        for (int i = 0; i < fillers; i++) {
+            // Look-alikes of the pictures (cosine about 0.95 to one), as a catalogue of one model's
+            // vectors sits in one cone. Vectors unlike all the rest would not do: an HNSW graph can
+            // leave such a group unreachable (16 pictures among 12,000 abs-Gaussian vectors were
+            // found by no query, even with 5,000 candidates).
+            FeatureVector like = pictures.get(random.nextInt(pictures.size()));
+            float[] v = new float[like.getValuesCount()];
+            for (int d = 0; d < v.length; d++) {
+                v[d] = like.getValues(d) * (float) Math.exp(0.3 * random.nextGaussian());
+            }
+            backlog.add(TestVectors.vector("filler/" + i, model, v));
+        }
+        backlog.addAll(worker.features.values());
+        send(topic, backlog);
+        // 16 MB holds about 7,000 of these vectors with their graph: the backlog needs two or more.
+        IndexSettings settings = IndexSettings.hnsw(Metric.COSINE, IndexSettings.Quantization.NONE)
+                .withDir(dir)
+                .withBuffers(16, Duration.ofSeconds(60), Duration.ZERO);
+        try (SimilarityIndex index = SimilarityIndex.open(settings, null);
+                IndexFollower follower = follow(topic, index)) {
+            assertThat(follower.records()).isEqualTo(fillers + files.size());
+            assertThat(index.size()).isEqualTo(fillers + files.size());
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            int segments = index.stats().segments();
+            int most = segments;
+            while (segments > 1 && System.nanoTime() < deadline) {
+                // Queries go on while the merge runs, on the segments as flushed.
+                assertVersionsFirst("cat/original", index.nearestToId("cat/original", 4, Metric.COSINE), Metric.COSINE);
+                Thread.sleep(100);
+                segments = index.stats().segments();
+                most = Math.max(most, segments);
+            }
+            assertThat(most).as("segments seen after catching up").isGreaterThan(1);
+            assertThat(segments).as("segments two minutes after catching up").isEqualTo(1);
+            for (String id : files.keySet()) {
+                assertVersionsFirst(id, index.nearestToId(id, 4, Metric.COSINE), Metric.COSINE);
+            }
+        }
+        try (SimilarityIndex reopened = SimilarityIndex.open(settings, null)) {
+            assertThat(reopened.stats().segments())
+                    .as("the merged index was committed on close")
+                    .isEqualTo(1);
+            assertThat(reopened.size()).isEqualTo(fillers + files.size());
+        }
     }
 
     /** The command line as users run it, twice on one index dir: the second run resumes. */
