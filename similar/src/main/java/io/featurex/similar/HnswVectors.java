@@ -76,6 +76,14 @@ final class HnswVectors implements VectorIndex {
     static final String SOURCE_URI = "source_uri";
     static final String VECTOR = "vector";
     private static final Set<String> STORED = Set.of(ID, SOURCE_URI);
+    /**
+     * The share of the vectors outside the largest segment from which {@link #compact} merges. A
+     * restart that read a few new vectors into a large index leaves it be: where some of the
+     * large segment's vectors were replaced, Lucene cannot keep its graph, and the merge would
+     * build all of it again for a few vectors. Lucene's own merge policy still merges small
+     * segments as they accumulate.
+     */
+    static final double MERGE_SHARE = 0.10;
 
     private final IndexSettings settings;
     private final Merges merges;
@@ -454,28 +462,51 @@ final class HnswVectors implements VectorIndex {
     }
 
     /**
-     * Merges the segments into one. Each segment has its own graph and a query searches every
-     * one, so an index flushed in many segments answers more slowly than one graph of the same
-     * vectors. The merge keeps the largest segment's graph and inserts the other vectors into it
-     * on {@code mergeThreads} threads. Queries go on meanwhile, on the segments as they were; the
-     * merged one is searched from the refresh after it is done, and kept from the next commit.
+     * Merges the segments into one, when the segments beside the largest hold at least
+     * {@link #MERGE_SHARE} of the vectors. Each segment has its own graph and a query searches
+     * every one, so an index flushed in many segments answers more slowly than one graph of the
+     * same vectors. The merge keeps the largest segment's graph (where none of its vectors were
+     * replaced or removed; otherwise it builds the whole graph again) and inserts the other
+     * vectors into it on {@code mergeThreads} threads. Queries go on meanwhile, on the segments
+     * as they were; the merged one is searched from the refresh after it is done, and kept from
+     * the next commit.
      *
      * @param wait whether to return only once merged
      */
     @Override
     public void compact(boolean wait) {
-        if (segments() <= 1) {
+        int segments;
+        long total = 0;
+        long largest = 0;
+        IndexSearcher searcher = acquire(true);
+        try {
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            segments = leaves.size();
+            for (LeafReaderContext leaf : leaves) {
+                int docs = leaf.reader().numDocs();
+                total += docs;
+                largest = Math.max(largest, docs);
+            }
+        } finally {
+            release(searcher);
+        }
+        if (segments <= 1 || total - largest < MERGE_SHARE * total) {
+            log.debug("not merging: {} segment(s), {} of {} vectors in the largest", segments, largest, total);
             return;
         }
         if (!wait) {
             log.info(
                     "merging the index's {} segments into one in the background, on {} thread(s); queries go on "
                             + "meanwhile",
-                    segments(),
+                    segments,
                     settings.mergeThreads());
         }
         try {
             writer.forceMerge(1, wait);
+            if (wait) {
+                // The writer lets forceMerge return before the merge thread's onMerged has run.
+                changed = true;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("merging the index's segments failed: " + e.getMessage(), e);
         }

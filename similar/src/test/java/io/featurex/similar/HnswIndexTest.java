@@ -143,6 +143,34 @@ class HnswIndexTest {
         }
     }
 
+    @Test
+    void aFewVectorsBesideALargeSegmentAreLeftToLucenesMergePolicy() throws Exception {
+        Random random = new Random(6);
+        IndexSettings s =
+                settings(Metric.COSINE, IndexSettings.Quantization.NONE).withDir(dir);
+        try (SimilarityIndex hnsw = SimilarityIndex.open(s, MODEL)) {
+            for (int i = 0; i < 200; i++) {
+                hnsw.accept(vector(i, random));
+            }
+            hnsw.commit("features", Map.of(0, 200L));
+            // A restart that read a few more: 5% of the vectors outside the large segment.
+            for (int i = 200; i < 210; i++) {
+                hnsw.accept(vector(i, random));
+            }
+            hnsw.commit("features", Map.of(0, 210L));
+            hnsw.compact(true);
+            assertThat(hnsw.stats().segments()).isEqualTo(2);
+            // 32 of 232 (14%) outside it: merged.
+            for (int i = 210; i < 232; i++) {
+                hnsw.accept(vector(i, random));
+            }
+            hnsw.commit("features", Map.of(0, 232L));
+            hnsw.compact(true);
+            assertThat(hnsw.stats().segments()).isEqualTo(1);
+            assertThat(hnsw.size()).isEqualTo(232);
+        }
+    }
+
     private static String key(int i) {
         return String.format("v%03d", i);
     }
