@@ -82,24 +82,17 @@ public record IndexSettings(
 
     /** The exact index, as before HNSW existed. */
     public static IndexSettings exact(Metric metric) {
-        return new IndexSettings(
-                Kind.EXACT,
-                metric,
-                DEFAULT_M,
-                DEFAULT_BEAM_WIDTH,
-                DEFAULT_NUM_CANDIDATES,
-                Quantization.NONE,
-                Optional.empty(),
-                DEFAULT_RAM_BUFFER_MB,
-                DEFAULT_COMMIT_EVERY,
-                DEFAULT_REFRESH_EVERY,
-                DEFAULT_MERGE_THREADS);
+        return defaults(Kind.EXACT, metric, Quantization.NONE);
     }
 
     /** An HNSW index with Lucene's default graph settings, in memory unless {@link #withDir}. */
     public static IndexSettings hnsw(Metric metric, Quantization quantization) {
+        return defaults(Kind.HNSW, metric, quantization);
+    }
+
+    private static IndexSettings defaults(Kind kind, Metric metric, Quantization quantization) {
         return new IndexSettings(
-                Kind.HNSW,
+                kind,
                 metric,
                 DEFAULT_M,
                 DEFAULT_BEAM_WIDTH,
@@ -113,63 +106,75 @@ public record IndexSettings(
     }
 
     public IndexSettings withDir(Path dir) {
-        return new IndexSettings(
-                kind,
-                metric,
-                m,
-                beamWidth,
-                numCandidates,
-                quantization,
-                Optional.of(dir),
-                ramBufferMb,
-                commitEvery,
-                refreshEvery,
-                mergeThreads);
+        Copy c = new Copy(this);
+        c.dir = Optional.of(dir);
+        return c.build();
     }
 
     public IndexSettings withGraph(int m, int beamWidth, int numCandidates) {
-        return new IndexSettings(
-                kind,
-                metric,
-                m,
-                beamWidth,
-                numCandidates,
-                quantization,
-                dir,
-                ramBufferMb,
-                commitEvery,
-                refreshEvery,
-                mergeThreads);
+        Copy c = new Copy(this);
+        c.m = m;
+        c.beamWidth = beamWidth;
+        c.numCandidates = numCandidates;
+        return c.build();
     }
 
     public IndexSettings withBuffers(int ramBufferMb, Duration commitEvery, Duration refreshEvery) {
-        return new IndexSettings(
-                kind,
-                metric,
-                m,
-                beamWidth,
-                numCandidates,
-                quantization,
-                dir,
-                ramBufferMb,
-                commitEvery,
-                refreshEvery,
-                mergeThreads);
+        Copy c = new Copy(this);
+        c.ramBufferMb = ramBufferMb;
+        c.commitEvery = commitEvery;
+        c.refreshEvery = refreshEvery;
+        return c.build();
     }
 
     public IndexSettings withMergeThreads(int mergeThreads) {
-        return new IndexSettings(
-                kind,
-                metric,
-                m,
-                beamWidth,
-                numCandidates,
-                quantization,
-                dir,
-                ramBufferMb,
-                commitEvery,
-                refreshEvery,
-                mergeThreads);
+        Copy c = new Copy(this);
+        c.mergeThreads = mergeThreads;
+        return c.build();
+    }
+
+    /** The settings' values, to change some and build the new settings once. */
+    private static final class Copy {
+        private final Kind kind;
+        private final Metric metric;
+        private final Quantization quantization;
+        private int m;
+        private int beamWidth;
+        private int numCandidates;
+        private Optional<Path> dir;
+        private int ramBufferMb;
+        private Duration commitEvery;
+        private Duration refreshEvery;
+        private int mergeThreads;
+
+        Copy(IndexSettings s) {
+            kind = s.kind;
+            metric = s.metric;
+            quantization = s.quantization;
+            m = s.m;
+            beamWidth = s.beamWidth;
+            numCandidates = s.numCandidates;
+            dir = s.dir;
+            ramBufferMb = s.ramBufferMb;
+            commitEvery = s.commitEvery;
+            refreshEvery = s.refreshEvery;
+            mergeThreads = s.mergeThreads;
+        }
+
+        IndexSettings build() {
+            return new IndexSettings(
+                    kind,
+                    metric,
+                    m,
+                    beamWidth,
+                    numCandidates,
+                    quantization,
+                    dir,
+                    ramBufferMb,
+                    commitEvery,
+                    refreshEvery,
+                    mergeThreads);
+        }
     }
 
     /**
@@ -214,18 +219,15 @@ public record IndexSettings(
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
-        return new IndexSettings(
-                k,
-                mt,
-                m,
-                beamWidth,
-                numCandidates,
-                q,
-                Optional.ofNullable(dir),
-                ramBufferMb,
-                Duration.ofSeconds(commitSeconds),
-                DEFAULT_REFRESH_EVERY,
-                mergeThreads);
+        Copy c = new Copy(defaults(k, mt, q));
+        c.m = m;
+        c.beamWidth = beamWidth;
+        c.numCandidates = numCandidates;
+        c.dir = Optional.ofNullable(dir);
+        c.ramBufferMb = ramBufferMb;
+        c.commitEvery = Duration.ofSeconds(commitSeconds);
+        c.mergeThreads = mergeThreads;
+        return c.build();
     }
 
     /** One line for logs and the benchmark. */
