@@ -33,8 +33,10 @@ import java.util.SplittableRandom;
  *
  * <p>Computing them takes the model's time, so they are written once to {@code --benchmark-dir}
  * and read from there after. On two CPU cores with AVX-512 BF16, about 8 minutes for ten thousand
- * at 224 px; on two AVX2 cores in float32, 3 images/s at 224 px, 35 at 64, 66 at 32 (where the
- * network's fixed costs, not its arithmetic, set the pace).
+ * at 224 px; on two AVX2 cores in float32, 3 images/s at 224 px, 35 at 64, 66-110 at 32 (where
+ * the network's fixed costs, not its arithmetic, set the pace). Drawing and decoding take a few
+ * percent of it: on the AVX2 cores, drawing the next batch on another thread while the model ran,
+ * with batches of 32, gave 105 images/s at 32 px against 101-110 as here.
  */
 final class ModelVectors {
 

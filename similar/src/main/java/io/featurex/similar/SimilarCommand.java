@@ -222,7 +222,9 @@ public final class SimilarCommand implements Callable<Integer>, QuietByDefault {
             paramLabel = "N",
             split = ",",
             description = "Measure exact and HNSW search on N synthetic vectors (each N of a list in turn), print the "
-                    + "table and exit (no Kafka).")
+                    + "table and exit (no Kafka). Each graph is built with the service's buffers; where that leaves "
+                    + "several segments it is measured as flushed, then merged into one as the service merges it on "
+                    + "catching up, and measured again.")
     List<Integer> benchmark;
 
     @Option(

@@ -373,8 +373,9 @@ class SimilarIT {
         for (int i = 0; i < fillers; i++) {
             // Look-alikes of the pictures (cosine about 0.95 to one), as a catalogue of one model's
             // vectors sits in one cone. Vectors unlike all the rest would not do: an HNSW graph can
-            // leave such a group unreachable (16 pictures among 12,000 abs-Gaussian vectors were
-            // found by no query, even with 5,000 candidates).
+            // leave such a group out of reach (among 12,000 abs-Gaussian vectors, no query of the
+            // 16 pictures found any of its near-duplicates with 100 candidates, and many were still
+            // missed with 5,000).
             FeatureVector like = pictures.get(random.nextInt(pictures.size()));
             float[] v = new float[like.getValuesCount()];
             for (int d = 0; d < v.length; d++) {
