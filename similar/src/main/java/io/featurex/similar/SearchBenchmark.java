@@ -25,8 +25,9 @@ import java.util.stream.Stream;
  * truth); then each HNSW graph of the plan, built on disk as the service builds it (its
  * buffers, so its segments), committed, closed and reopened (the restart), and queried with each
  * numCandidates for queries/s and recall@k: as flushed, and where that is several segments, again
- * once merged into one, as the service merges after catching up. The vectors go in through {@link SimilarityIndex#accept} as FeatureVectors with
- * realistic ids and URIs, so build times include what the follower does per record.
+ * once merged into one, as the service merges after catching up. The vectors go in through
+ * {@link SimilarityIndex#accept} as FeatureVectors with realistic ids and URIs, so build times
+ * include what the follower does per record.
  *
  * <p>Sizes are told apart by what search reads (the graph, and the float or int8 vectors it
  * scores) and what is stored (also the floats an int8 index keeps for the final ranking, ids and
