@@ -168,7 +168,7 @@ final class SearchBenchmark {
                 fill(hnsw, data, n);
                 hnsw.commit(TOPIC, Map.of(0, (long) n));
                 build = (System.nanoTime() - b0) / 1e9;
-                flushed = ((HnswVectors) hnsw.vectors()).segments();
+                flushed = hnsw.stats().segments();
                 heap = heapAfterGc() - heapBefore;
             }
             double merge = 0;
@@ -204,7 +204,7 @@ final class SearchBenchmark {
                         settings,
                         graph,
                         candidates,
-                        graph.describe() + (flushed > 1 ? " merged" : ""),
+                        graph.describe() + (segments < flushed ? " merged" : ""),
                         queries,
                         truth,
                         exactQps);
